@@ -1,0 +1,1 @@
+//! Test support for the generated example checks (filled in by the generator's example stage).

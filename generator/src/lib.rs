@@ -1,0 +1,61 @@
+//! Generates a Rust client crate from Atlassian's OpenAPI documents and an APIs.json allowlist.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`load`]: the listing (YAML) and the OpenAPI documents it names;
+//! 2. [`select`]: the listed operations (by slug or operationId) and the closure of schemas they reach;
+//! 3. [`lower`]: into the spec-independent model of [`ir`]: names decided, `$ref`s resolved, optionality settled;
+//! 4. [`emit`]: `quote!` token streams for each file of the crate;
+//! 5. [`format`]: `syn` + `prettyplease` into source text with a header;
+//! 6. [`write`]: all files at once, byte-identical for the same input, or nothing.
+//!
+//! ```no_run
+//! let listing = generator::load::Listing::load("specs/atlassian.apis.yaml".as_ref())?;
+//! let output = generator::generate(&listing, &generator::Options::default())?;
+//! generator::write::write_files("generated-client".as_ref(), &output)?;
+//! # Ok::<(), generator::Error>(())
+//! ```
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod select;
+pub mod write;
+
+use std::collections::BTreeMap;
+
+pub use error::{Error, Result};
+
+/// What to generate besides the listing's own choices.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Select every operation of every spec of the listing, ignoring its `apis` entries.
+    pub all: bool,
+}
+
+/// The generated files, keyed by their path relative to the crate's root (`src/generated/mod.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, String>,
+    /// Counts for reports: operations and types per spec module.
+    pub stats: Vec<SpecStats>,
+}
+
+/// What was generated for one spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecStats {
+    pub module: String,
+    pub operations: usize,
+    pub types: usize,
+}
+
+/// Runs the whole pipeline up to formatted text; writes nothing.
+pub fn generate(listing: &load::Listing, options: &Options) -> Result<Output> {
+    let selection = select::select(listing, options)?;
+    let api = lower::lower(&selection)?;
+    emit::emit(&api)
+}

@@ -1,0 +1,252 @@
+//! Stage 1, **load**: the listing (APIs.json YAML) and the OpenAPI documents it names.
+//!
+//! Both go through `serde_path_to_error`, so a malformed file is reported with the path of the failure inside it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The allowlist: which operations to generate, and the OpenAPI documents they come from.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The listing file itself.
+    pub path: PathBuf,
+    /// The `x-common` entries of `type: x-openapi`, in listing order.
+    pub specs: Vec<SpecSource>,
+    /// The `apis` entries, in listing order.
+    pub entries: Vec<Entry>,
+}
+
+/// One OpenAPI document named by the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecSource {
+    /// Its short name (`x-spec`), e.g. `jira-platform-v2`: the module name and the qualifier for entries.
+    pub name: String,
+    /// Where Atlassian publishes it.
+    pub url: String,
+    /// Its file name (`x-file`), relative to the listing's folder.
+    pub file: String,
+}
+
+/// One `apis` entry: an operation to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its position in `apis`, from 0.
+    pub index: usize,
+    /// The human-readable `name`.
+    pub name: Option<String>,
+    /// How the entry names its operation.
+    pub selector: Selector,
+    /// `x-spec`: restricts the match to one document.
+    pub spec: Option<String>,
+}
+
+/// How an entry names its operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// `x-api-slug`, e.g. `api2attachmentmeta-get`.
+    Slug(String),
+    /// `x-operation-id`, e.g. `getAttachmentMeta`.
+    OperationId(String),
+}
+
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Selector::Slug(slug) => f.write_str(slug),
+            Selector::OperationId(id) => write!(f, "operationId {id}"),
+        }
+    }
+}
+
+/// A parsed OpenAPI document with the facts needed to report on it.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub source: SpecSource,
+    /// The file it was read from.
+    pub path: PathBuf,
+    pub document: openapiv3::OpenAPI,
+}
+
+#[derive(Deserialize)]
+struct RawListing {
+    #[serde(default)]
+    apis: Vec<RawEntry>,
+    #[serde(rename = "x-common", default)]
+    common: Vec<RawCommon>,
+}
+
+#[derive(Deserialize)]
+struct RawEntry {
+    name: Option<String>,
+    #[serde(rename = "x-api-slug")]
+    slug: Option<String>,
+    #[serde(rename = "x-operation-id")]
+    operation_id: Option<String>,
+    #[serde(rename = "x-spec")]
+    spec: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCommon {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    url: Option<String>,
+    #[serde(rename = "x-file")]
+    file: Option<String>,
+    #[serde(rename = "x-spec")]
+    spec: Option<String>,
+}
+
+impl Listing {
+    /// Reads and checks a listing file.
+    pub fn load(path: &Path) -> Result<Listing> {
+        let text = read(path)?;
+        Listing::parse(path, &text)
+    }
+
+    /// Parses listing text; `path` is used for messages and to find the spec files.
+    pub fn parse(path: &Path, text: &str) -> Result<Listing> {
+        let listing_error = |location: String, message: String| Error::Listing {
+            path: path.to_owned(),
+            location,
+            message,
+        };
+        let deserializer = serde_norway::Deserializer::from_str(text);
+        let raw: RawListing = serde_path_to_error::deserialize(deserializer)
+            .map_err(|e| listing_error(e.path().to_string(), e.inner().to_string()))?;
+
+        let mut specs: Vec<SpecSource> = Vec::new();
+        for (i, common) in raw.common.into_iter().enumerate() {
+            if common.kind.as_deref() != Some("x-openapi") {
+                continue;
+            }
+            let at = |field: &str| format!("x-common[{i}].{field}");
+            let require = |value: Option<String>, field: &str| {
+                value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                    listing_error(at(field), format!("an `x-openapi` entry needs `{field}`"))
+                })
+            };
+            let url = require(common.url, "url")?;
+            let file = require(common.file, "x-file")?;
+            let name = require(common.spec, "x-spec")?;
+            if file.contains('/') || file.contains('\\') || file.starts_with('.') {
+                return Err(listing_error(at("x-file"), format!("`{file}` must be a plain file name in the listing's folder")));
+            }
+            if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                || !name.starts_with(|c: char| c.is_ascii_lowercase())
+            {
+                return Err(listing_error(
+                    at("x-spec"),
+                    format!("`{name}` must be lowercase letters, digits and `-`, starting with a letter"),
+                ));
+            }
+            if let Some(other) = specs.iter().find(|s| s.name == name || s.file == file) {
+                return Err(listing_error(
+                    at("x-spec"),
+                    format!("`{name}` ({file}) repeats the entry for `{}` ({})", other.name, other.file),
+                ));
+            }
+            specs.push(SpecSource { name, url, file });
+        }
+        if specs.is_empty() {
+            return Err(listing_error("x-common".into(), "no entry of `type: x-openapi`: no spec to read".into()));
+        }
+
+        let mut entries = Vec::with_capacity(raw.apis.len());
+        for (index, api) in raw.apis.into_iter().enumerate() {
+            let label = api.name.clone().unwrap_or_default();
+            let selector = match (api.slug, api.operation_id) {
+                (Some(slug), None) if !slug.trim().is_empty() => Selector::Slug(slug.trim().to_owned()),
+                (None, Some(id)) if !id.trim().is_empty() => Selector::OperationId(id.trim().to_owned()),
+                (Some(_), Some(_)) => {
+                    return Err(listing_error(
+                        format!("apis[{index}]"),
+                        format!("entry `{label}` has both `x-api-slug` and `x-operation-id`; keep one"),
+                    ))
+                }
+                _ => {
+                    return Err(listing_error(
+                        format!("apis[{index}]"),
+                        format!("entry `{label}` has no `x-api-slug` (or `x-operation-id`)"),
+                    ))
+                }
+            };
+            if let Some(spec) = &api.spec {
+                if !specs.iter().any(|s| &s.name == spec) {
+                    let known: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+                    return Err(listing_error(
+                        format!("apis[{index}].x-spec"),
+                        format!("`{spec}` is not an `x-spec` of `x-common` (known: {})", known.join(", ")),
+                    ));
+                }
+            }
+            entries.push(Entry { index, name: api.name, selector, spec: api.spec });
+        }
+        Ok(Listing { path: path.to_owned(), specs, entries })
+    }
+
+    /// The folder the spec files are in: the listing's own.
+    pub fn spec_dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// The path of a spec's file.
+    pub fn spec_path(&self, source: &SpecSource) -> PathBuf {
+        self.spec_dir().join(&source.file)
+    }
+}
+
+/// Reads and parses one OpenAPI document, which must be OpenAPI 3.0.x.
+pub fn load_spec(source: &SpecSource, path: &Path) -> Result<LoadedSpec> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let document = parse_spec(path, &bytes)?;
+    Ok(LoadedSpec { source: source.clone(), path: path.to_owned(), document })
+}
+
+/// Parses OpenAPI 3.0.x JSON; `path` is used for messages.
+pub fn parse_spec(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
+    let spec_error = |pointer: String, message: String| Error::Spec { path: path.to_owned(), pointer, message };
+    // Check the version first: a Swagger 2.0 or OpenAPI 3.1 document would otherwise fail with a confusing message.
+    #[derive(Deserialize)]
+    struct Version {
+        openapi: Option<serde_json::Value>,
+        swagger: Option<serde_json::Value>,
+    }
+    let version: Version = serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
+    match (&version.openapi, &version.swagger) {
+        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") => {}
+        (Some(v), _) => return Err(spec_error("/openapi".into(), format!("version {v} is not supported; expected 3.0.x"))),
+        (None, Some(v)) => {
+            return Err(spec_error("/swagger".into(), format!("Swagger {v} is not supported; expected OpenAPI 3.0.x")))
+        }
+        (None, None) => return Err(spec_error("".into(), "no `openapi` field: not an OpenAPI document".into())),
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
+}
+
+/// Turns a serde path (`paths./rest/api/2/x.get.responses`) into a JSON pointer (`/paths/~1rest~1api~12~1x/get/...`).
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&crate::error::pointer_token(key)),
+            Segment::Enum { variant } => out.push_str(&crate::error::pointer_token(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })
+}

@@ -1,0 +1,59 @@
+//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`.
+//!
+//! The xtask never links the generated crate: broken output must never stop regen from running.
+
+mod lock;
+mod refresh;
+mod regen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The error type of every task: a message for the user.
+pub type DynError = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T, E = DynError> = std::result::Result<T, E>;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Tasks for the Atlassian client generator")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the client crate from the listing (default: specs/atlassian.apis.yaml -> generated-client).
+    Regen(regen::Args),
+    /// Record the current spec files (sha256, size, version) in specs/specs.lock.json, accepting local changes.
+    LockSpecs(lock::Args),
+    /// Download the specs again, report what changed for the listed operations, and regenerate.
+    RefreshSpecs(refresh::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Regen(args) => regen::run(&args),
+        Task::LockSpecs(args) => lock::run(&args),
+        Task::RefreshSpecs(args) => refresh::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the folder above `xtask/`).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The default listing.
+pub fn default_listing() -> PathBuf {
+    project_root().join("specs").join("atlassian.apis.yaml")
+}
