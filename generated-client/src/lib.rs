@@ -35,8 +35,12 @@ mod example_check;
 #[rustfmt::skip]
 mod generated;
 
-pub use auth::{Auth, BasicAuth, BearerToken, NoAuth, Secret};
-pub use client::{Client, ClientBuilder};
-pub use error::{Error, Result};
+pub use auth::{Auth, AuthFuture, BasicAuth, BearerToken, NoAuth, Secret};
+pub use client::{Client, ClientBuilder, RequestHook};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorCollection, ErrorKind, RedirectError, RedirectRefusal,
+    Result, TransportError, TransportErrorKind,
+};
 #[doc(inline)]
 pub use generated::*;
+pub use runtime::{CursorPage, JiraDateTime, Nullable, OffsetPage, RetryPolicy};

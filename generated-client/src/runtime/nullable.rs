@@ -1,0 +1,119 @@
+//! Request fields that can be sent as an explicit JSON `null`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A value that may be an explicit JSON `null`, for request fields the spec marks nullable.
+///
+/// Generated types declare such fields as `Option<Nullable<T>>`: `None` leaves the field out, while
+/// `Some(Nullable::Null)` sends `null`, which Jira reads as "clear this field".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// An explicit JSON `null`.
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether this is an explicit `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if this is not `null`.
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(value) => Some(value),
+        }
+    }
+
+    /// Converts into an `Option`, with `null` as `None`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nullable::Null => None,
+            Nullable::Value(value) => Some(value),
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(value: Option<T>) -> Nullable<T> {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Null => serializer.serialize_none(),
+            Nullable::Value(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Nullable<T>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Nullable::from)
+    }
+}
+
+/// Deserialises an `Option<Nullable<T>>` field, reading JSON `null` as `None` (the field is absent).
+///
+/// Use with `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with =
+/// "crate::runtime::nullable::deserialize")]`.
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Nullable<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(|value| value.map(Nullable::Value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Update {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::nullable::deserialize"
+        )]
+        assignee: Option<Nullable<String>>,
+    }
+
+    #[test]
+    fn absent_null_and_value_serialise_distinctly() {
+        let absent = Update { assignee: None };
+        let null = Update {
+            assignee: Some(Nullable::Null),
+        };
+        let value = Update {
+            assignee: Some(Nullable::Value("me".to_owned())),
+        };
+        assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"assignee":null}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"assignee":"me"}"#
+        );
+    }
+
+    #[test]
+    fn null_decodes_as_absent() {
+        let decode = |json| serde_json::from_str::<Update>(json).unwrap();
+        assert_eq!(decode("{}"), Update { assignee: None });
+        assert_eq!(decode(r#"{"assignee":null}"#), Update { assignee: None });
+        assert_eq!(
+            decode(r#"{"assignee":"me"}"#),
+            Update {
+                assignee: Some(Nullable::Value("me".to_owned()))
+            }
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! A request as generated code builds it, before the client turns it into HTTP.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// An HTTP method used by an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+}
+
+impl HttpMethod {
+    /// The method's name as sent on the wire, e.g. `"GET"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// Whether repeating the request has the same effect as sending it once (RFC 9110 section 9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Head => reqwest::Method::HEAD,
+            HttpMethod::Options => reqwest::Method::OPTIONS,
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the runtime needs to know about an operation, fixed at generation time.
+#[derive(Debug)]
+pub struct OperationMeta {
+    /// The operationId, e.g. `"getIssue"`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template as written in the spec, e.g. `"/rest/api/2/issue/{issueIdOrKey}"`.
+    pub path: &'static str,
+    /// The path part of the spec's server URL: `""` for Jira, `"/wiki/api/v2"` for Confluence v2.
+    pub server_prefix: &'static str,
+    /// Whether the operation documents a `303 See Other` response, which is then returned rather than followed.
+    pub see_other_documented: bool,
+}
+
+/// A request body held in memory.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    /// The `Content-Type` header to send.
+    pub(crate) content_type: String,
+    /// The bytes to send.
+    pub(crate) bytes: Bytes,
+    /// Whether the body can be sent again on a retry or a redirect. Bodies held in memory always can;
+    /// the flag exists for streamed uploads.
+    pub(crate) replayable: bool,
+}
+
+/// One call of an operation: path, query, headers and body, ready for [`Client::execute`](crate::Client::execute).
+///
+/// Generated request builders fill this in; it is cheap to clone, so retries and redirects can replay it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) meta: &'static OperationMeta,
+    pub(crate) path: String,
+    /// Query parameters, names and values already percent-encoded.
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl Request {
+    /// Starts a request for `meta` with `path`: the path template with its parameters already substituted
+    /// and encoded by [`encode_path_segment`](crate::runtime::encode_path_segment), without the server prefix.
+    pub fn new(meta: &'static OperationMeta, path: String) -> Request {
+        Request {
+            meta,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            timeout: None,
+        }
+    }
+
+    /// The operation this request calls.
+    pub fn meta(&self) -> &'static OperationMeta {
+        self.meta
+    }
+
+    /// Adds one `name=value` query parameter.
+    pub fn query(&mut self, name: &'static str, value: impl fmt::Display) {
+        self.query
+            .push((name, super::query::encode(&value.to_string())));
+    }
+
+    /// Adds a list-valued query parameter in OpenAPI's `form` style.
+    ///
+    /// With `explode` the list is sent as `name=a&name=b`; without it as `name=a,b`. An empty list adds nothing.
+    pub fn query_list<I>(&mut self, name: &'static str, values: I, explode: bool)
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        let values = values
+            .into_iter()
+            .map(|value| super::query::encode(&value.to_string()));
+        if explode {
+            self.query.extend(values.map(|value| (name, value)));
+        } else {
+            let values: Vec<String> = values.collect();
+            if !values.is_empty() {
+                // The separating commas stay literal; commas inside the values were encoded above.
+                self.query.push((name, values.join(",")));
+            }
+        }
+    }
+
+    /// Adds a request header. A later header of the same name is sent in addition, not instead.
+    pub fn header(&mut self, name: &'static str, value: impl fmt::Display) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Sets a JSON body and the `application/json` content type.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
+        let bytes = serde_json::to_vec(body).map_err(|source| {
+            Error::new(ErrorKind::Serialize {
+                operation_id: self.meta.id,
+                source,
+            })
+        })?;
+        self.bytes("application/json", Bytes::from(bytes));
+        Ok(())
+    }
+
+    /// Sets a plain-text body.
+    pub fn text(&mut self, body: String) {
+        self.bytes("text/plain", Bytes::from(body));
+    }
+
+    /// Sets a raw body with the given content type, e.g. an image upload.
+    pub fn bytes(&mut self, content_type: &str, body: Bytes) {
+        self.body = Some(Body {
+            content_type: content_type.to_owned(),
+            bytes: body,
+            replayable: true,
+        });
+    }
+
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+}

@@ -1,0 +1,13 @@
+//! Integration tests of the hand-written runtime against mock servers on 127.0.0.1.
+//!
+//! They use only the runtime API (`Request`, `Client::execute`, `Response`, the pagination traits), never
+//! generated operations, so they do not depend on which operations are generated.
+
+mod auth;
+mod client;
+mod errors;
+mod faults;
+mod pagination;
+mod redirects;
+mod retries;
+mod support;

@@ -1,0 +1,507 @@
+//! `requests/`: one file per tag, holding the `Api` methods that start each request and the request builders
+//! (owned, `Clone`, optional parameters as setters, `send()` to run).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attr, rust_type};
+use crate::ir::{
+    BodyMedia, Method, Operation, Pagination, Param, ParamLocation, Spec, StatusVariant, Success, Tag, TypeRef,
+};
+
+/// `requests/mod.rs`: the tag modules and their builders, re-exported flat.
+pub fn emit_index(spec: &Spec) -> TokenStream {
+    let modules = spec.tags.iter().map(|tag| {
+        let module = format_ident!("{}", tag.module);
+        let doc = format!("Operations tagged “{}”.", tag.title);
+        quote! {
+            #[doc = #doc]
+            mod #module;
+            pub use #module::*;
+        }
+    });
+    quote! { #(#modules)* }
+}
+
+/// One tag's file.
+pub fn emit_tag(spec: &Spec, tag: &Tag) -> TokenStream {
+    let ops: Vec<&Operation> = spec.operations.iter().filter(|op| op.tag == tag.module).collect();
+    let module = format_ident!("{}", spec.module);
+    let constructors = ops.iter().map(|op| constructor(spec, op));
+    let builders = ops.iter().map(|op| builder(spec, op));
+    let impl_doc = format!(" Operations tagged “{}”.", tag.title);
+    quote! {
+        #[doc = #impl_doc]
+        impl crate::#module::Api {
+            #(#constructors)*
+        }
+        #(#builders)*
+    }
+}
+
+/// A parameter's stored type in the builder.
+fn param_type(spec: &Spec, param: &Param) -> TokenStream {
+    let item = rust_type(spec, &param.ty);
+    let ty = if param.list.is_some() { quote!(::std::vec::Vec<#item>) } else { item };
+    if param.required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+/// How a value is taken as an argument: strings as `impl Into<String>`, lists as any iterator.
+fn argument(spec: &Spec, param: &Param) -> (TokenStream, TokenStream) {
+    let name = format_ident!("{}", param.name);
+    let item = rust_type(spec, &param.ty);
+    match (param.list.is_some(), &param.ty) {
+        (true, TypeRef::String) => (
+            quote!(#name: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+            quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
+        ),
+        (true, _) => (quote!(#name: impl ::std::iter::IntoIterator<Item = #item>), quote!(#name.into_iter().collect())),
+        (false, TypeRef::String) => {
+            (quote!(#name: impl ::std::convert::Into<::std::string::String>), quote!(#name.into()))
+        }
+        (false, _) => (quote!(#name: #item), quote!(#name)),
+    }
+}
+
+fn body_type(spec: &Spec, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    Some(match body.media {
+        BodyMedia::Json => rust_type(spec, &body.ty),
+        BodyMedia::Text => quote!(::std::string::String),
+        BodyMedia::Bytes(_) => quote!(::bytes::Bytes),
+    })
+}
+
+fn constructor(spec: &Spec, op: &Operation) -> TokenStream {
+    let fn_name = format_ident!("{}", op.fn_name);
+    let builder = format_ident!("{}", op.builder);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut args: Vec<TokenStream> = Vec::new();
+    let mut inits: Vec<TokenStream> = Vec::new();
+    for param in &op.params {
+        let name = format_ident!("{}", param.name);
+        if param.required {
+            let (arg, value) = argument(spec, param);
+            args.push(arg);
+            inits.push(quote!(#name: #value));
+        } else {
+            inits.push(quote!(#name: ::std::option::Option::None));
+        }
+    }
+    if let (Some(body), Some(ty)) = (&op.body, body_type(spec, op)) {
+        if body.required {
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: ::std::option::Option::None));
+        }
+    }
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(text) = &op.doc {
+        doc.push_str(text);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}` (operationId `{}`).", method_name(op.method), op.path, op.id));
+    if !required.is_empty() || op.body.as_ref().is_some_and(|b| b.required) {
+        doc.push_str(" The required parameters are arguments; set optional ones on the returned builder.");
+    }
+    let doc = doc_attr(Some(&doc));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated in the spec"]));
+    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #doc
+        #deprecated
+        #many
+        pub fn #fn_name(&self, #(#args),*) -> #builder {
+            #builder { client: self.client.clone(), #(#inits,)* }
+        }
+    }
+}
+
+fn builder(spec: &Spec, op: &Operation) -> TokenStream {
+    let builder = format_ident!("{}", op.builder);
+    let fields = op.params.iter().map(|p| {
+        let name = format_ident!("{}", p.name);
+        let ty = param_type(spec, p);
+        quote!(#name: #ty,)
+    });
+    let body_field = body_type(spec, op).map(|ty| match op.body.as_ref().is_some_and(|b| b.required) {
+        true => quote!(body: #ty,),
+        false => quote!(body: ::std::option::Option<#ty>,),
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| setter(spec, p));
+    let body_setter = op.body.as_ref().filter(|b| !b.required).and_then(|b| {
+        let ty = body_type(spec, op)?;
+        let doc = doc_attr(Some(b.doc.as_deref().unwrap_or("The request body.")));
+        Some(quote! {
+            #doc
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = ::std::option::Option::Some(body);
+                self
+            }
+        })
+    });
+    let (output, decode, extra) = success(spec, op);
+    let send = send_body(spec, op, decode);
+    let doc = format!(
+        " A request to `{} {}`: start it with [`Api::{}`](crate::{}::Api::{}), set what you need, then `.send()`.",
+        method_name(op.method),
+        op.path,
+        op.fn_name,
+        spec.module,
+        op.fn_name
+    );
+    let pagination = op.pagination.as_ref().map(|p| pagination(spec, op, p));
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send()`"]
+        pub struct #builder {
+            client: crate::Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl #builder {
+            #(#setters)*
+            #body_setter
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> crate::Result<#output> {
+                #send
+            }
+        }
+
+        #extra
+        #pagination
+    }
+}
+
+fn setter(spec: &Spec, param: &Param) -> TokenStream {
+    let name = format_ident!("{}", param.name);
+    let (arg, value) = argument(spec, param);
+    let doc = doc_attr(param.doc.as_deref());
+    let deprecated = param.deprecated.then(|| quote!(#[doc = ""] #[doc = " Deprecated in the spec."]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(mut self, #arg) -> Self {
+            self.#name = ::std::option::Option::Some(#value);
+            self
+        }
+    }
+}
+
+/// The body of `send`: build the request, execute it, decode by status.
+fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
+    let id = &op.id;
+    let path_template = &op.path;
+    let server_prefix = &spec.server_prefix;
+    let method = format_ident!("{}", method_name_camel(op.method));
+    let see_other = op.see_other;
+
+    let mut names: Vec<proc_macro2::Ident> = op.params.iter().map(|p| format_ident!("{}", p.name)).collect();
+    if op.body.is_some() {
+        names.push(format_ident!("body"));
+    }
+
+    // `/rest/api/2/issue/{issueIdOrKey}` -> format!("/rest/api/2/issue/{}", encode(issue_id_or_key)).
+    let mut format = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        format.push_str(&rest[..open]);
+        let wire = &rest[open + 1..close];
+        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+            Some(param) => {
+                let name = format_ident!("{}", param.name);
+                format.push_str("{}");
+                args.push(match param.ty {
+                    TypeRef::String => quote!(crate::runtime::encode_path_segment(&#name)),
+                    _ => quote!(crate::runtime::encode_path_segment(&#name.to_string())),
+                });
+            }
+            // A template variable with no parameter: sent literally, as the spec wrote it.
+            None => format.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[close + 1..];
+    }
+    format.push_str(rest);
+    let format = Literal::string(&format);
+    let path = if args.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #(#args),*)) };
+
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let name = format_ident!("{}", p.name);
+        let wire = &p.wire;
+        let add = match (p.location, p.list) {
+            (ParamLocation::Header, _) => quote!(request.header(#wire, value)),
+            (_, Some(explode)) => quote!(request.query_list(#wire, value, #explode)),
+            (_, None) => quote!(request.query(#wire, value)),
+        };
+        if p.required {
+            quote! { let value = #name; #add; }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = #name { #add; } }
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let add = match &b.media {
+            BodyMedia::Json => quote!(request.json(&body)?),
+            BodyMedia::Text => quote!(request.text(body)),
+            BodyMedia::Bytes(content_type) => quote!(request.bytes(#content_type, body)),
+        };
+        if b.required {
+            quote! { #add; }
+        } else {
+            quote! { if let ::std::option::Option::Some(body) = body { #add; } }
+        }
+    });
+    let used_path_params = op.params.iter().filter(|p| p.location == ParamLocation::Path && !op.path.contains(&format!("{{{}}}", p.wire))).map(|p| {
+        let name = format_ident!("{}", p.name);
+        quote! { let _ = #name; }
+    });
+    let mutable = (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote!(mut));
+    quote! {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: #id,
+            method: crate::runtime::HttpMethod::#method,
+            path: #path_template,
+            server_prefix: #server_prefix,
+            see_other_documented: #see_other,
+        };
+        let Self { client, #(#names,)* } = self;
+        #(#used_path_params)*
+        let #mutable request = crate::runtime::Request::new(&OPERATION, #path);
+        #(#params)*
+        #body
+        let response = client.execute(request).await?;
+        #decode
+    }
+}
+
+/// The return type of `send`, the `match` that decodes a response, and any response enum it needs.
+fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    let error = quote!(_ => ::std::result::Result::Err(response.into_error()),);
+    let json = |ty: &TypeRef| match ty {
+        TypeRef::Any => quote!(response.json_or_null()),
+        _ => quote!(response.json()),
+    };
+    match &op.success {
+        Success::Empty => (quote!(()), quote! { match response.status() { 200..=299 => response.empty(), #error } }, quote!()),
+        Success::Json(ty) => {
+            let decode = json(ty);
+            (rust_type(spec, ty), quote! { match response.status() { 200..=299 => #decode, #error } }, quote!())
+        }
+        Success::MaybeJson { ty, empty_statuses } => {
+            let decode = json(ty);
+            let statuses = empty_statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
+            let ty = rust_type(spec, ty);
+            (
+                quote!(::std::option::Option<#ty>),
+                quote! {
+                    match response.status() {
+                        #(#statuses)|* => response.empty().map(|()| ::std::option::Option::None),
+                        200..=299 => #decode.map(::std::option::Option::Some),
+                        #error
+                    }
+                },
+                quote!(),
+            )
+        }
+        Success::Bytes => {
+            (quote!(::bytes::Bytes), quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.bytes()), #error } }, quote!())
+        }
+        Success::Several { name, variants } => {
+            let ident = format_ident!("{}", name);
+            let arms = variants.iter().map(|v| several_arm(&ident, v, &json));
+            let defs = variants.iter().map(|v| {
+                let variant = format_ident!("{}", v.name);
+                let doc = format!(" HTTP {}.", v.status);
+                match &v.ty {
+                    Some(ty) => {
+                        let ty = rust_type(spec, ty);
+                        quote!(#[doc = #doc] #variant(#ty),)
+                    }
+                    None => quote!(#[doc = #doc] #variant,),
+                }
+            });
+            let doc = format!(" What [`{}`] returns: its 2xx responses carry different bodies.", op.builder);
+            (
+                quote!(#ident),
+                quote! { match response.status() { #(#arms)* #error } },
+                quote! {
+                    #[doc = #doc]
+                    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+                    #[non_exhaustive]
+                    pub enum #ident { #(#defs)* }
+                },
+            )
+        }
+    }
+}
+
+fn several_arm(ident: &proc_macro2::Ident, v: &StatusVariant, json: &dyn Fn(&TypeRef) -> TokenStream) -> TokenStream {
+    let status = Literal::u16_unsuffixed(v.status);
+    let variant = format_ident!("{}", v.name);
+    match &v.ty {
+        Some(ty) => {
+            let decode = json(ty);
+            quote!(#status => #decode.map(#ident::#variant),)
+        }
+        None => quote!(#status => response.empty().map(|()| #ident::#variant),),
+    }
+}
+
+/// `OffsetPaged`/`CursorPaged` and `into_stream` for a paginated operation.
+fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStream {
+    let builder = format_ident!("{}", op.builder);
+    match pagination {
+        Pagination::Offset {
+            start_at,
+            start_at_is_string,
+            items,
+            item_ty,
+            total,
+            total_i32,
+            is_last,
+            total_optional,
+            is_last_optional,
+            items_optional,
+        } => {
+            let start_at_i32 = op.params.iter().any(|p| &p.name == start_at && p.ty == TypeRef::I32);
+            let start_at = format_ident!("{}", start_at);
+            let items = format_ident!("{}", items);
+            let item = rust_type(spec, item_ty);
+            let (get, set) = if *start_at_is_string {
+                (
+                    quote!(self.#start_at.as_deref().and_then(|s| s.parse().ok()).unwrap_or(0)),
+                    quote!(self.#start_at = ::std::option::Option::Some(start_at.to_string())),
+                )
+            } else if start_at_i32 {
+                (
+                    quote!(self.#start_at.map(i64::from).unwrap_or(0)),
+                    quote!(self.#start_at = i32::try_from(start_at).ok()),
+                )
+            } else {
+                (quote!(self.#start_at.unwrap_or(0)), quote!(self.#start_at = ::std::option::Option::Some(start_at)))
+            };
+            let items_value = if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+            let total_value = match (total, total_optional) {
+                (Some(field), true) => {
+                    let field = format_ident!("{}", field);
+                    if *total_i32 { quote!(page.#field.map(i64::from)) } else { quote!(page.#field) }
+                }
+                (Some(field), false) => {
+                    let field = format_ident!("{}", field);
+                    if *total_i32 {
+                        quote!(::std::option::Option::Some(i64::from(page.#field)))
+                    } else {
+                        quote!(::std::option::Option::Some(page.#field))
+                    }
+                }
+                (None, _) => quote!(::std::option::Option::None),
+            };
+            let is_last_value = match (is_last, is_last_optional) {
+                (Some(field), true) => {
+                    let field = format_ident!("{}", field);
+                    quote!(page.#field)
+                }
+                (Some(field), false) => {
+                    let field = format_ident!("{}", field);
+                    quote!(::std::option::Option::Some(page.#field))
+                }
+                (None, _) => quote!(::std::option::Option::None),
+            };
+            quote! {
+                impl crate::runtime::OffsetPaged for #builder {
+                    type Item = #item;
+
+                    fn start_at(&self) -> i64 {
+                        #get
+                    }
+
+                    fn set_start_at(&mut self, start_at: i64) {
+                        #set;
+                    }
+
+                    async fn fetch_page(self) -> crate::Result<crate::runtime::OffsetPage<#item>> {
+                        let page = self.send().await?;
+                        ::std::result::Result::Ok(crate::runtime::OffsetPage {
+                            items: #items_value,
+                            total: #total_value,
+                            is_last: #is_last_value,
+                        })
+                    }
+                }
+
+                impl #builder {
+                    /// Every item of every page, fetching pages as the stream is polled.
+                    pub fn into_stream(self) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send {
+                        crate::runtime::offset_stream(self)
+                    }
+                }
+            }
+        }
+        Pagination::Cursor { param, items, item_ty, next, items_optional } => {
+            let param = format_ident!("{}", param);
+            let items = format_ident!("{}", items);
+            let next = format_ident!("{}", next);
+            let item = rust_type(spec, item_ty);
+            let items_value = if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+            quote! {
+                impl crate::runtime::CursorPaged for #builder {
+                    type Item = #item;
+
+                    fn set_cursor(&mut self, cursor: ::std::string::String) {
+                        self.#param = ::std::option::Option::Some(cursor);
+                    }
+
+                    async fn fetch_page(self) -> crate::Result<crate::runtime::CursorPage<#item>> {
+                        let page = self.send().await?;
+                        ::std::result::Result::Ok(crate::runtime::CursorPage { items: #items_value, next: page.#next })
+                    }
+                }
+
+                impl #builder {
+                    /// Every item of every page, fetching pages as the stream is polled.
+                    pub fn into_stream(self) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send {
+                        crate::runtime::cursor_stream(self)
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Put => "PUT",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+        Method::Patch => "PATCH",
+        Method::Head => "HEAD",
+        Method::Options => "OPTIONS",
+    }
+}
+
+fn method_name_camel(method: Method) -> &'static str {
+    match method {
+        Method::Get => "Get",
+        Method::Put => "Put",
+        Method::Post => "Post",
+        Method::Delete => "Delete",
+        Method::Patch => "Patch",
+        Method::Head => "Head",
+        Method::Options => "Options",
+    }
+}

@@ -1,0 +1,283 @@
+//! The spec-independent model between lowering and emitting.
+//!
+//! Everything here is decided: Rust names beside wire names, `$ref`s resolved to type names, optionality settled,
+//! docs made safe for rustdoc. Emitters turn it into tokens without looking back at the OpenAPI document.
+
+/// Everything to generate: one entry per spec with selected operations, in listing order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub specs: Vec<Spec>,
+}
+
+/// What is generated from one OpenAPI document: one Rust module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// The Rust module name, e.g. `jira_platform_v2`.
+    pub module: String,
+    /// The listing's name for it, e.g. `jira-platform-v2`.
+    pub name: String,
+    /// `info.title` and `info.version`.
+    pub title: String,
+    pub version: String,
+    /// The spec's file name and the URL it is published at.
+    pub file: String,
+    pub url: String,
+    /// The path part of the server URL (`/wiki/api/v2` for Confluence v2), or empty.
+    pub server_prefix: String,
+    /// The types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// The operations, sorted by tag then name.
+    pub operations: Vec<Operation>,
+    /// The tag groups the operations are filed under, sorted by module name.
+    pub tags: Vec<Tag>,
+}
+
+/// A group of operations (an OpenAPI tag): one file of request builders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// Module name, e.g. `issue_worklogs`.
+    pub module: String,
+    /// The tag as written in the spec, e.g. `Issue worklogs`.
+    pub title: String,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name, unique in its module.
+    pub name: String,
+    /// Where it comes from: a JSON pointer into the spec.
+    pub origin: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum; unknown values are kept in a catch-all variant.
+    Enum(StringEnum),
+    /// A value of one of several shapes, tried in order (`oneOf`/`anyOf` without a usable discriminator).
+    Untagged(Vec<Variant>),
+    /// A component schema that is not an object or enum (an array, a map, a scalar): a type alias.
+    Alias(TypeRef),
+}
+
+/// A struct and how it treats properties it does not declare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties`: undeclared properties are kept in a map of this value type.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name (snake case, keyword-safe, unique in the struct).
+    pub name: String,
+    /// The JSON property name.
+    pub wire: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub doc: Option<String>,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+}
+
+/// Whether a field must be present, as we decode it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// A plain field: the spec requires it and Jira sends it.
+    Required,
+    /// `Option<T>`: absent and `null` both decode as `None`; `None` is not sent.
+    Optional,
+    /// `Option<Nullable<T>>`: like `Optional`, but a request can send an explicit `null` (the spec says `nullable`).
+    Nullable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// The name of the catch-all variant that keeps unknown values.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+/// One alternative of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub ty: TypeRef,
+}
+
+/// A reference to a type, as used in fields, parameters and bodies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    /// A Jira date-time, kept as sent (`2021-01-17T12:34:00.000+0000` is not RFC 3339).
+    DateTime,
+    Bool,
+    I32,
+    I64,
+    F64,
+    /// Any JSON value (`{}`).
+    Any,
+    /// A type of this spec's `types` module, by Rust name.
+    Named(String),
+    Vec(Box<TypeRef>),
+    /// A JSON object with string keys.
+    Map(Box<TypeRef>),
+    /// A heap indirection that breaks a recursive cycle.
+    Boxed(Box<TypeRef>),
+}
+
+/// One operation: one request builder and one method on the spec's `Api`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operationId as written (or the slug where there is none).
+    pub id: String,
+    /// The method name on `Api` (snake case).
+    pub fn_name: String,
+    /// The builder type's name (camel case).
+    pub builder: String,
+    pub method: Method,
+    /// The path template, e.g. `/rest/api/2/issue/{issueIdOrKey}`.
+    pub path: String,
+    pub slug: String,
+    /// The module of the tag it is filed under.
+    pub tag: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    /// The operation documents a 303 (See Other): it is returned, not followed.
+    pub see_other: bool,
+    /// 2xx response examples from the spec, to check that they decode.
+    pub examples: Vec<Example>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Head,
+    Options,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name (snake case, keyword-safe, unique in the operation).
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    /// The value type; for arrays, the item type with `list` set.
+    pub ty: TypeRef,
+    /// `Some(explode)` for an array parameter.
+    pub list: Option<bool>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub media: BodyMedia,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyMedia {
+    Json,
+    Text,
+    /// Raw bytes with this content type (`*/*` uploads get `application/octet-stream`).
+    Bytes(String),
+}
+
+/// What a successful (2xx) response decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No 2xx response has a body: `()`.
+    Empty,
+    /// One body type for every 2xx response that has one.
+    Json(TypeRef),
+    /// A body on some 2xx statuses and none on others (e.g. 200 with a body, 204 without): `Option<T>`.
+    MaybeJson { ty: TypeRef, empty_statuses: Vec<u16> },
+    /// A binary body (images): bytes and content type.
+    Bytes,
+    /// Several 2xx statuses with different bodies: an enum named `name` with one variant per status.
+    Several { name: String, variants: Vec<StatusVariant> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    pub status: u16,
+    pub name: String,
+    /// `None` for a status without a body.
+    pub ty: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub status: u16,
+    /// The example as compact JSON.
+    pub json: String,
+    /// JSON paths (array indices as `*`) of example fields that the schema does not declare: they do not survive a
+    /// decode and re-encode, and the check expects exactly these to be lost.
+    pub undeclared: Vec<String>,
+}
+
+/// How to walk the pages of a paginated operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pagination {
+    /// `startAt`/`maxResults` pages.
+    Offset {
+        /// The `startAt` query parameter's Rust name and whether it is typed as a string.
+        start_at: String,
+        start_at_is_string: bool,
+        /// The list field of the page and its item type.
+        items: String,
+        item_ty: TypeRef,
+        /// The `total` and `isLast` fields, where the page has them (Rust names).
+        total: Option<String>,
+        /// `total` is an `i32` (else `i64`).
+        total_i32: bool,
+        is_last: Option<String>,
+        total_optional: bool,
+        is_last_optional: bool,
+        items_optional: bool,
+    },
+    /// `nextPageToken` pages.
+    Cursor { param: String, items: String, item_ty: TypeRef, next: String, items_optional: bool },
+}
+
+impl TypeRef {
+    /// The named type this reference leads to without indirection through `Vec`, `Map` or `Box`.
+    pub fn direct_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}

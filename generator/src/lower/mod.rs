@@ -1,0 +1,146 @@
+//! Stage 3, **lower**: the selected parts of each OpenAPI document into the spec-independent [`crate::ir`].
+//!
+//! This is the only stage besides `load` and `select` that sees `openapiv3` types. It decides every name, resolves
+//! every `$ref`, settles optionality, and collects every problem it finds (sorted by JSON pointer) instead of
+//! stopping at the first.
+
+mod cycles;
+pub mod docs;
+mod examples;
+mod operation;
+mod pagination;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::error::{pointer_token, Error, Problem, Result};
+use crate::ir::{Api, Spec, Tag, TypeDef};
+use crate::names::{snake_name, type_name, Namespace};
+use crate::select::{SelectedSpec, Selection};
+
+/// Lowers every selected spec.
+pub fn lower(selection: &Selection) -> Result<Api> {
+    let specs = selection.specs.iter().map(lower_spec).collect::<Result<Vec<_>>>()?;
+    Ok(Api { specs })
+}
+
+/// Lowers one spec: its schema closure, then its operations (which may add inline types), then cycles and examples.
+pub fn lower_spec(selected: &SelectedSpec) -> Result<Spec> {
+    let document = &selected.spec.document;
+    let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str));
+    for key in &selected.schemas {
+        cx.define_component(key);
+    }
+    let mut operations = Vec::new();
+    let mut fn_names = Namespace::with_reserved(["new"]);
+    let mut builders = Namespace::new();
+    for op_ref in &selected.operations {
+        if let Some(op) = operation::lower_operation(&mut cx, op_ref, &mut fn_names, &mut builders) {
+            operations.push(op);
+        }
+    }
+    if !cx.problems.is_empty() {
+        let mut problems = std::mem::take(&mut cx.problems);
+        problems.sort();
+        problems.dedup();
+        return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
+    }
+    let mut types: Vec<TypeDef> = cx.types.into_values().collect();
+    cycles::box_cycles(&mut types);
+    let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    for op in &mut operations {
+        let expected: Vec<_> = op.examples.iter().map(|e| example_type(op, e.status)).collect();
+        for (example, ty) in op.examples.iter_mut().zip(&expected) {
+            example.undeclared = examples::undeclared(&by_name, ty, &example.json);
+        }
+        op.pagination = pagination::detect(&by_name, op);
+    }
+    operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
+    let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();
+    tags.sort_by(|a, b| a.module.cmp(&b.module));
+    let info = &document.info;
+    Ok(Spec {
+        module: snake_name(&selected.spec.source.name),
+        name: selected.spec.source.name.clone(),
+        title: info.title.clone(),
+        version: info.version.clone(),
+        file: selected.spec.source.file.clone(),
+        url: selected.spec.source.url.clone(),
+        server_prefix: server_prefix(document),
+        types,
+        operations,
+        tags,
+    })
+}
+
+/// The type an example of `status` decodes into.
+fn example_type(op: &crate::ir::Operation, status: u16) -> crate::ir::TypeRef {
+    use crate::ir::{Success, TypeRef};
+    match &op.success {
+        Success::Json(ty) | Success::MaybeJson { ty, .. } => ty.clone(),
+        Success::Several { variants, .. } => {
+            variants.iter().find(|v| v.status == status).and_then(|v| v.ty.clone()).unwrap_or(TypeRef::Any)
+        }
+        Success::Empty | Success::Bytes => TypeRef::Any,
+    }
+}
+
+/// The path part of the first server URL: `https://{your-domain}/wiki/api/v2` -> `/wiki/api/v2`.
+fn server_prefix(document: &OpenAPI) -> String {
+    let Some(server) = document.servers.first() else { return String::new() };
+    let url = server.url.as_str();
+    let after_scheme = url.split_once("//").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(slash) => after_scheme[slash..].trim_end_matches('/').to_owned(),
+        None => String::new(),
+    }
+}
+
+/// What lowering one spec accumulates.
+pub(crate) struct Context<'a> {
+    pub document: &'a OpenAPI,
+    /// Component schema key -> Rust type name.
+    pub components: BTreeMap<String, String>,
+    /// Every type defined so far, by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Type names in use (components first, then inline types as they are met).
+    pub names: Namespace,
+    /// Tag module -> tag title.
+    pub tags: BTreeMap<String, String>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Context<'a> {
+    fn new<'k>(document: &'a OpenAPI, schemas: impl Iterator<Item = &'k str>) -> Context<'a> {
+        // A schema whose name is already in Rust form keeps it: `Fields` stays `Fields`, `fields` becomes `Fields2`.
+        let mut keys: Vec<&str> = schemas.collect();
+        keys.sort_by_key(|k| (type_name(k) != *k, *k));
+        let mut names = Namespace::new();
+        let components = keys.iter().map(|k| (k.to_string(), names.claim(&type_name(k)))).collect();
+        Context { document, components, types: BTreeMap::new(), names, tags: BTreeMap::new(), problems: Vec::new() }
+    }
+
+    pub fn problem(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem { pointer: pointer.into(), message: message.into() });
+    }
+
+    /// The component schema a `$ref` names, if it is one this spec has.
+    pub fn component_schema(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let key = component_key(reference, "schemas")?;
+        let components = self.document.components.as_ref()?;
+        components.schemas.get_key_value(key.as_str()).map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// `#/components/<kind>/<name>` -> `name` (unescaped).
+pub(crate) fn component_key(reference: &str, kind: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// `#/components/schemas/<key>`.
+pub(crate) fn schema_pointer(key: &str) -> String {
+    format!("#/components/schemas/{}", pointer_token(key))
+}

@@ -1,0 +1,63 @@
+//! `cargo xtask regen [--check] [--listing PATH] [--out DIR] [--all]`.
+//!
+//! Regenerates the client crate: checks the committed specs against their lock, runs the generator, and writes
+//! `Cargo.toml` and `src/generated/**` atomically. With `--out DIR` it also copies the hand-written runtime from
+//! `generated-client/src`, so DIR is a crate that builds on its own.
+
+use std::path::PathBuf;
+
+use crate::{default_listing, project_root, Result};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Write nothing; fail listing the files that are out of date.
+    #[arg(long)]
+    pub check: bool,
+    /// The listing to generate from.
+    #[arg(long)]
+    pub listing: Option<PathBuf>,
+    /// The crate folder to write (default: generated-client).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Select every operation of every listed spec.
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let listing_path = args.listing.clone().unwrap_or_else(default_listing);
+    let listing = generator::load::Listing::load(&listing_path)?;
+    crate::lock::verify(&listing)?;
+    let output = generator::generate(&listing, &generator::Options { all: args.all })?;
+
+    let default_out = project_root().join("generated-client");
+    let out = args.out.clone().unwrap_or_else(|| default_out.clone());
+    let mut files = output.files.clone();
+    if out != default_out {
+        // The runtime has one source, generated-client/src; another crate gets a copy of it.
+        for (path, text) in generator::write::runtime_files(&default_out)? {
+            files.entry(path).or_insert(text);
+        }
+    }
+    let output = generator::Output { files, stats: output.stats };
+
+    if args.check {
+        let stale = generator::write::stale_files(&out, &output)?;
+        if !stale.is_empty() {
+            return Err(format!(
+                "{} generated file(s) are out of date in {}: {}\nrun `cargo xtask regen` and commit the result",
+                stale.len(),
+                out.display(),
+                stale.join(", ")
+            )
+            .into());
+        }
+        return Ok(());
+    }
+    generator::write::write_files(&out, &output)?;
+    for stats in &output.stats {
+        eprintln!("{}: {} operations, {} types", stats.module, stats.operations, stats.types);
+    }
+    eprintln!("wrote {} files to {}", output.files.len(), out.display());
+    Ok(())
+}
