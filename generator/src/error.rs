@@ -23,12 +23,9 @@ pub enum Error {
     #[error("{path}: `apis` entry `{entry}` matches no operation{hint}")]
     UnknownOperation { path: PathBuf, entry: String, hint: String },
 
-    /// An `apis` entry matches operations in more than one spec.
-    #[error(
-        "{path}: `apis` entry `{entry}` is ambiguous: it matches an operation in each of {specs}; \
-         add `x-spec: <one of those>` to the entry to say which"
-    )]
-    AmbiguousOperation { path: PathBuf, entry: String, specs: String },
+    /// An `apis` entry matches several operations (in several specs, or a duplicated operationId in one).
+    #[error("{path}: `apis` entry `{entry}` is ambiguous: it matches {matches}; {hint}")]
+    AmbiguousOperation { path: PathBuf, entry: String, matches: String, hint: String },
 
     /// Problems found while lowering the selected operations, all of them, sorted by location.
     #[error("{path}: {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]

@@ -109,11 +109,8 @@ impl Listing {
 
     /// Parses listing text; `path` is used for messages and to find the spec files.
     pub fn parse(path: &Path, text: &str) -> Result<Listing> {
-        let listing_error = |location: String, message: String| Error::Listing {
-            path: path.to_owned(),
-            location,
-            message,
-        };
+        let listing_error =
+            |location: String, message: String| Error::Listing { path: path.to_owned(), location, message };
         let deserializer = serde_norway::Deserializer::from_str(text);
         let raw: RawListing = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| listing_error(e.path().to_string(), e.inner().to_string()))?;
@@ -125,15 +122,18 @@ impl Listing {
             }
             let at = |field: &str| format!("x-common[{i}].{field}");
             let require = |value: Option<String>, field: &str| {
-                value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-                    listing_error(at(field), format!("an `x-openapi` entry needs `{field}`"))
-                })
+                value
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or_else(|| listing_error(at(field), format!("an `x-openapi` entry needs `{field}`")))
             };
             let url = require(common.url, "url")?;
             let file = require(common.file, "x-file")?;
             let name = require(common.spec, "x-spec")?;
             if file.contains('/') || file.contains('\\') || file.starts_with('.') {
-                return Err(listing_error(at("x-file"), format!("`{file}` must be a plain file name in the listing's folder")));
+                return Err(listing_error(
+                    at("x-file"),
+                    format!("`{file}` must be a plain file name in the listing's folder"),
+                ));
             }
             if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 || !name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -218,17 +218,21 @@ pub fn parse_spec(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
         openapi: Option<serde_json::Value>,
         swagger: Option<serde_json::Value>,
     }
-    let version: Version = serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
+    let version: Version =
+        serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
     match (&version.openapi, &version.swagger) {
         (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") => {}
-        (Some(v), _) => return Err(spec_error("/openapi".into(), format!("version {v} is not supported; expected 3.0.x"))),
+        (Some(v), _) => {
+            return Err(spec_error("/openapi".into(), format!("version {v} is not supported; expected 3.0.x")))
+        }
         (None, Some(v)) => {
             return Err(spec_error("/swagger".into(), format!("Swagger {v} is not supported; expected OpenAPI 3.0.x")))
         }
         (None, None) => return Err(spec_error("".into(), "no `openapi` field: not an OpenAPI document".into())),
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
 }
 
 /// Turns a serde path (`paths./rest/api/2/x.get.responses`) into a JSON pointer (`/paths/~1rest~1api~12~1x/get/...`).

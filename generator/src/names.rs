@@ -143,16 +143,35 @@ mod tests {
         assert_eq!(snake_name("start-index"), "start_index");
         assert_eq!(snake_name("The column position of the gadget."), "the_column_position_of_the_gadget");
         assert_eq!(snake_name(""), "n");
-        assert_eq!(snake_name("AddonPropertiesResource.getAddonProperty_get"), "addon_properties_resource_get_addon_property_get");
+        assert_eq!(
+            snake_name("AddonPropertiesResource.getAddonProperty_get"),
+            "addon_properties_resource_get_addon_property_get"
+        );
     }
 
     #[test]
     fn operator_values_get_distinct_variant_names() {
-        let names: Vec<String> =
-            ["=", "!=", ">", "<", ">=", "<=", "~", "~=", "!~", "-name", "+name", "name", ""].iter().map(|v| variant_name(v)).collect();
+        let names: Vec<String> = ["=", "!=", ">", "<", ">=", "<=", "~", "~=", "!~", "-name", "+name", "name", ""]
+            .iter()
+            .map(|v| variant_name(v))
+            .collect();
         assert_eq!(
             names,
-            ["Eq", "NotEq", "Gt", "Lt", "GtEq", "LtEq", "Tilde", "TildeEq", "NotTilde", "MinusName", "PlusName", "Name", "Empty"]
+            [
+                "Eq",
+                "NotEq",
+                "Gt",
+                "Lt",
+                "GtEq",
+                "LtEq",
+                "Tilde",
+                "TildeEq",
+                "NotTilde",
+                "MinusName",
+                "PlusName",
+                "Name",
+                "Empty"
+            ]
         );
         let unique: BTreeSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), names.len());

@@ -48,20 +48,21 @@ pub fn slug(path: &str, method: &str) -> String {
 
 /// Every operation of a document with its path and lowercase method, in document order.
 pub fn operations(document: &OpenAPI) -> impl Iterator<Item = (&str, &str, &openapiv3::Operation)> {
-    document.paths.paths.iter().flat_map(|(path, item)| match item {
-        ReferenceOr::Item(item) => Some(item.iter().map(move |(method, op)| (path.as_str(), method, op))),
-        ReferenceOr::Reference { .. } => None,
-    })
-    .flatten()
+    document
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| match item {
+            ReferenceOr::Item(item) => Some(item.iter().map(move |(method, op)| (path.as_str(), method, op))),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flatten()
 }
 
 /// Loads every spec of the listing and resolves its entries (or, with `options.all`, takes every operation).
 pub fn select(listing: &Listing, options: &Options) -> Result<Selection> {
-    let specs = listing
-        .specs
-        .iter()
-        .map(|source| load_spec(source, &listing.spec_path(source)))
-        .collect::<Result<Vec<_>>>()?;
+    let specs =
+        listing.specs.iter().map(|source| load_spec(source, &listing.spec_path(source))).collect::<Result<Vec<_>>>()?;
     select_from(listing, specs, options)
 }
 
@@ -136,15 +137,21 @@ impl Index {
                 hint: closest(map.keys(), key),
             }),
             many => {
-                let mut names: Vec<String> = many
+                let names: Vec<String> = many
                     .iter()
                     .map(|(i, op)| format!("{} ({} {})", specs[*i].source.name, op.method.to_uppercase(), op.path))
                     .collect();
-                names.dedup();
+                let one_spec = many.iter().all(|(i, _)| *i == many[0].0);
+                let hint = if one_spec {
+                    "name it by its `x-api-slug` instead: the operationId is not unique in that spec"
+                } else {
+                    "add `x-spec: <one of those>` to the entry to say which"
+                };
                 Err(Error::AmbiguousOperation {
                     path: listing.path.clone(),
                     entry: entry.selector.to_string(),
-                    specs: names.join(", "),
+                    matches: names.join(", "),
+                    hint: hint.to_owned(),
                 })
             }
         }
@@ -186,10 +193,11 @@ fn schema_closure(document: &OpenAPI, operations: &[OperationRef]) -> BTreeSet<S
         let Some((kind, name)) = rest.split_once('/') else { continue };
         let Some(components) = components else { continue };
         let value = match kind {
-            "schemas" => {
+            // A dangling `$ref` is left out here and reported where it is used, while lowering.
+            "schemas" => components.schemas.get(name).map(|schema| {
                 schemas.insert(name.to_owned());
-                components.schemas.get(name).map(serde_json::to_value)
-            }
+                serde_json::to_value(schema)
+            }),
             "parameters" => components.parameters.get(name).map(serde_json::to_value),
             "requestBodies" => components.request_bodies.get(name).map(serde_json::to_value),
             "responses" => components.responses.get(name).map(serde_json::to_value),

@@ -69,13 +69,7 @@ impl LockedSpec {
 
     /// Whether both entries describe the same bytes of the same spec, whatever their dates.
     pub fn same_copy(&self, other: &LockedSpec) -> bool {
-        LockedSpec {
-            date: String::new(),
-            ..self.clone()
-        } == LockedSpec {
-            date: String::new(),
-            ..other.clone()
-        }
+        LockedSpec { date: String::new(), ..self.clone() } == LockedSpec { date: String::new(), ..other.clone() }
     }
 }
 
@@ -117,18 +111,12 @@ impl Lock {
 
 /// The lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.
 pub fn today_utc() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_secs()).unwrap_or(0);
     date_from_days(seconds / 86_400)
 }
 
@@ -139,17 +127,12 @@ fn date_from_days(days: u64) -> String {
     let z = days + 719_468;
     let era = z / 146_097;
     let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     // Months are counted from March, so that the leap day is the last day of the year.
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
     let year = year_of_era + era * 400 + u64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
@@ -169,14 +152,8 @@ impl Staged {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let describe = |error: std::io::Error| {
-            format!("{}: cannot write a temporary file: {error}", dir.display())
-        };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".xtask-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(describe)?;
+        let describe = |error: std::io::Error| format!("{}: cannot write a temporary file: {error}", dir.display());
+        let mut temp = tempfile::Builder::new().prefix(".xtask-").suffix(".tmp").tempfile_in(dir).map_err(describe)?;
         temp.write_all(bytes).map_err(describe)?;
         temp.as_file().sync_all().map_err(describe)?;
         // A temporary file is private (0600); give the new file the mode of the old one, or an ordinary mode.
@@ -187,18 +164,13 @@ impl Staged {
         if let Some(permissions) = permissions {
             std::fs::set_permissions(temp.path(), permissions).map_err(describe)?;
         }
-        Ok(Staged {
-            temp,
-            path: path.to_owned(),
-        })
+        Ok(Staged { temp, path: path.to_owned() })
     }
 
     /// Renames the temporary file over the destination.
     pub fn commit(self) -> Result<()> {
         let path = self.path;
-        self.temp
-            .persist(&path)
-            .map_err(|error| format!("{}: {}", path.display(), error.error))?;
+        self.temp.persist(&path).map_err(|error| format!("{}: {}", path.display(), error.error))?;
         Ok(())
     }
 }
@@ -235,10 +207,7 @@ pub fn listing_arg(listing: &Path) -> String {
 pub fn verify(listing: &Listing) -> Result<()> {
     let lock_path = Lock::path(listing);
     let Some(lock) = Lock::read(&lock_path)? else {
-        eprintln!(
-            "note: {} does not exist, so the spec files are not checked against a lock",
-            lock_path.display()
-        );
+        eprintln!("note: {} does not exist, so the spec files are not checked against a lock", lock_path.display());
         return Ok(());
     };
     let listing_arg = listing_arg(&listing.path);
@@ -252,11 +221,7 @@ pub fn verify(listing: &Listing) -> Result<()> {
             source.name
         );
         match lock.find(&source.file) {
-            None => problems.push(format!(
-                "{}: it has no entry in {}\n  {hint}",
-                path.display(),
-                lock_path.display()
-            )),
+            None => problems.push(format!("{}: it has no entry in {}\n  {hint}", path.display(), lock_path.display())),
             Some(locked) => {
                 let sha256 = sha256_hex(&bytes);
                 if locked.size != bytes.len() as u64 || locked.sha256 != sha256 {
@@ -276,12 +241,7 @@ pub fn verify(listing: &Listing) -> Result<()> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{} spec file(s) do not match the lock:\n{}",
-            problems.len(),
-            problems.join("\n")
-        )
-        .into())
+        Err(format!("{} spec file(s) do not match the lock:\n{}", problems.len(), problems.join("\n")).into())
     }
 }
 
@@ -340,11 +300,7 @@ pub fn run(args: &Args) -> Result<()> {
         };
         eprintln!("{name}: {what}");
     }
-    eprintln!(
-        "locked {} spec(s) in {}",
-        changes.len(),
-        Lock::path(&listing).display()
-    );
+    eprintln!("locked {} spec(s) in {}", changes.len(), Lock::path(&listing).display());
     Ok(())
 }
 
@@ -379,9 +335,7 @@ mod tests {
         let (dir, listing) = fixture();
         let changes = lock_specs(&listing).expect("lock-specs");
         assert_eq!(changes, vec![("thing".to_owned(), LockChange::Added)]);
-        let lock = Lock::read(&dir.path().join(LOCK_FILE))
-            .expect("read lock")
-            .expect("a lock");
+        let lock = Lock::read(&dir.path().join(LOCK_FILE)).expect("read lock").expect("a lock");
         let bytes = std::fs::read(dir.path().join("thing.json")).expect("read spec");
         assert_eq!(lock.specs.len(), 1);
         assert_eq!(lock.specs[0].name, "thing");
@@ -392,24 +346,14 @@ mod tests {
         assert_eq!(lock.specs[0].date, today_utc());
         let text = std::fs::read_to_string(dir.path().join(LOCK_FILE)).expect("read lock text");
         assert!(text.ends_with("}\n"), "{text}");
-        assert!(
-            text.find("\"name\"") < text.find("\"url\"")
-                && text.find("\"size\"") < text.find("\"date\"")
-        );
+        assert!(text.find("\"name\"") < text.find("\"url\"") && text.find("\"size\"") < text.find("\"date\""));
 
         verify(&listing).expect("the files match the lock");
 
         // Running it again changes nothing, not even the file.
-        let before = std::fs::metadata(dir.path().join(LOCK_FILE))
-            .and_then(|m| m.modified())
-            .expect("mtime");
-        assert_eq!(
-            lock_specs(&listing).expect("again"),
-            vec![("thing".to_owned(), LockChange::Unchanged)]
-        );
-        let after = std::fs::metadata(dir.path().join(LOCK_FILE))
-            .and_then(|m| m.modified())
-            .expect("mtime");
+        let before = std::fs::metadata(dir.path().join(LOCK_FILE)).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(lock_specs(&listing).expect("again"), vec![("thing".to_owned(), LockChange::Unchanged)]);
+        let after = std::fs::metadata(dir.path().join(LOCK_FILE)).and_then(|m| m.modified()).expect("mtime");
         assert_eq!(before, after);
     }
 
@@ -421,10 +365,7 @@ mod tests {
         let mut bytes = std::fs::read(&path).expect("read spec");
         let old_sha = sha256_hex(&bytes);
         // Same size, one byte different: `1.2.3` -> `1.2.4`.
-        let at = bytes
-            .windows(5)
-            .position(|w| w == b"1.2.3")
-            .expect("version in fixture");
+        let at = bytes.windows(5).position(|w| w == b"1.2.3").expect("version in fixture");
         bytes[at + 4] = b'4';
         std::fs::write(&path, &bytes).expect("write spec");
 
@@ -432,20 +373,11 @@ mod tests {
         assert!(message.contains("thing.json"), "{message}");
         assert!(message.contains(&old_sha), "{message}");
         assert!(message.contains(&sha256_hex(&bytes)), "{message}");
-        assert!(
-            message.contains("cargo xtask lock-specs --listing"),
-            "{message}"
-        );
-        assert!(
-            message.contains("cargo xtask refresh-specs --only thing"),
-            "{message}"
-        );
+        assert!(message.contains("cargo xtask lock-specs --listing"), "{message}");
+        assert!(message.contains("cargo xtask refresh-specs --only thing"), "{message}");
 
         // Accepting the change makes it pass, with a new entry.
-        assert_eq!(
-            lock_specs(&listing).expect("lock-specs"),
-            vec![("thing".to_owned(), LockChange::Updated)]
-        );
+        assert_eq!(lock_specs(&listing).expect("lock-specs"), vec![("thing".to_owned(), LockChange::Updated)]);
         verify(&listing).expect("accepted");
     }
 
@@ -464,30 +396,18 @@ mod tests {
     #[test]
     fn lock_specs_rejects_a_file_that_is_not_openapi() {
         let (dir, listing) = fixture();
-        std::fs::write(dir.path().join("thing.json"), "{\"swagger\": \"2.0\"}")
-            .expect("write spec");
-        let message = lock_specs(&listing)
-            .expect_err("not OpenAPI 3.0")
-            .to_string();
-        assert!(
-            message.contains("thing.json") && message.contains("Swagger"),
-            "{message}"
-        );
+        std::fs::write(dir.path().join("thing.json"), "{\"swagger\": \"2.0\"}").expect("write spec");
+        let message = lock_specs(&listing).expect_err("not OpenAPI 3.0").to_string();
+        assert!(message.contains("thing.json") && message.contains("Swagger"), "{message}");
         assert!(!dir.path().join(LOCK_FILE).exists());
     }
 
     #[test]
     fn the_committed_lock_matches_the_committed_specs() {
         let listing = Listing::load(&default_listing()).expect("default listing");
-        let lock = Lock::read(&Lock::path(&listing))
-            .expect("read")
-            .expect("specs/specs.lock.json exists");
+        let lock = Lock::read(&Lock::path(&listing)).expect("read").expect("specs/specs.lock.json exists");
         let names: Vec<&str> = lock.specs.iter().map(|entry| entry.name.as_str()).collect();
-        let listed: Vec<&str> = listing
-            .specs
-            .iter()
-            .map(|source| source.name.as_str())
-            .collect();
+        let listed: Vec<&str> = listing.specs.iter().map(|source| source.name.as_str()).collect();
         assert_eq!(names, listed);
         // The file is exactly what `lock-specs` would write.
         let text = std::fs::read_to_string(Lock::path(&listing)).expect("read lock text");

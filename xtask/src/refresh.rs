@@ -84,12 +84,7 @@ impl Report {
             .specs
             .iter()
             .filter_map(|spec| spec.drift.as_ref())
-            .flat_map(|drift| {
-                drift
-                    .removed_listed
-                    .iter()
-                    .map(move |listed| format!("  {}: {listed}", drift.spec))
-            })
+            .flat_map(|drift| drift.removed_listed.iter().map(move |listed| format!("  {}: {listed}", drift.spec)))
             .collect();
         if removed.is_empty() {
             return Ok(());
@@ -117,13 +112,7 @@ impl fmt::Display for Report {
         for spec in &self.specs {
             let new = &spec.new;
             let Some(drift) = &spec.drift else {
-                writeln!(
-                    f,
-                    "{}: unchanged at {} (sha256 {})",
-                    spec.name,
-                    spec.origin,
-                    short(&new.sha256)
-                )?;
+                writeln!(f, "{}: unchanged at {} (sha256 {})", spec.name, spec.origin, short(&new.sha256))?;
                 continue;
             };
             let version = match spec.old_version.as_deref() {
@@ -175,19 +164,11 @@ pub fn run(args: &Args) -> Result<()> {
     report.check_listing()?;
     if args.no_regen {
         if report.changed() {
-            eprintln!(
-                "not regenerating (--no-regen): run `cargo xtask regen{}`",
-                listing_arg(&listing)
-            );
+            eprintln!("not regenerating (--no-regen): run `cargo xtask regen{}`", listing_arg(&listing));
         }
         return Ok(());
     }
-    crate::regen::run(&crate::regen::Args {
-        check: false,
-        listing: Some(listing),
-        out: None,
-        all: false,
-    })
+    crate::regen::run(&crate::regen::Args { check: false, listing: Some(listing), out: None, all: false })
 }
 
 /// Where one spec is taken from.
@@ -247,10 +228,7 @@ pub fn refresh(options: &Options) -> Result<Report> {
     for file in staged {
         file.commit()?;
     }
-    Ok(Report {
-        listing: options.listing.clone(),
-        specs,
-    })
+    Ok(Report { listing: options.listing.clone(), specs })
 }
 
 /// Downloads (or reads) and validates every spec; fails naming each one that could not be had, if any.
@@ -258,10 +236,7 @@ fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fe
     let client = reqwest::blocking::Client::builder()
         .connect_timeout(options.timeout)
         .timeout(options.timeout)
-        .user_agent(concat!(
-            "atlassian-client-xtask/",
-            env!("CARGO_PKG_VERSION")
-        ))
+        .user_agent(concat!("atlassian-client-xtask/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|error| format!("cannot set up the HTTP client: {}", chain(&error)))?;
     let mut fetched = Vec::new();
@@ -272,10 +247,7 @@ fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fe
             Origin::Url(url) => download(&client, url, &source.name, options.timeout),
             Origin::File(path) => std::fs::read(path).map_err(|error| error.to_string()),
         };
-        match bytes
-            .map_err(|reason| format!("{origin}: {reason}"))
-            .and_then(|bytes| validate(source, origin, bytes))
-        {
+        match bytes.map_err(|reason| format!("{origin}: {reason}")).and_then(|bytes| validate(source, origin, bytes)) {
             Ok(spec) => fetched.push(spec),
             Err(message) => failures.push(message),
         }
@@ -293,12 +265,7 @@ fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fe
 }
 
 /// Compares a new copy with the file it replaces; returns the result and, if the bytes differ, the new file staged.
-fn compare(
-    listing: &Listing,
-    old_lock: &Lock,
-    spec: Fetched<'_>,
-    today: &str,
-) -> Result<(Refreshed, Option<Staged>)> {
+fn compare(listing: &Listing, old_lock: &Lock, spec: Fetched<'_>, today: &str) -> Result<(Refreshed, Option<Staged>)> {
     let path = listing.spec_path(spec.source);
     let old_bytes = match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
@@ -307,10 +274,7 @@ fn compare(
     };
     let mut new = LockedSpec::new(spec.source, &spec.bytes, &spec.info_version, today);
     // The same bytes as locked keep the date they were first taken.
-    if let Some(locked) = old_lock
-        .find(&spec.source.file)
-        .filter(|locked| locked.same_copy(&new))
-    {
+    if let Some(locked) = old_lock.find(&spec.source.file).filter(|locked| locked.same_copy(&new)) {
         new.date = locked.date.clone();
     }
     if old_bytes.as_deref() == Some(spec.bytes.as_slice()) {
@@ -325,27 +289,15 @@ fn compare(
         return Ok((refreshed, None));
     }
     // An old copy that is not JSON (a broken local edit) compares as an empty document.
-    let old_document: Value = old_bytes
-        .as_deref()
-        .and_then(|bytes| serde_json::from_slice(bytes).ok())
-        .unwrap_or_default();
+    let old_document: Value =
+        old_bytes.as_deref().and_then(|bytes| serde_json::from_slice(bytes).ok()).unwrap_or_default();
     let staged = Staged::new(&path, &spec.bytes)?;
     let refreshed = Refreshed {
         name: spec.source.name.clone(),
         origin: spec.origin.to_string(),
-        old: old_bytes
-            .as_deref()
-            .map(|bytes| (bytes.len() as u64, sha256_hex(bytes))),
-        old_version: old_document
-            .pointer("/info/version")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        drift: Some(drift(
-            listing,
-            &old_document,
-            &spec.document,
-            &spec.source.name,
-        )),
+        old: old_bytes.as_deref().map(|bytes| (bytes.len() as u64, sha256_hex(bytes))),
+        old_version: old_document.pointer("/info/version").and_then(Value::as_str).map(str::to_owned),
+        drift: Some(drift(listing, &old_document, &spec.document, &spec.source.name)),
         new,
     };
     Ok((refreshed, Some(staged)))
@@ -359,11 +311,7 @@ fn chosen<'l>(listing: &'l Listing, only: Option<&str>) -> Result<Vec<&'l SpecSo
     match listing.specs.iter().find(|source| source.name == name) {
         Some(source) => Ok(vec![source]),
         None => {
-            let known: Vec<&str> = listing
-                .specs
-                .iter()
-                .map(|source| source.name.as_str())
-                .collect();
+            let known: Vec<&str> = listing.specs.iter().map(|source| source.name.as_str()).collect();
             Err(format!(
                 "--only {name}: {} has no spec of that name (its `x-spec` names: {})",
                 listing.path.display(),
@@ -380,11 +328,7 @@ fn origin(source: &SpecSource, from: Option<&str>) -> Result<Origin> {
         return Ok(Origin::Url(source.url.clone()));
     };
     if from.starts_with("http://") || from.starts_with("https://") {
-        return Ok(Origin::Url(format!(
-            "{}/{}",
-            from.trim_end_matches('/'),
-            source.file
-        )));
+        return Ok(Origin::Url(format!("{}/{}", from.trim_end_matches('/'), source.file)));
     }
     let dir = Path::new(from);
     if !dir.is_dir() {
@@ -394,16 +338,8 @@ fn origin(source: &SpecSource, from: Option<&str>) -> Result<Origin> {
 }
 
 /// Downloads `url`, showing a progress bar on stderr; the error is the reason, for the caller to prefix with the URL.
-fn download(
-    client: &reqwest::blocking::Client,
-    url: &str,
-    name: &str,
-    timeout: Duration,
-) -> Result<Vec<u8>, String> {
-    let response = client
-        .get(url)
-        .send()
-        .map_err(|error| describe(&error.without_url(), timeout))?;
+fn download(client: &reqwest::blocking::Client, url: &str, name: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+    let response = client.get(url).send().map_err(|error| describe(&error.without_url(), timeout))?;
     let status = response.status();
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
@@ -415,10 +351,9 @@ fn download(
     bar.finish_and_clear();
     read.map_err(|error| describe(&error, timeout))?;
     match expected {
-        Some(expected) if bytes.len() as u64 != expected => Err(format!(
-            "the body was cut short: {} of {expected} bytes",
-            bytes.len()
-        )),
+        Some(expected) if bytes.len() as u64 != expected => {
+            Err(format!("the body was cut short: {} of {expected} bytes", bytes.len()))
+        }
         _ => Ok(bytes),
     }
 }
@@ -426,14 +361,10 @@ fn download(
 /// A progress bar for one download: bytes of the expected total, or a spinner when the size is unknown.
 fn progress_bar(name: &str, length: Option<u64>) -> indicatif::ProgressBar {
     let (bar, template) = match length {
-        Some(length) => (
-            indicatif::ProgressBar::new(length),
-            "{prefix:>18} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-        ),
-        None => (
-            indicatif::ProgressBar::new_spinner(),
-            "{prefix:>18} {spinner} {bytes} {bytes_per_sec}",
-        ),
+        Some(length) => {
+            (indicatif::ProgressBar::new(length), "{prefix:>18} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+        }
+        None => (indicatif::ProgressBar::new_spinner(), "{prefix:>18} {spinner} {bytes} {bytes_per_sec}"),
     };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
@@ -445,26 +376,15 @@ fn progress_bar(name: &str, length: Option<u64>) -> indicatif::ProgressBar {
 /// Parses a download as OpenAPI 3.0.x (the generator's own check) and as JSON for the drift report.
 fn validate(source: &SpecSource, origin: Origin, bytes: Vec<u8>) -> Result<Fetched<'_>, String> {
     let label = origin.to_string();
-    let openapi = generator::load::parse_spec(Path::new(&label), &bytes)
-        .map_err(|error| error.to_string())?;
-    let document =
-        serde_json::from_slice(&bytes).map_err(|error| format!("{label}: not JSON: {error}"))?;
-    Ok(Fetched {
-        source,
-        origin,
-        bytes,
-        info_version: openapi.info.version,
-        document,
-    })
+    let openapi = generator::load::parse_spec(Path::new(&label), &bytes).map_err(|error| error.to_string())?;
+    let document = serde_json::from_slice(&bytes).map_err(|error| format!("{label}: not JSON: {error}"))?;
+    Ok(Fetched { source, origin, bytes, info_version: openapi.info.version, document })
 }
 
 /// A download error as a reason: "timed out" for timeouts, else the messages of the error and its causes.
 fn describe(error: &(dyn std::error::Error + 'static), timeout: Duration) -> String {
     if is_timeout(error) {
-        format!(
-            "timed out after {} s (see --timeout)",
-            timeout.as_secs_f64()
-        )
+        format!("timed out after {} s (see --timeout)", timeout.as_secs_f64())
     } else {
         chain(error)
     }
@@ -474,17 +394,12 @@ fn describe(error: &(dyn std::error::Error + 'static), timeout: Duration) -> Str
 fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(error) = current {
-        if error
-            .downcast_ref::<reqwest::Error>()
-            .is_some_and(reqwest::Error::is_timeout)
-        {
+        if error.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout) {
             return true;
         }
         if let Some(io) = error.downcast_ref::<std::io::Error>() {
             // An I/O error hides the error it wraps from `source()`.
-            if io.kind() == std::io::ErrorKind::TimedOut
-                || io.get_ref().is_some_and(|inner| is_timeout(inner))
-            {
+            if io.kind() == std::io::ErrorKind::TimedOut || io.get_ref().is_some_and(|inner| is_timeout(inner)) {
                 return true;
             }
         }
@@ -559,11 +474,7 @@ mod tests {
                     }
                 })
             };
-            Server {
-                address,
-                stop,
-                thread: Some(thread),
-            }
+            Server { address, stop, thread: Some(thread) }
         }
 
         fn url(&self, path: &str) -> String {
@@ -592,12 +503,7 @@ mod tests {
             }
         }
         let text = String::from_utf8_lossy(&request);
-        let path = text
-            .split(' ')
-            .nth(1)
-            .unwrap_or("/")
-            .trim_start_matches('/')
-            .to_owned();
+        let path = text.split(' ').nth(1).unwrap_or("/").trim_start_matches('/').to_owned();
         let ok = |body: &[u8], length: usize| {
             let mut response =
                 format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n")
@@ -625,7 +531,8 @@ mod tests {
                     500 => "Internal Server Error",
                     _ => "Error",
                 };
-                format!("HTTP/1.1 {status} {reason}\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n").into_bytes()
+                format!("HTTP/1.1 {status} {reason}\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n")
+                    .into_bytes()
             }
         };
         let _ = stream.write_all(&response);
@@ -634,13 +541,9 @@ mod tests {
 
     /// A small spec with two operations.
     fn thing_spec(version: &str, extra_parameter: bool) -> Vec<u8> {
-        let mut parameters = vec![
-            serde_json::json!({"name": "limit", "in": "query", "schema": {"type": "integer"}}),
-        ];
+        let mut parameters = vec![serde_json::json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})];
         if extra_parameter {
-            parameters.push(
-                serde_json::json!({"name": "expand", "in": "query", "schema": {"type": "string"}}),
-            );
+            parameters.push(serde_json::json!({"name": "expand", "in": "query", "schema": {"type": "string"}}));
         }
         let spec = serde_json::json!({
             "openapi": "3.0.1",
@@ -667,9 +570,7 @@ mod tests {
             let dir = tempfile::tempdir().expect("temp dir");
             let mut text = format!("apis:\n{entries}x-common:\n");
             for (name, file, url, bytes) in specs {
-                text.push_str(&format!(
-                    "- type: x-openapi\n  url: {url}\n  x-file: {file}\n  x-spec: {name}\n"
-                ));
+                text.push_str(&format!("- type: x-openapi\n  url: {url}\n  x-file: {file}\n  x-spec: {name}\n"));
                 std::fs::write(dir.path().join(file), bytes).expect("write spec");
             }
             let listing = dir.path().join("apis.yaml");
@@ -680,12 +581,7 @@ mod tests {
         }
 
         fn options(&self, timeout: Duration) -> Options {
-            Options {
-                listing: self.listing.clone(),
-                from: None,
-                only: None,
-                timeout,
-            }
+            Options { listing: self.listing.clone(), from: None, only: None, timeout }
         }
 
         fn read(&self, file: &str) -> Vec<u8> {
@@ -693,20 +589,13 @@ mod tests {
         }
 
         fn lock(&self) -> Lock {
-            Lock::read(&self.dir.path().join(crate::lock::LOCK_FILE))
-                .expect("read lock")
-                .expect("a lock")
+            Lock::read(&self.dir.path().join(crate::lock::LOCK_FILE)).expect("read lock").expect("a lock")
         }
     }
 
     /// The committed Jira Software spec.
     fn jira_software() -> Vec<u8> {
-        std::fs::read(
-            crate::project_root()
-                .join("specs")
-                .join("jira-software.swagger.v3.json"),
-        )
-        .expect("read spec")
+        std::fs::read(crate::project_root().join("specs").join("jira-software.swagger.v3.json")).expect("read spec")
     }
 
     #[test]
@@ -714,11 +603,7 @@ mod tests {
         let old = jira_software();
         let mut document: Value = serde_json::from_slice(&old).expect("parse");
         let board = "/paths/~1rest~1agile~11.0~1board~1{boardId}";
-        document
-            .pointer_mut(board)
-            .and_then(Value::as_object_mut)
-            .expect("board path")
-            .shift_remove("delete");
+        document.pointer_mut(board).and_then(Value::as_object_mut).expect("board path").shift_remove("delete");
         document
             .pointer_mut("/paths/~1rest~1agile~11.0~1board/get/parameters")
             .and_then(Value::as_array_mut)
@@ -728,20 +613,14 @@ mod tests {
             .pointer_mut("/components/schemas/SearchResults/properties")
             .and_then(Value::as_object_mut)
             .expect("SearchResults")
-            .insert(
-                "nextPageToken".into(),
-                serde_json::json!({"type": "string"}),
-            );
+            .insert("nextPageToken".into(), serde_json::json!({"type": "string"}));
         let new = serde_json::to_vec(&document).expect("serialize");
 
         let file = "jira-software.swagger.v3.json";
         let server = Server::start(HashMap::from([(file.to_owned(), Reply::Body(new.clone()))]));
         let entries = "- x-api-slug: agile10board-get\n- x-api-slug: agile10boardboardid-delete\n\
                        - x-api-slug: agile10boardboardidbacklog-get\n- x-operation-id: getBoard\n";
-        let fixture = Fixture::new(
-            &[("jira-software", file, server.url(file), old.clone())],
-            entries,
-        );
+        let fixture = Fixture::new(&[("jira-software", file, server.url(file), old.clone())], entries);
         let old_lock = fixture.lock();
         // The committed spec files are read-only; the new copy replaces the old one all the same, and stays so.
         let path = fixture.dir.path().join(file);
@@ -751,10 +630,7 @@ mod tests {
 
         let report = refresh(&fixture.options(Duration::from_secs(10))).expect("refresh");
         assert_eq!(fixture.read(file), new);
-        assert!(std::fs::metadata(&path)
-            .expect("metadata")
-            .permissions()
-            .readonly());
+        assert!(std::fs::metadata(&path).expect("metadata").permissions().readonly());
         let lock = fixture.lock();
         assert_eq!(lock.specs.len(), 1);
         assert_eq!(lock.specs[0].sha256, sha256_hex(&new));
@@ -763,8 +639,7 @@ mod tests {
         assert_eq!(lock.specs[0].info_version, "1001.0.0");
         assert_eq!(lock.specs[0].date, today_utc());
         assert_ne!(lock, old_lock);
-        crate::lock::verify(&Listing::load(&fixture.listing).expect("listing"))
-            .expect("the new file matches the lock");
+        crate::lock::verify(&Listing::load(&fixture.listing).expect("listing")).expect("the new file matches the lock");
 
         let text = report.to_string();
         let expected = format!(
@@ -784,25 +659,14 @@ mod tests {
         );
         assert_eq!(text, expected);
 
-        let message = report
-            .check_listing()
-            .expect_err("a listed operation is gone")
-            .to_string();
-        assert!(
-            message.contains("DELETE /rest/agile/1.0/board/{boardId}"),
-            "{message}"
-        );
+        let message = report.check_listing().expect_err("a listed operation is gone").to_string();
+        assert!(message.contains("DELETE /rest/agile/1.0/board/{boardId}"), "{message}");
         assert!(message.contains("apis.yaml"), "{message}");
 
         // The same download again changes nothing.
         let report = refresh(&fixture.options(Duration::from_secs(10))).expect("refresh again");
         assert!(!report.changed());
-        assert!(
-            report
-                .to_string()
-                .starts_with("jira-software: unchanged at http://127.0.0.1:"),
-            "{report}"
-        );
+        assert!(report.to_string().starts_with("jira-software: unchanged at http://127.0.0.1:"), "{report}");
         assert_eq!(fixture.lock(), lock);
     }
 
@@ -812,18 +676,8 @@ mod tests {
         let new_thing = thing_spec("2", true);
         let fixture = Fixture::new(
             &[
-                (
-                    "thing",
-                    "thing.json",
-                    "http://127.0.0.1:9/thing.json".into(),
-                    old_thing.clone(),
-                ),
-                (
-                    "other",
-                    "other.json",
-                    "http://127.0.0.1:9/other.json".into(),
-                    thing_spec("1", false),
-                ),
+                ("thing", "thing.json", "http://127.0.0.1:9/thing.json".into(), old_thing.clone()),
+                ("other", "other.json", "http://127.0.0.1:9/other.json".into(), thing_spec("1", false)),
             ],
             "- x-spec: thing\n  x-operation-id: listThings\n",
         );
@@ -848,15 +702,9 @@ mod tests {
         assert!(text.contains("info.version 1 -> 2"), "{text}");
         assert!(text.contains("GET /rest/api/2/thing (listed as operationId listThings)\n      parameter `expand` in query: added (optional)\n"), "{text}");
 
-        let unknown = Options {
-            only: Some("nope".into()),
-            ..fixture.options(Duration::from_secs(5))
-        };
+        let unknown = Options { only: Some("nope".into()), ..fixture.options(Duration::from_secs(5)) };
         let message = refresh(&unknown).expect_err("unknown spec").to_string();
-        assert!(
-            message.contains("--only nope") && message.contains("thing, other"),
-            "{message}"
-        );
+        assert!(message.contains("--only nope") && message.contains("thing, other"), "{message}");
     }
 
     /// Serves `reply` for the only spec of a fixture and checks that refresh fails naming the URL and `reason`,
@@ -865,21 +713,14 @@ mod tests {
         let old = thing_spec("1", false);
         let server = Server::start(HashMap::from([("thing.json".to_owned(), reply)]));
         let url = server.url("thing.json");
-        let fixture = Fixture::new(
-            &[("thing", "thing.json", url.clone(), old.clone())],
-            "- x-operation-id: listThings\n",
-        );
+        let fixture =
+            Fixture::new(&[("thing", "thing.json", url.clone(), old.clone())], "- x-operation-id: listThings\n");
         let lock_text = fixture.read(crate::lock::LOCK_FILE);
 
-        let message = refresh(&fixture.options(timeout))
-            .expect_err("refresh must fail")
-            .to_string();
+        let message = refresh(&fixture.options(timeout)).expect_err("refresh must fail").to_string();
         assert!(message.contains(&format!("{url}: ")), "{message}");
         assert!(message.contains(reason), "{message}");
-        assert!(
-            message.contains("no spec file and no lock entry changed"),
-            "{message}"
-        );
+        assert!(message.contains("no spec file and no lock entry changed"), "{message}");
         assert_eq!(fixture.read("thing.json"), old);
         assert_eq!(fixture.read(crate::lock::LOCK_FILE), lock_text);
         let leftovers: Vec<_> = std::fs::read_dir(fixture.dir.path())
@@ -892,20 +733,12 @@ mod tests {
 
     #[test]
     fn refresh_fails_on_http_404() {
-        assert_refresh_fails(
-            Reply::Status(404),
-            Duration::from_secs(5),
-            "HTTP 404 Not Found",
-        );
+        assert_refresh_fails(Reply::Status(404), Duration::from_secs(5), "HTTP 404 Not Found");
     }
 
     #[test]
     fn refresh_fails_on_http_500() {
-        assert_refresh_fails(
-            Reply::Status(500),
-            Duration::from_secs(5),
-            "HTTP 500 Internal Server Error",
-        );
+        assert_refresh_fails(Reply::Status(500), Duration::from_secs(5), "HTTP 500 Internal Server Error");
     }
 
     #[test]
@@ -922,28 +755,15 @@ mod tests {
     fn refresh_fails_on_truncated_json() {
         let body = thing_spec("2", true);
         let half = body[..body.len() / 2].to_vec();
-        assert_refresh_fails(
-            Reply::Body(half),
-            Duration::from_secs(5),
-            "not JSON: EOF while parsing",
-        );
+        assert_refresh_fails(Reply::Body(half), Duration::from_secs(5), "not JSON: EOF while parsing");
     }
 
     #[test]
     fn refresh_fails_on_json_that_is_not_openapi() {
-        let body = br#"{"swagger": "2.0", "info": {"title": "Old", "version": "1"}, "paths": {}}"#
-            .to_vec();
-        assert_refresh_fails(
-            Reply::Body(body),
-            Duration::from_secs(5),
-            "Swagger \"2.0\" is not supported",
-        );
+        let body = br#"{"swagger": "2.0", "info": {"title": "Old", "version": "1"}, "paths": {}}"#.to_vec();
+        assert_refresh_fails(Reply::Body(body), Duration::from_secs(5), "Swagger \"2.0\" is not supported");
         let body = br#"{"hello": "world"}"#.to_vec();
-        assert_refresh_fails(
-            Reply::Body(body),
-            Duration::from_secs(5),
-            "no `openapi` field",
-        );
+        assert_refresh_fails(Reply::Body(body), Duration::from_secs(5), "no `openapi` field");
     }
 
     #[test]
@@ -973,38 +793,19 @@ mod tests {
             "- x-operation-id: listThings\n",
         );
         let lock_text = fixture.read(crate::lock::LOCK_FILE);
-        let message = refresh(&fixture.options(Duration::from_secs(5)))
-            .expect_err("one failed")
-            .to_string();
-        assert!(
-            message.starts_with("1 of 2 spec(s) could not be refreshed"),
-            "{message}"
-        );
-        assert!(
-            message.contains(&format!("{}: HTTP 500", server.url("other.json"))),
-            "{message}"
-        );
+        let message = refresh(&fixture.options(Duration::from_secs(5))).expect_err("one failed").to_string();
+        assert!(message.starts_with("1 of 2 spec(s) could not be refreshed"), "{message}");
+        assert!(message.contains(&format!("{}: HTTP 500", server.url("other.json"))), "{message}");
         assert_eq!(fixture.read("thing.json"), old);
         assert_eq!(fixture.read(crate::lock::LOCK_FILE), lock_text);
     }
 
     #[test]
     fn a_mirror_url_is_the_base_for_each_file_name() {
-        let source = SpecSource {
-            name: "x".into(),
-            url: "https://example.com/a/b.json".into(),
-            file: "x.json".into(),
-        };
-        let url = |from: Option<&str>| {
-            origin(&source, from)
-                .map(|origin| origin.to_string())
-                .expect("origin")
-        };
+        let source = SpecSource { name: "x".into(), url: "https://example.com/a/b.json".into(), file: "x.json".into() };
+        let url = |from: Option<&str>| origin(&source, from).map(|origin| origin.to_string()).expect("origin");
         assert_eq!(url(None), "https://example.com/a/b.json");
-        assert_eq!(
-            url(Some("http://127.0.0.1:8080/mirror/")),
-            "http://127.0.0.1:8080/mirror/x.json"
-        );
+        assert_eq!(url(Some("http://127.0.0.1:8080/mirror/")), "http://127.0.0.1:8080/mirror/x.json");
         assert!(origin(&source, Some("/no/such/folder")).is_err());
     }
 }

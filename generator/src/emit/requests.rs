@@ -237,7 +237,11 @@ fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
     }
     format.push_str(rest);
     let format = Literal::string(&format);
-    let path = if args.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #(#args),*)) };
+    let path = if args.is_empty() {
+        quote!(::std::string::String::from(#format))
+    } else {
+        quote!(::std::format!(#format, #(#args),*))
+    };
 
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let name = format_ident!("{}", p.name);
@@ -265,11 +269,16 @@ fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
             quote! { if let ::std::option::Option::Some(body) = body { #add; } }
         }
     });
-    let used_path_params = op.params.iter().filter(|p| p.location == ParamLocation::Path && !op.path.contains(&format!("{{{}}}", p.wire))).map(|p| {
-        let name = format_ident!("{}", p.name);
-        quote! { let _ = #name; }
-    });
-    let mutable = (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote!(mut));
+    let used_path_params = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path && !op.path.contains(&format!("{{{}}}", p.wire)))
+        .map(|p| {
+            let name = format_ident!("{}", p.name);
+            quote! { let _ = #name; }
+        });
+    let mutable =
+        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote!(mut));
     quote! {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: #id,
@@ -296,7 +305,9 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
         _ => quote!(response.json()),
     };
     match &op.success {
-        Success::Empty => (quote!(()), quote! { match response.status() { 200..=299 => response.empty(), #error } }, quote!()),
+        Success::Empty => {
+            (quote!(()), quote! { match response.status() { 200..=299 => response.empty(), #error } }, quote!())
+        }
         Success::Json(ty) => {
             let decode = json(ty);
             (rust_type(spec, ty), quote! { match response.status() { 200..=299 => #decode, #error } }, quote!())
@@ -317,9 +328,11 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
                 quote!(),
             )
         }
-        Success::Bytes => {
-            (quote!(::bytes::Bytes), quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.bytes()), #error } }, quote!())
-        }
+        Success::Bytes => (
+            quote!(::bytes::Bytes),
+            quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.bytes()), #error } },
+            quote!(),
+        ),
         Success::Several { name, variants } => {
             let ident = format_ident!("{}", name);
             let arms = variants.iter().map(|v| several_arm(&ident, v, &json));
@@ -394,11 +407,16 @@ fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStre
             } else {
                 (quote!(self.#start_at.unwrap_or(0)), quote!(self.#start_at = ::std::option::Option::Some(start_at)))
             };
-            let items_value = if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+            let items_value =
+                if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
             let total_value = match (total, total_optional) {
                 (Some(field), true) => {
                     let field = format_ident!("{}", field);
-                    if *total_i32 { quote!(page.#field.map(i64::from)) } else { quote!(page.#field) }
+                    if *total_i32 {
+                        quote!(page.#field.map(i64::from))
+                    } else {
+                        quote!(page.#field)
+                    }
                 }
                 (Some(field), false) => {
                     let field = format_ident!("{}", field);
@@ -456,7 +474,8 @@ fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStre
             let items = format_ident!("{}", items);
             let next = format_ident!("{}", next);
             let item = rust_type(spec, item_ty);
-            let items_value = if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
+            let items_value =
+                if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
             quote! {
                 impl crate::runtime::CursorPaged for #builder {
                     type Item = #item;

@@ -82,12 +82,19 @@ mod tests {
                 deprecated: false,
             })
             .collect();
-        TypeDef { name: name.into(), origin: String::new(), doc: None, kind: TypeKind::Struct(Struct { fields, additional: None }) }
+        TypeDef {
+            name: name.into(),
+            origin: String::new(),
+            doc: None,
+            kind: TypeKind::Struct(Struct { fields, additional: None }),
+        }
     }
 
     fn field_ty(def: &TypeDef, field: &str) -> TypeRef {
         match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().find(|f| f.name == field).map(|f| f.ty.clone()).unwrap_or(TypeRef::Any),
+            TypeKind::Struct(s) => {
+                s.fields.iter().find(|f| f.name == field).map(|f| f.ty.clone()).unwrap_or(TypeRef::Any)
+            }
             _ => TypeRef::Any,
         }
     }

@@ -102,7 +102,8 @@ fn inline(line: &str) -> String {
                 i += 1;
             }
             'h' if starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") => {
-                let end = (i..chars.len()).find(|&j| chars[j].is_whitespace() || chars[j] == ')').unwrap_or(chars.len());
+                let end =
+                    (i..chars.len()).find(|&j| chars[j].is_whitespace() || chars[j] == ')').unwrap_or(chars.len());
                 let mut url: String = chars[i..end].iter().collect();
                 let mut tail = String::new();
                 while url.ends_with(['.', ',', ';', ':']) {

@@ -7,9 +7,7 @@ use openapiv3::{
 use super::schema::SchemaRef;
 use super::{component_key, docs, Context};
 use crate::error::pointer_token;
-use crate::ir::{
-    Body, BodyMedia, Example, Method, Operation, Param, ParamLocation, StatusVariant, Success, TypeRef,
-};
+use crate::ir::{Body, BodyMedia, Example, Method, Operation, Param, ParamLocation, StatusVariant, Success, TypeRef};
 use crate::names::{snake_name, type_name, Namespace};
 use crate::select::OperationRef;
 
@@ -57,7 +55,9 @@ pub(super) fn lower_operation<'a>(
     // Operation parameters override path-item parameters with the same name and location.
     let mut raw_params: Vec<(&'a Parameter, String)> = Vec::new();
     for (i, p) in item.parameters.iter().enumerate() {
-        if let Some(resolved) = resolve_parameter(cx, p, &format!("#/paths/{}/parameters/{i}", pointer_token(&op_ref.path))) {
+        if let Some(resolved) =
+            resolve_parameter(cx, p, &format!("#/paths/{}/parameters/{i}", pointer_token(&op_ref.path)))
+        {
             raw_params.push(resolved);
         }
     }
@@ -77,7 +77,8 @@ pub(super) fn lower_operation<'a>(
         .filter_map(|(param, at)| lower_parameter(cx, param, &at, &builder, &mut names))
         .collect();
 
-    let body = op.request_body.as_ref().and_then(|body| lower_body(cx, body, &builder, &format!("{pointer}/requestBody")));
+    let body =
+        op.request_body.as_ref().and_then(|body| lower_body(cx, body, &builder, &format!("{pointer}/requestBody")));
 
     let mut examples = Vec::new();
     let success = lower_success(cx, &op.responses, &builder, &pointer, &mut examples);
@@ -114,7 +115,9 @@ fn resolve_parameter<'a>(
             let found = component_key(reference, "parameters").and_then(|key| {
                 let components = cx.document.components.as_ref()?;
                 match components.parameters.get(&key)? {
-                    ReferenceOr::Item(param) => Some((param, format!("#/components/parameters/{}", pointer_token(&key)))),
+                    ReferenceOr::Item(param) => {
+                        Some((param, format!("#/components/parameters/{}", pointer_token(&key))))
+                    }
                     ReferenceOr::Reference { .. } => None,
                 }
             });
@@ -186,14 +189,19 @@ fn lower_body<'a>(
         ReferenceOr::Reference { reference } => {
             let found = component_key(reference, "requestBodies").and_then(|key| {
                 match cx.document.components.as_ref()?.request_bodies.get(&key)? {
-                    ReferenceOr::Item(body) => Some((body, format!("#/components/requestBodies/{}", pointer_token(&key)))),
+                    ReferenceOr::Item(body) => {
+                        Some((body, format!("#/components/requestBodies/{}", pointer_token(&key))))
+                    }
                     ReferenceOr::Reference { .. } => None,
                 }
             });
             match found {
                 Some(found) => found,
                 None => {
-                    cx.problem(pointer, format!("`$ref` {reference} does not point at a request body of this document"));
+                    cx.problem(
+                        pointer,
+                        format!("`$ref` {reference} does not point at a request body of this document"),
+                    );
                     return None;
                 }
             }
@@ -205,10 +213,16 @@ fn lower_body<'a>(
         .iter()
         .find(|(media, _)| is_json(media))
         .map(|(media, m)| (media, m, BodyMedia::Json))
-        .or_else(|| body.content.iter().find(|(media, _)| media.starts_with("text/plain")).map(|(media, m)| (media, m, BodyMedia::Text)))
+        .or_else(|| {
+            body.content
+                .iter()
+                .find(|(media, _)| media.starts_with("text/plain"))
+                .map(|(media, m)| (media, m, BodyMedia::Text))
+        })
         .or_else(|| {
             body.content.iter().next().map(|(media, m)| {
-                let content_type = if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
+                let content_type =
+                    if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
                 (media, m, BodyMedia::Bytes(content_type))
             })
         });
@@ -259,7 +273,11 @@ fn lower_success<'a>(
             match pick_media(response) {
                 None => Outcome::NoBody,
                 Some((media_name, media)) if is_json(media_name) => {
-                    let hint = if outcomes.is_empty() { format!("{builder}Response") } else { format!("{builder}Response{status}") };
+                    let hint = if outcomes.is_empty() {
+                        format!("{builder}Response")
+                    } else {
+                        format!("{builder}Response{status}")
+                    };
                     let ty = match &media.schema {
                         Some(schema) => cx.lower_ref(
                             schema.into(),
@@ -314,7 +332,11 @@ fn lower_success<'a>(
     }
 }
 
-fn resolve_response<'a>(cx: &mut Context<'a>, response: &'a ReferenceOr<Response>, pointer: &str) -> Option<&'a Response> {
+fn resolve_response<'a>(
+    cx: &mut Context<'a>,
+    response: &'a ReferenceOr<Response>,
+    pointer: &str,
+) -> Option<&'a Response> {
     match response {
         ReferenceOr::Item(response) => Some(response),
         ReferenceOr::Reference { reference } => {

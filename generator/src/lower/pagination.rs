@@ -9,7 +9,9 @@ use crate::ir::{Operation, Pagination, ParamLocation, Presence, Struct, Success,
 pub fn detect(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> Option<Pagination> {
     let Success::Json(TypeRef::Named(page)) = &op.success else { return None };
     let page = resolve_struct(types, page)?;
-    let param = |wire: &str| op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire == wire && p.list.is_none());
+    let param = |wire: &str| {
+        op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire == wire && p.list.is_none())
+    };
     let field = |wire: &str| page.fields.iter().find(|f| f.wire == wire);
     let lists: Vec<_> = page.fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(_))).collect();
     let [list] = lists.as_slice() else { return None };

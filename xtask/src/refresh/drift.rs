@@ -14,18 +14,10 @@ use generator::load::{Listing, Selector};
 use serde_json::Value;
 
 /// The HTTP methods of a path item, in the order the generator visits them.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Keys whose values are documentation: ignored when deciding whether something changed.
-const DOCUMENTATION: [&str; 5] = [
-    "description",
-    "summary",
-    "example",
-    "examples",
-    "externalDocs",
-];
+const DOCUMENTATION: [&str; 5] = ["description", "summary", "example", "examples", "externalDocs"];
 
 /// Where an operation is in its document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,11 +67,7 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let schemas: Vec<String> = self
-            .schemas
-            .iter()
-            .map(|name| format!("`{name}`"))
-            .collect();
+        let schemas: Vec<String> = self.schemas.iter().map(|name| format!("`{name}`")).collect();
         match (self.own, schemas.is_empty()) {
             (true, true) => f.write_str("changed"),
             (true, false) => write!(f, "changed; schemas changed: {}", schemas.join(", ")),
@@ -132,22 +120,14 @@ impl fmt::Display for Change {
             Change::Moved { from } => write!(f, "moved from {from}"),
             Change::Deprecated(true) => f.write_str("now deprecated"),
             Change::Deprecated(false) => f.write_str("no longer deprecated"),
-            Change::ParameterAdded {
-                location,
-                name,
-                required,
-            } => {
+            Change::ParameterAdded { location, name, required } => {
                 let required = if *required { "required" } else { "optional" };
                 write!(f, "parameter `{name}` in {location}: added ({required})")
             }
             Change::ParameterRemoved { location, name } => {
                 write!(f, "parameter `{name}` in {location}: removed")
             }
-            Change::ParameterChanged {
-                location,
-                name,
-                difference,
-            } => {
+            Change::ParameterChanged { location, name, difference } => {
                 write!(f, "parameter `{name}` in {location}: {difference}")
             }
             Change::RequestBodyAdded => f.write_str("request body: added"),
@@ -217,10 +197,7 @@ impl fmt::Display for DriftReport {
             }
         }
         if !self.other_changes.is_empty() {
-            writeln!(
-                f,
-                "  changed in documentation only (or in fields not compared above):"
-            )?;
+            writeln!(f, "  changed in documentation only (or in fields not compared above):")?;
             for listed in &self.other_changes {
                 writeln!(f, "    {listed}")?;
             }
@@ -253,16 +230,10 @@ pub fn drift(listing: &Listing, old: &Value, new: &Value, spec: &str) -> DriftRe
     let mut compare = Compare::new(old, new);
     let mut seen_old = BTreeSet::new();
     let mut seen_new = BTreeSet::new();
-    let entries = listing
-        .entries
-        .iter()
-        .filter(|entry| entry.spec.as_deref().is_none_or(|name| name == spec));
+    let entries = listing.entries.iter().filter(|entry| entry.spec.as_deref().is_none_or(|name| name == spec));
     for entry in entries {
         let selector = entry.selector.to_string();
-        let listed = |key: OperationKey| Listed {
-            key,
-            selector: selector.clone(),
-        };
+        let listed = |key: OperationKey| Listed { key, selector: selector.clone() };
         for pair in pairs(find(old, &entry.selector), find(new, &entry.selector)) {
             match pair {
                 (Some(old_key), None) => {
@@ -282,10 +253,7 @@ pub fn drift(listing: &Listing, old: &Value, new: &Value, spec: &str) -> DriftRe
                     seen_new.insert(new_key.clone());
                     let (changes, raw_changed) = compare.operation(&old_key, &new_key);
                     if !changes.is_empty() {
-                        report.changed_listed.push(Changed {
-                            listed: listed(new_key),
-                            changes,
-                        });
+                        report.changed_listed.push(Changed { listed: listed(new_key), changes });
                     } else if raw_changed {
                         report.other_changes.push(listed(new_key));
                     }
@@ -296,9 +264,7 @@ pub fn drift(listing: &Listing, old: &Value, new: &Value, spec: &str) -> DriftRe
     }
     report.listed = seen_old.len();
     report.removed_listed.sort_by(|a, b| a.key.cmp(&b.key));
-    report
-        .changed_listed
-        .sort_by(|a, b| a.listed.key.cmp(&b.listed.key));
+    report.changed_listed.sort_by(|a, b| a.listed.key.cmp(&b.listed.key));
     report.other_changes.sort_by(|a, b| a.key.cmp(&b.key));
     report.newly_listed.sort_by(|a, b| a.key.cmp(&b.key));
     report
@@ -306,25 +272,12 @@ pub fn drift(listing: &Listing, old: &Value, new: &Value, spec: &str) -> DriftRe
 
 /// Every operation of a document, in document order. A path item that is a `$ref` has none, as in the generator.
 fn operations(document: &Value) -> impl Iterator<Item = (OperationKey, &Value)> {
-    document
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            METHODS.iter().filter_map(move |method| {
-                let operation = item
-                    .get(*method)
-                    .filter(|operation| operation.is_object())?;
-                Some((
-                    OperationKey {
-                        path: path.clone(),
-                        method: (*method).to_owned(),
-                    },
-                    operation,
-                ))
-            })
+    document.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {
+        METHODS.iter().filter_map(move |method| {
+            let operation = item.get(*method).filter(|operation| operation.is_object())?;
+            Some((OperationKey { path: path.clone(), method: (*method).to_owned() }, operation))
         })
+    })
 }
 
 /// The operations a selector matches in a document.
@@ -332,9 +285,7 @@ fn find(document: &Value, selector: &Selector) -> Vec<OperationKey> {
     operations(document)
         .filter(|(key, operation)| match selector {
             Selector::Slug(slug) => generator::select::slug(&key.path, &key.method) == *slug,
-            Selector::OperationId(id) => {
-                operation.get("operationId").and_then(Value::as_str) == Some(id.as_str())
-            }
+            Selector::OperationId(id) => operation.get("operationId").and_then(Value::as_str) == Some(id.as_str()),
         })
         .map(|(key, _)| key)
         .collect()
@@ -342,22 +293,12 @@ fn find(document: &Value, selector: &Selector) -> Vec<OperationKey> {
 
 /// Pairs an entry's matches in the old copy with those in the new one. One match in each is the same operation,
 /// even if it moved; otherwise matches pair up by path and method.
-fn pairs(
-    old: Vec<OperationKey>,
-    new: Vec<OperationKey>,
-) -> Vec<(Option<OperationKey>, Option<OperationKey>)> {
+fn pairs(old: Vec<OperationKey>, new: Vec<OperationKey>) -> Vec<(Option<OperationKey>, Option<OperationKey>)> {
     if let ([old], [new]) = (old.as_slice(), new.as_slice()) {
         return vec![(Some(old.clone()), Some(new.clone()))];
     }
-    let mut pairs: Vec<_> = old
-        .iter()
-        .map(|key| (Some(key.clone()), new.contains(key).then(|| key.clone())))
-        .collect();
-    pairs.extend(
-        new.iter()
-            .filter(|key| !old.contains(key))
-            .map(|key| (None, Some(key.clone()))),
-    );
+    let mut pairs: Vec<_> = old.iter().map(|key| (Some(key.clone()), new.contains(key).then(|| key.clone()))).collect();
+    pairs.extend(new.iter().filter(|key| !old.contains(key)).map(|key| (None, Some(key.clone()))));
     pairs
 }
 
@@ -371,11 +312,7 @@ struct Compare<'a> {
 
 impl<'a> Compare<'a> {
     fn new(old: &'a Value, new: &'a Value) -> Compare<'a> {
-        Compare {
-            old,
-            new,
-            schemas: HashMap::new(),
-        }
+        Compare { old, new, schemas: HashMap::new() }
     }
 
     /// The changes to an operation, and whether anything about it changed at all (documentation included).
@@ -385,15 +322,9 @@ impl<'a> Compare<'a> {
         let mut changes = Vec::new();
         let mut raw_changed = old_op != new_op;
         if old_key != new_key {
-            changes.push(Change::Moved {
-                from: old_key.clone(),
-            });
+            changes.push(Change::Moved { from: old_key.clone() });
         }
-        let deprecated = |op: &Value| {
-            op.get("deprecated")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-        };
+        let deprecated = |op: &Value| op.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
         if deprecated(old_op) != deprecated(new_op) {
             changes.push(Change::Deprecated(deprecated(new_op)));
         }
@@ -405,23 +336,12 @@ impl<'a> Compare<'a> {
             match (old, new) {
                 (Some(_), None) => changes.push(Change::ParameterRemoved { location, name }),
                 (None, Some(new)) => {
-                    let required = resolve(self.new, new)
-                        .get("required")
-                        .and_then(Value::as_bool)
-                        == Some(true);
-                    changes.push(Change::ParameterAdded {
-                        location,
-                        name,
-                        required,
-                    });
+                    let required = resolve(self.new, new).get("required").and_then(Value::as_bool) == Some(true);
+                    changes.push(Change::ParameterAdded { location, name, required });
                 }
                 (Some(old), Some(new)) => {
                     if let Some(difference) = self.element(old, new, &mut raw_changed) {
-                        changes.push(Change::ParameterChanged {
-                            location,
-                            name,
-                            difference,
-                        });
+                        changes.push(Change::ParameterChanged { location, name, difference });
                     }
                 }
                 (None, None) => {}
@@ -507,27 +427,13 @@ fn parameters<'v>(
     let list = |value: Option<&'v Value>| value.and_then(Value::as_array).into_iter().flatten();
     let path_item = document.get("paths").and_then(|paths| paths.get(&key.path));
     let mut parameters = BTreeMap::new();
-    for parameter in list(path_item.and_then(|item| item.get("parameters")))
-        .chain(list(operation.get("parameters")))
-    {
+    for parameter in list(path_item.and_then(|item| item.get("parameters"))).chain(list(operation.get("parameters"))) {
         let resolved = resolve(document, parameter);
-        let field = |name: &str| {
-            resolved
-                .get(name)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
+        let field = |name: &str| resolved.get(name).and_then(Value::as_str).map(str::to_owned);
         let key = match (field("in"), field("name")) {
             (Some(location), Some(name)) => (location, name),
             // An unresolvable `$ref`: keyed by the reference itself.
-            _ => (
-                "?".to_owned(),
-                parameter
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-                    .to_owned(),
-            ),
+            _ => ("?".to_owned(), parameter.get("$ref").and_then(Value::as_str).unwrap_or("?").to_owned()),
         };
         parameters.insert(key, parameter);
     }
@@ -537,34 +443,23 @@ fn parameters<'v>(
 /// An operation's responses, keyed by status code.
 fn responses(operation: &Value) -> BTreeMap<String, &Value> {
     let map = operation.get("responses").and_then(Value::as_object);
-    map.into_iter()
-        .flatten()
-        .map(|(status, response)| (status.clone(), response))
-        .collect()
+    map.into_iter().flatten().map(|(status, response)| (status.clone(), response)).collect()
 }
 
 /// A key's value in the old and the new map.
 type Sides<'m, V> = (Option<&'m V>, Option<&'m V>);
 
 /// The union of two maps' keys, with the value of each side.
-fn zip_maps<'m, K: Ord, V>(
-    old: &'m BTreeMap<K, V>,
-    new: &'m BTreeMap<K, V>,
-) -> Vec<(&'m K, Sides<'m, V>)> {
+fn zip_maps<'m, K: Ord, V>(old: &'m BTreeMap<K, V>, new: &'m BTreeMap<K, V>) -> Vec<(&'m K, Sides<'m, V>)> {
     let keys: BTreeSet<&K> = old.keys().chain(new.keys()).collect();
-    keys.into_iter()
-        .map(|key| (key, (old.get(key), new.get(key))))
-        .collect()
+    keys.into_iter().map(|key| (key, (old.get(key), new.get(key)))).collect()
 }
 
 /// Follows a local `$ref` (a few levels at most); anything else is returned as it is.
 fn resolve<'v>(document: &'v Value, value: &'v Value) -> &'v Value {
     let mut value = value;
     for _ in 0..8 {
-        let target = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'));
+        let target = value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#'));
         match target.and_then(|pointer| document.pointer(pointer)) {
             Some(target) => value = target,
             None => break,
@@ -605,9 +500,7 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
                 match (key.as_str(), value) {
                     ("$ref", Value::String(reference)) => out.push(reference.clone()),
                     // Property names are names: a property called `example` is still a schema.
-                    ("properties", Value::Object(properties)) => {
-                        properties.values().for_each(|v| collect_refs(v, out))
-                    }
+                    ("properties", Value::Object(properties)) => properties.values().for_each(|v| collect_refs(v, out)),
                     ("example" | "examples", _) => {}
                     _ => collect_refs(value, out),
                 }
@@ -628,10 +521,7 @@ fn normalize(value: &Value) -> Value {
                     let value = match (key.as_str(), value) {
                         // Property names are names, not keywords: a property called `description` stays.
                         ("properties", Value::Object(properties)) => Value::Object(
-                            properties
-                                .iter()
-                                .map(|(name, schema)| (name.clone(), normalize(schema)))
-                                .collect(),
+                            properties.iter().map(|(name, schema)| (name.clone(), normalize(schema))).collect(),
                         ),
                         // Data, not schema.
                         ("default" | "enum", value) => value.clone(),
@@ -711,12 +601,10 @@ mod tests {
             Some(Value::Object(map)) => {
                 map.insert(key, new);
             }
-            Some(Value::Array(items)) => {
-                match key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                    Some(slot) => *slot = new,
-                    None => panic!("no {pointer} in the fixture"),
-                }
-            }
+            Some(Value::Array(items)) => match key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(slot) => *slot = new,
+                None => panic!("no {pointer} in the fixture"),
+            },
             _ => panic!("no {parent} in the fixture"),
         }
     }
@@ -734,15 +622,7 @@ mod tests {
     fn identical_copies_have_no_drift() {
         let report = drift(&listing(ALL), &old_spec(), &old_spec(), "things");
         assert_eq!(report.listed, 4);
-        assert_eq!(
-            (
-                report.old_operations,
-                report.new_operations,
-                report.added,
-                report.removed
-            ),
-            (5, 5, 0, 0)
-        );
+        assert_eq!((report.old_operations, report.new_operations, report.added, report.removed), (5, 5, 0, 0));
         assert!(report.removed_listed.is_empty() && report.changed_listed.is_empty());
         assert!(report.other_changes.is_empty() && report.newly_listed.is_empty());
     }
@@ -754,11 +634,7 @@ mod tests {
         // Removed: a listed operation and an unlisted one; added: one unlisted.
         remove(&mut new, "/paths/~1rest~1api~12~1thing~1{id}", "delete");
         remove(&mut new, "/paths", "/rest/api/2/other");
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1new",
-            json!({"get": {"responses": {"200": {"description": "OK"}}}}),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1new", json!({"get": {"responses": {"200": {"description": "OK"}}}}));
         // A parameter added and one changed; a response removed.
         set(
             &mut new,
@@ -768,43 +644,16 @@ mod tests {
                 {"name": "expand", "in": "query", "required": true, "schema": {"type": "string"}}
             ]),
         );
-        remove(
-            &mut new,
-            "/paths/~1rest~1api~12~1thing/get/responses",
-            "401",
-        );
+        remove(&mut new, "/paths/~1rest~1api~12~1thing/get/responses", "401");
         // A schema in the closure of three operations changed.
-        set(
-            &mut new,
-            "/components/schemas/Thing/properties/id",
-            json!({"type": "integer"}),
-        );
+        set(&mut new, "/components/schemas/Thing/properties/id", json!({"type": "integer"}));
         // Documentation only.
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1thing~1{id}/get/description",
-            json!("Gets one thing."),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1thing~1{id}/get/description", json!("Gets one thing."));
 
         let report = drift(&listing(ALL), &old, &new, "things");
-        assert_eq!(
-            (
-                report.old_operations,
-                report.new_operations,
-                report.added,
-                report.removed
-            ),
-            (5, 4, 1, 2)
-        );
-        let removed: Vec<String> = report
-            .removed_listed
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(
-            removed,
-            ["DELETE /rest/api/2/thing/{id} (listed as operationId deleteThing)"]
-        );
+        assert_eq!((report.old_operations, report.new_operations, report.added, report.removed), (5, 4, 1, 2));
+        let removed: Vec<String> = report.removed_listed.iter().map(ToString::to_string).collect();
+        assert_eq!(removed, ["DELETE /rest/api/2/thing/{id} (listed as operationId deleteThing)"]);
 
         let text = report.to_string();
         let expected = "\
@@ -829,72 +678,30 @@ things: 5 -> 4 operations (1 added, 2 removed)
     #[test]
     fn documentation_changes_are_counted_apart() {
         let mut new = old_spec();
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1thing~1{id}/get/description",
-            json!("Gets one thing."),
-        );
-        set(
-            &mut new,
-            "/components/responses/Thing/description",
-            json!("The thing"),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1thing~1{id}/get/description", json!("Gets one thing."));
+        set(&mut new, "/components/responses/Thing/description", json!("The thing"));
         // A property named `description` is a property, not documentation.
         let report = drift(&listing(ALL), &old_spec(), &new, "things");
         assert!(report.changed_listed.is_empty(), "{report}");
-        let other: Vec<String> = report
-            .other_changes
-            .iter()
-            .map(|l| l.key.to_string())
-            .collect();
+        let other: Vec<String> = report.other_changes.iter().map(|l| l.key.to_string()).collect();
         assert_eq!(other, ["GET /rest/api/2/thing/{id}"]);
 
-        remove(
-            &mut new,
-            "/components/schemas/Thing/properties",
-            "description",
-        );
+        remove(&mut new, "/components/schemas/Thing/properties", "description");
         let report = drift(&listing(ALL), &old_spec(), &new, "things");
-        let changed: Vec<String> = report
-            .changed_listed
-            .iter()
-            .map(|c| c.listed.key.to_string())
-            .collect();
-        assert_eq!(
-            changed,
-            [
-                "GET /rest/api/2/thing",
-                "POST /rest/api/2/thing",
-                "GET /rest/api/2/thing/{id}"
-            ]
-        );
+        let changed: Vec<String> = report.changed_listed.iter().map(|c| c.listed.key.to_string()).collect();
+        assert_eq!(changed, ["GET /rest/api/2/thing", "POST /rest/api/2/thing", "GET /rest/api/2/thing/{id}"]);
     }
 
     #[test]
     fn path_level_parameters_request_bodies_and_moves_are_compared() {
         let mut new = old_spec();
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1thing~1{id}/parameters/0/schema",
-            json!({"type": "integer"}),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1thing~1{id}/parameters/0/schema", json!({"type": "integer"}));
         remove(&mut new, "/paths/~1rest~1api~12~1thing/post", "requestBody");
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1thing~1{id}/delete/deprecated",
-            json!(true),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1thing~1{id}/delete/deprecated", json!(true));
         // `listThings` moved to another path.
-        let moved = new
-            .pointer("/paths/~1rest~1api~12~1thing/get")
-            .cloned()
-            .unwrap_or_default();
+        let moved = new.pointer("/paths/~1rest~1api~12~1thing/get").cloned().unwrap_or_default();
         remove(&mut new, "/paths/~1rest~1api~12~1thing", "get");
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1things",
-            json!({ "get": moved }),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1things", json!({ "get": moved }));
 
         let entries = "- x-operation-id: listThings\n- x-operation-id: createThing\n- x-spec: things\n  x-api-slug: api2thingid-get\n- x-operation-id: deleteThing\n";
         let report = drift(&listing(entries), &old_spec(), &new, "things");
@@ -905,11 +712,7 @@ things: 5 -> 4 operations (1 added, 2 removed)
                 format!(
                     "{}: {}",
                     c.listed.key,
-                    c.changes
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                    c.changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
                 )
             })
             .collect();
@@ -934,32 +737,18 @@ things: 5 -> 4 operations (1 added, 2 removed)
         };
         let mut new = old_spec();
         remove(&mut new, "/paths/~1rest~1api~12~1thing~1{id}", "delete");
-        set(
-            &mut new,
-            "/paths/~1rest~1api~12~1new",
-            json!({"post": {"operationId": "brandNew", "responses": {}}}),
-        );
+        set(&mut new, "/paths/~1rest~1api~12~1new", json!({"post": {"operationId": "brandNew", "responses": {}}}));
         let report = drift(&listing, &old_spec(), &new, "things");
         assert!(report.removed_listed.is_empty());
         assert_eq!(report.listed, 0);
-        let new_matches: Vec<String> = report
-            .newly_listed
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(
-            new_matches,
-            ["POST /rest/api/2/new (listed as operationId brandNew)"]
-        );
+        let new_matches: Vec<String> = report.newly_listed.iter().map(ToString::to_string).collect();
+        assert_eq!(new_matches, ["POST /rest/api/2/new (listed as operationId brandNew)"]);
     }
 
     #[test]
     fn no_old_copy_means_everything_is_new() {
         let report = drift(&listing(ALL), &Value::Null, &old_spec(), "things");
-        assert_eq!(
-            (report.old_operations, report.added, report.listed),
-            (0, 5, 0)
-        );
+        assert_eq!((report.old_operations, report.added, report.listed), (0, 5, 0));
         assert_eq!(report.newly_listed.len(), 4);
     }
 }

@@ -1,0 +1,76 @@
+//! Selection against the committed Atlassian specs: the seed listing, ambiguity across the two Jira platform
+//! specs, qualification with `x-spec`, and the schema closure.
+
+use std::path::{Path, PathBuf};
+
+use generator::load::{Listing, Selector};
+use generator::select::select;
+use generator::Options;
+
+fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
+}
+
+fn seed_listing() -> Listing {
+    Listing::load(&specs_dir().join("atlassian.apis.yaml")).expect("the committed listing loads")
+}
+
+/// The committed listing with its `apis` replaced.
+fn listing_with(entries: &str) -> Listing {
+    let text = std::fs::read_to_string(specs_dir().join("atlassian.apis.yaml")).expect("listing");
+    let common = &text[text.find("x-common:").expect("x-common")..];
+    Listing::parse(&specs_dir().join("atlassian.apis.yaml"), &format!("apis:\n{entries}\n{common}"))
+        .expect("listing parses")
+}
+
+#[test]
+fn the_seed_listing_selects_its_20_operations_reaching_66_schemas() {
+    let listing = seed_listing();
+    assert_eq!(listing.entries.len(), 20);
+    assert_eq!(listing.specs.len(), 6);
+    let selection = select(&listing, &Options::default()).expect("selects");
+    assert_eq!(selection.specs.len(), 1, "all 20 are in the REST v2 spec");
+    let spec = &selection.specs[0];
+    assert_eq!(spec.spec.source.name, "jira-platform-v2");
+    assert_eq!(spec.operations.len(), 20);
+    assert_eq!(spec.schemas.len(), 66);
+    assert!(spec.schemas.contains("LinkGroup") && spec.schemas.contains("NotificationEvent"));
+    let slugs: Vec<&str> = spec.operations.iter().map(|o| o.slug.as_str()).collect();
+    assert!(slugs.contains(&"api2attachmentmeta-get"));
+}
+
+#[test]
+fn a_slug_in_both_jira_platform_specs_is_ambiguous_until_qualified() {
+    let listing = listing_with("- x-api-slug: atlassianconnect1serviceregistry-get");
+    let error = select(&listing, &Options::default()).expect_err("ambiguous").to_string();
+    assert!(error.contains("`atlassianconnect1serviceregistry-get` is ambiguous"), "{error}");
+    assert!(error.contains("jira-platform-v2 (GET /rest/atlassian-connect/1/service-registry)"), "{error}");
+    assert!(error.contains("jira-platform-v3 (GET /rest/atlassian-connect/1/service-registry)"), "{error}");
+    assert!(error.contains("x-spec"), "{error}");
+
+    let listing = listing_with("- x-api-slug: atlassianconnect1serviceregistry-get\n  x-spec: jira-platform-v3");
+    let selection = select(&listing, &Options::default()).expect("qualified");
+    assert_eq!(selection.specs.len(), 1);
+    assert_eq!(selection.specs[0].spec.source.name, "jira-platform-v3");
+}
+
+#[test]
+fn entries_can_name_operation_ids_in_any_spec() {
+    let listing = listing_with(
+        "- x-operation-id: getIssue\n  x-spec: jira-software\n- x-api-slug: pages-get\n- x-operation-id: getServiceDesks",
+    );
+    assert!(matches!(&listing.entries[0].selector, Selector::OperationId(id) if id == "getIssue"));
+    let selection = select(&listing, &Options::default()).expect("selects");
+    let names: Vec<&str> = selection.specs.iter().map(|s| s.spec.source.name.as_str()).collect();
+    assert_eq!(names, ["jira-software", "jira-service-desk", "confluence-v2"]);
+}
+
+#[test]
+fn the_slug_rule_matches_the_listing_format() {
+    assert_eq!(generator::select::slug("/rest/api/2/attachment/meta", "get"), "api2attachmentmeta-get");
+    assert_eq!(
+        generator::select::slug("/rest/api/2/issue/{issueIdOrKey}/worklog/{id}", "PUT"),
+        "api2issueissueidorkeyworklogid-put"
+    );
+    assert_eq!(generator::select::slug("/pages/{id}", "get"), "pagesid-get");
+}
