@@ -92,10 +92,7 @@ pub struct BasicAuth {
 impl BasicAuth {
     /// Uses the account `email` with the API `token`.
     pub fn new(email: impl Into<String>, token: impl Into<Secret>) -> BasicAuth {
-        BasicAuth {
-            email: email.into(),
-            token: token.into(),
-        }
+        BasicAuth { email: email.into(), token: token.into() }
     }
 
     /// The account email.
@@ -121,9 +118,7 @@ pub struct BearerToken {
 impl BearerToken {
     /// Uses `token` as the bearer token.
     pub fn new(token: impl Into<Secret>) -> BearerToken {
-        BearerToken {
-            token: token.into(),
-        }
+        BearerToken { token: token.into() }
     }
 }
 
@@ -136,9 +131,8 @@ impl Auth for BearerToken {
 
 /// Builds a header value marked sensitive, with an error that does not repeat the value.
 fn sensitive_header(value: String) -> Result<HeaderValue> {
-    let mut header = HeaderValue::try_from(value).map_err(|_| {
-        Error::auth("the credentials contain characters that are not allowed in an HTTP header")
-    })?;
+    let mut header = HeaderValue::try_from(value)
+        .map_err(|_| Error::auth("the credentials contain characters that are not allowed in an HTTP header"))?;
     header.set_sensitive(true);
     Ok(header)
 }
@@ -148,11 +142,7 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut output = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let bytes = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let group = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
         for index in 0..4 {
             if index <= chunk.len() {
@@ -177,10 +167,7 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foob"), "Zm9vYg==");
-        assert_eq!(
-            base64(b"me@example.com:tok?>"),
-            "bWVAZXhhbXBsZS5jb206dG9rPz4="
-        );
+        assert_eq!(base64(b"me@example.com:tok?>"), "bWVAZXhhbXBsZS5jb206dG9rPz4=");
     }
 
     #[test]
@@ -194,18 +181,10 @@ mod tests {
 
     #[tokio::test]
     async fn header_values_are_sensitive() {
-        let header = BearerToken::new("abc")
-            .authorization()
-            .await
-            .unwrap()
-            .unwrap();
+        let header = BearerToken::new("abc").authorization().await.unwrap().unwrap();
         assert!(header.is_sensitive());
         assert_eq!(header, "Bearer abc");
-        let header = BasicAuth::new("a", "b")
-            .authorization()
-            .await
-            .unwrap()
-            .unwrap();
+        let header = BasicAuth::new("a", "b").authorization().await.unwrap().unwrap();
         assert!(header.is_sensitive());
         assert_eq!(header, "Basic YTpi");
         assert!(NoAuth.authorization().await.unwrap().is_none());

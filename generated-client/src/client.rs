@@ -57,19 +57,13 @@ impl Client {
     /// Starts configuring a client that reaches a Jira site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/jira/{cloudId}`.
     pub fn builder_for_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!(
-            "{OAUTH_GATEWAY}/jira/{}",
-            encode_path_segment(cloud_id.as_ref())
-        ))
+        Client::builder(format!("{OAUTH_GATEWAY}/jira/{}", encode_path_segment(cloud_id.as_ref())))
     }
 
     /// Starts configuring a client that reaches a Confluence site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/confluence/{cloudId}`.
     pub fn builder_for_confluence_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!(
-            "{OAUTH_GATEWAY}/confluence/{}",
-            encode_path_segment(cloud_id.as_ref())
-        ))
+        Client::builder(format!("{OAUTH_GATEWAY}/confluence/{}", encode_path_segment(cloud_id.as_ref())))
     }
 
     /// A client for `base_url` with the default configuration and no authentication.
@@ -212,9 +206,7 @@ impl ClientBuilder {
         let base = BaseUrl::parse(&self.base_url)?;
         let user_agent = HeaderValue::try_from(self.user_agent).map_err(|_| {
             Error::new(ErrorKind::Builder {
-                message:
-                    "the user agent contains characters that are not allowed in an HTTP header"
-                        .to_owned(),
+                message: "the user agent contains characters that are not allowed in an HTTP header".to_owned(),
                 source: None,
             })
         })?;

@@ -172,25 +172,18 @@ impl Error {
     }
 
     pub(crate) fn invalid_request(operation_id: &'static str, message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::InvalidRequest {
-            operation_id,
-            message: message.into(),
-        })
+        Error::new(ErrorKind::InvalidRequest { operation_id, message: message.into() })
     }
 
     pub(crate) fn invalid_base_url(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::InvalidBaseUrl {
-            message: message.into(),
-        })
+        Error::new(ErrorKind::InvalidBaseUrl { message: message.into() })
     }
 
     /// An authentication failure, for [`Auth`](crate::Auth) implementations such as an OAuth token refresh.
     ///
     /// The message must not contain the credentials.
     pub fn auth(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Auth {
-            message: message.into(),
-        })
+        Error::new(ErrorKind::Auth { message: message.into() })
     }
 
     /// What went wrong, in detail.
@@ -220,11 +213,10 @@ impl Error {
             ErrorKind::Api(api) => Some(api.operation_id),
             ErrorKind::Decode(decode) => Some(decode.operation_id),
             ErrorKind::Redirect(redirect) => Some(redirect.operation_id),
-            ErrorKind::Serialize { operation_id, .. }
-            | ErrorKind::InvalidRequest { operation_id, .. } => Some(operation_id),
-            ErrorKind::Auth { .. }
-            | ErrorKind::InvalidBaseUrl { .. }
-            | ErrorKind::Builder { .. } => None,
+            ErrorKind::Serialize { operation_id, .. } | ErrorKind::InvalidRequest { operation_id, .. } => {
+                Some(operation_id)
+            }
+            ErrorKind::Auth { .. } | ErrorKind::InvalidBaseUrl { .. } | ErrorKind::Builder { .. } => None,
         }
     }
 
@@ -315,25 +307,12 @@ impl fmt::Display for Error {
                     RedirectRefusal::TooManyRedirects => "too many redirects",
                     RedirectRefusal::InvalidLocation => "its Location header is missing or invalid",
                 };
-                write!(
-                    f,
-                    "{}: redirect (status {}) not followed: {reason}",
-                    redirect.operation_id, redirect.status
-                )
+                write!(f, "{}: redirect (status {}) not followed: {reason}", redirect.operation_id, redirect.status)
             }
-            ErrorKind::Serialize {
-                operation_id,
-                source,
-            } => {
-                write!(
-                    f,
-                    "{operation_id}: could not serialise the request body: {source}"
-                )
+            ErrorKind::Serialize { operation_id, source } => {
+                write!(f, "{operation_id}: could not serialise the request body: {source}")
             }
-            ErrorKind::InvalidRequest {
-                operation_id,
-                message,
-            } => {
+            ErrorKind::InvalidRequest { operation_id, message } => {
                 write!(f, "{operation_id}: invalid request: {message}")
             }
             ErrorKind::Auth { message } => write!(f, "authentication failed: {message}"),
@@ -352,10 +331,7 @@ impl std::error::Error for Error {
             ErrorKind::Transport(transport) => Some(&transport.source),
             ErrorKind::Decode(decode) => Some(&decode.source),
             ErrorKind::Serialize { source, .. } => Some(source),
-            ErrorKind::Builder {
-                source: Some(source),
-                ..
-            } => Some(source),
+            ErrorKind::Builder { source: Some(source), .. } => Some(source),
             _ => None,
         }
     }
@@ -363,11 +339,7 @@ impl std::error::Error for Error {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} ({}) returned status {}",
-            self.method, self.path, self.operation_id, self.status
-        )?;
+        write!(f, "{} {} ({}) returned status {}", self.method, self.path, self.operation_id, self.status)?;
         if let Some(collection) = &self.collection {
             write!(f, ": {collection}")?;
         } else if let Some(snippet) = &self.snippet {
@@ -383,10 +355,7 @@ impl fmt::Display for ApiError {
 impl fmt::Display for ErrorCollection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let messages = self.error_messages.iter().map(String::clone);
-        let fields = self
-            .errors
-            .iter()
-            .map(|(field, message)| format!("{field}: {message}"));
+        let fields = self.errors.iter().map(|(field, message)| format!("{field}: {message}"));
         let all: Vec<String> = messages.chain(fields).collect();
         if all.is_empty() {
             f.write_str("no error messages")
@@ -409,10 +378,9 @@ impl ErrorCollection {
             return None;
         }
         let errors = match object.get("errors") {
-            Some(serde_json::Value::Object(errors)) => errors
-                .iter()
-                .map(|(field, message)| (field.clone(), json_text(message)))
-                .collect(),
+            Some(serde_json::Value::Object(errors)) => {
+                errors.iter().map(|(field, message)| (field.clone(), json_text(message))).collect()
+            }
             _ => BTreeMap::new(),
         };
         Some(ErrorCollection {

@@ -10,36 +10,18 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Panics (it is a test) with a message naming `what` when the example does not round-trip as expected.
-pub(crate) fn check<T: DeserializeOwned + Serialize>(
-    what: &str,
-    json: &str,
-    expected_undeclared: &[&str],
-) {
-    let original: Value = serde_json::from_str(json)
-        .unwrap_or_else(|e| panic!("{what}: the example is not JSON: {e}"));
+pub(crate) fn check<T: DeserializeOwned + Serialize>(what: &str, json: &str, expected_undeclared: &[&str]) {
+    let original: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{what}: the example is not JSON: {e}"));
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    let decoded: T = serde_path_to_error::deserialize(&mut deserializer).unwrap_or_else(|e| {
-        panic!(
-            "{what}: the example does not decode at `{}`: {}",
-            e.path(),
-            e.inner()
-        )
-    });
-    let encoded =
-        serde_json::to_value(&decoded).unwrap_or_else(|e| panic!("{what}: cannot encode: {e}"));
+    let decoded: T = serde_path_to_error::deserialize(&mut deserializer)
+        .unwrap_or_else(|e| panic!("{what}: the example does not decode at `{}`: {}", e.path(), e.inner()));
+    let encoded = serde_json::to_value(&decoded).unwrap_or_else(|e| panic!("{what}: cannot encode: {e}"));
 
     let mut diff = Diff::default();
     diff.compare(&original, &encoded, String::new());
-    assert!(
-        diff.changed.is_empty(),
-        "{what}: values changed in a decode/encode round trip: {:#?}",
-        diff.changed
-    );
+    assert!(diff.changed.is_empty(), "{what}: values changed in a decode/encode round trip: {:#?}", diff.changed);
     let expected: BTreeSet<String> = expected_undeclared.iter().map(|s| s.to_string()).collect();
-    assert_eq!(
-        diff.lost, expected,
-        "{what}: the fields lost in a round trip are not the undeclared ones"
-    );
+    assert_eq!(diff.lost, expected, "{what}: the fields lost in a round trip are not the undeclared ones");
 }
 
 /// What a round trip did to a document.
@@ -67,8 +49,7 @@ impl Diff {
                 }
                 for (key, value) in b {
                     if !a.contains_key(key) && !value.is_null() {
-                        self.changed
-                            .push((format!("{path}/{key}"), format!("absent -> {value}")));
+                        self.changed.push((format!("{path}/{key}"), format!("absent -> {value}")));
                     }
                 }
             }
@@ -101,11 +82,7 @@ mod tests {
     #[test]
     fn changed_values_are_reported() {
         let mut diff = Diff::default();
-        diff.compare(
-            &serde_json::json!({"a": "x"}),
-            &serde_json::json!({"a": "y", "z": 1}),
-            String::new(),
-        );
+        diff.compare(&serde_json::json!({"a": "x"}), &serde_json::json!({"a": "y", "z": 1}), String::new());
         assert_eq!(diff.changed.len(), 2);
     }
 }

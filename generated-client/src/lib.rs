@@ -38,8 +38,8 @@ mod generated;
 pub use auth::{Auth, AuthFuture, BasicAuth, BearerToken, NoAuth, Secret};
 pub use client::{Client, ClientBuilder, RequestHook};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorCollection, ErrorKind, RedirectError, RedirectRefusal,
-    Result, TransportError, TransportErrorKind,
+    ApiError, DecodeError, Error, ErrorCollection, ErrorKind, RedirectError, RedirectRefusal, Result, TransportError,
+    TransportErrorKind,
 };
 #[doc(inline)]
 pub use generated::*;

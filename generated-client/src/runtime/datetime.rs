@@ -40,11 +40,7 @@ impl JiraDateTime {
         text.expect(b":")?;
         let minute = text.number(2)?;
         let second = if text.eat(b":") { text.number(2)? } else { 0 };
-        let millis = if text.eat(b".,") {
-            text.fraction_millis()?
-        } else {
-            0
-        };
+        let millis = if text.eat(b".,") { text.fraction_millis()? } else { 0 };
         let offset_minutes = text.offset_minutes()?;
         if !text.0.is_empty() {
             return None;
@@ -126,11 +122,7 @@ impl Cursor<'_> {
 
     /// Reads the digits of a fraction of a second (at least one) as milliseconds.
     fn fraction_millis(&mut self) -> Option<i64> {
-        let count = self
-            .0
-            .iter()
-            .take_while(|byte| byte.is_ascii_digit())
-            .count();
+        let count = self.0.iter().take_while(|byte| byte.is_ascii_digit()).count();
         if count == 0 {
             return None;
         }

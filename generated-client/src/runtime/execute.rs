@@ -1,9 +1,6 @@
 //! Sending a request: building the HTTP request, retrying, following redirects, reading the body.
 
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
-    USER_AGENT,
-};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use reqwest::Url;
 use tracing::Instrument;
 
@@ -12,16 +9,7 @@ use super::request::{Body, HttpMethod, Request};
 use super::response::Response;
 use super::retry::is_retryable_status;
 use crate::client::ClientInner;
-use crate::error::{
-    Error, ErrorKind, RedirectError, RedirectRefusal, Result, TransportError, TransportErrorKind,
-};
-
-/// A response whose body has been read in full.
-struct RawResponse {
-    status: u16,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-}
+use crate::error::{Error, ErrorKind, RedirectError, RedirectRefusal, Result, TransportError, TransportErrorKind};
 
 /// Sends `request` with retries and redirects, inside a tracing span that names the operation.
 pub(crate) async fn execute(client: &ClientInner, request: Request) -> Result<Response> {
@@ -34,22 +22,12 @@ pub(crate) async fn execute(client: &ClientInner, request: Request) -> Result<Re
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-    send_with_retries(client, request, &span)
-        .instrument(span.clone())
-        .await
+    send_with_retries(client, request, &span).instrument(span.clone()).await
 }
 
-async fn send_with_retries(
-    client: &ClientInner,
-    request: Request,
-    span: &tracing::Span,
-) -> Result<Response> {
+async fn send_with_retries(client: &ClientInner, request: Request, span: &tracing::Span) -> Result<Response> {
     let meta = request.meta;
-    let prefix = if client.apply_server_prefix {
-        meta.server_prefix
-    } else {
-        ""
-    };
+    let prefix = if client.apply_server_prefix { meta.server_prefix } else { "" };
     let mut url = client.base.join(prefix, &request)?;
     let mut method = meta.method;
     let mut body = request.body.clone();
@@ -59,9 +37,8 @@ async fn send_with_retries(
         attempts += 1;
         span.record("attempt", attempts);
         let replayable = body.as_ref().is_none_or(|body| body.replayable);
-        let http_request =
-            build_http_request(client, &request, method, &url, body.as_ref()).await?;
-        let response = match send_once(client, http_request).await {
+        let http_request = build_http_request(client, &request, method, &url, body.as_ref()).await?;
+        let response = match send_once(client, &request, http_request).await {
             Ok(response) => response,
             Err((kind, source)) => {
                 let retry = kind == TransportErrorKind::Connect
@@ -74,75 +51,59 @@ async fn send_with_retries(
                     tokio::time::sleep(delay).await;
                     continue;
                 }
-                return Err(Error::new(ErrorKind::Transport(TransportError {
-                    kind,
-                    operation_id: meta.id,
-                    method,
-                    path: meta.path,
-                    source,
-                })));
+                tracing::debug!(error = %source, "request failed");
+                let error = TransportError { kind, operation_id: meta.id, method, path: meta.path, source };
+                return Err(Error::new(ErrorKind::Transport(error)));
             }
         };
-        let status = response.status;
+        let status = response.status();
         span.record("status", status);
-        tracing::debug!(status, attempt = attempts, "response received");
+        tracing::debug!(status, "response received");
 
-        if is_retryable_status(status, method)
-            && replayable
-            && client.retry.allows_another(attempts)
-        {
-            if let Some(delay) = client
-                .retry
-                .delay(attempts, response.headers.get(RETRY_AFTER))
-            {
-                tracing::debug!(
-                    status,
-                    delay_ms = delay.as_millis(),
-                    "retryable status; retrying"
-                );
+        if is_retryable_status(status, method) && replayable && client.retry.allows_another(attempts) {
+            if let Some(delay) = client.retry.delay(attempts, response.headers().get(RETRY_AFTER)) {
+                tracing::debug!(status, delay_ms = delay.as_millis(), "retryable status; retrying");
                 tokio::time::sleep(delay).await;
                 continue;
             }
         }
 
-        if let Some(follow) = redirect::follow(status, method, meta.see_other_documented) {
-            if !follow.keep_body || replayable {
-                let refuse = |reason, location: String| {
-                    Error::new(ErrorKind::Redirect(RedirectError {
-                        operation_id: meta.id,
-                        status,
-                        location,
-                        reason,
-                    }))
-                };
-                let location = response
-                    .headers
-                    .get(LOCATION)
-                    .and_then(|value| value.to_str().ok());
-                let Some(next) = location.and_then(|location| url.join(location).ok()) else {
-                    let location = location.unwrap_or_default().to_owned();
-                    return Err(refuse(RedirectRefusal::InvalidLocation, location));
-                };
-                if !client.base.same_origin(&next) {
-                    tracing::debug!(status, "redirect to another site not followed");
-                    return Err(refuse(RedirectRefusal::OtherSite, next.to_string()));
-                }
-                if redirects >= MAX_REDIRECTS {
-                    return Err(refuse(RedirectRefusal::TooManyRedirects, next.to_string()));
-                }
-                tracing::debug!(status, "following redirect");
-                redirects += 1;
-                url = next;
-                method = follow.method;
-                if !follow.keep_body {
-                    body = None;
-                }
-                continue;
-            }
+        let Some(follow) = redirect::follow(status, method, meta.see_other_documented) else {
+            return Ok(response);
+        };
+        if follow.keep_body && !replayable {
+            // The body cannot be sent again, so the redirect goes back to the caller.
+            return Ok(response);
         }
-
-        return Ok(Response::new(meta, status, response.headers, response.body));
+        url = redirect_target(client, &url, &response, redirects)?;
+        tracing::debug!(status, "following redirect");
+        redirects += 1;
+        method = follow.method;
+        if !follow.keep_body {
+            body = None;
+        }
     }
+}
+
+/// Resolves the `Location` of a redirect response, refusing other sites and endless redirects.
+fn redirect_target(client: &ClientInner, current: &Url, response: &Response, redirects: u32) -> Result<Url> {
+    let refuse = |reason, location: String| {
+        let status = response.status();
+        let operation_id = response.meta().id;
+        Error::new(ErrorKind::Redirect(RedirectError { operation_id, status, location, reason }))
+    };
+    let location = response.location();
+    let Some(next) = location.as_deref().and_then(|location| current.join(location).ok()) else {
+        return Err(refuse(RedirectRefusal::InvalidLocation, location.unwrap_or_default()));
+    };
+    if !client.base.same_origin(&next) {
+        tracing::debug!(status = response.status(), "redirect to another site not followed");
+        return Err(refuse(RedirectRefusal::OtherSite, next.to_string()));
+    }
+    if redirects >= MAX_REDIRECTS {
+        return Err(refuse(RedirectRefusal::TooManyRedirects, next.to_string()));
+    }
+    Ok(next)
 }
 
 /// Builds the HTTP request for one attempt: URL, headers, credentials and body, then runs the request hook.
@@ -160,14 +121,10 @@ async fn build_http_request(
     headers.insert(USER_AGENT, client.user_agent.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     for (name, value) in &request.headers {
-        let name = HeaderName::try_from(*name).map_err(|_| {
-            Error::invalid_request(meta.id, format!("`{name}` is not a valid header name"))
-        })?;
+        let name = HeaderName::try_from(*name)
+            .map_err(|_| Error::invalid_request(meta.id, format!("`{name}` is not a valid header name")))?;
         let value = HeaderValue::try_from(value.as_str()).map_err(|_| {
-            Error::invalid_request(
-                meta.id,
-                format!("the value of header `{name}` is not allowed in HTTP"),
-            )
+            Error::invalid_request(meta.id, format!("the value of header `{name}` is not allowed in HTTP"))
         })?;
         if name == ACCEPT {
             headers.insert(name, value);
@@ -176,16 +133,13 @@ async fn build_http_request(
         }
     }
     if let Some(body) = body {
-        let content_type = HeaderValue::try_from(body.content_type.as_str()).map_err(|_| {
-            Error::invalid_request(meta.id, "the content type is not allowed in HTTP")
-        })?;
+        let content_type = HeaderValue::try_from(body.content_type.as_str())
+            .map_err(|_| Error::invalid_request(meta.id, "the content type is not allowed in HTTP"))?;
         headers.insert(CONTENT_TYPE, content_type);
         *http_request.body_mut() = Some(body.bytes.clone().into());
     }
     if let Some(authorization) = client.auth.authorization().await? {
-        http_request
-            .headers_mut()
-            .insert(AUTHORIZATION, authorization);
+        http_request.headers_mut().insert(AUTHORIZATION, authorization);
     }
     if let Some(hook) = &client.request_hook {
         hook(&mut http_request);
@@ -196,9 +150,10 @@ async fn build_http_request(
 /// Sends one HTTP request and reads the whole body, classifying transport failures.
 async fn send_once(
     client: &ClientInner,
-    request: reqwest::Request,
-) -> std::result::Result<RawResponse, (TransportErrorKind, reqwest::Error)> {
-    let mut response = client.http.execute(request).await.map_err(|error| {
+    request: &Request,
+    http_request: reqwest::Request,
+) -> std::result::Result<Response, (TransportErrorKind, reqwest::Error)> {
+    let mut response = client.http.execute(http_request).await.map_err(|error| {
         let kind = if error.is_timeout() {
             TransportErrorKind::Timeout
         } else if error.is_connect() {
@@ -211,16 +166,8 @@ async fn send_once(
     let status = response.status().as_u16();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(|error| {
-        let kind = if error.is_timeout() {
-            TransportErrorKind::Timeout
-        } else {
-            TransportErrorKind::BodyCutOff
-        };
+        let kind = if error.is_timeout() { TransportErrorKind::Timeout } else { TransportErrorKind::BodyCutOff };
         (kind, error)
     })?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(Response::new(request.meta, status, headers, body))
 }

@@ -87,21 +87,11 @@ mod tests {
     #[test]
     fn absent_null_and_value_serialise_distinctly() {
         let absent = Update { assignee: None };
-        let null = Update {
-            assignee: Some(Nullable::Null),
-        };
-        let value = Update {
-            assignee: Some(Nullable::Value("me".to_owned())),
-        };
+        let null = Update { assignee: Some(Nullable::Null) };
+        let value = Update { assignee: Some(Nullable::Value("me".to_owned())) };
         assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
-        assert_eq!(
-            serde_json::to_string(&null).unwrap(),
-            r#"{"assignee":null}"#
-        );
-        assert_eq!(
-            serde_json::to_string(&value).unwrap(),
-            r#"{"assignee":"me"}"#
-        );
+        assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"assignee":null}"#);
+        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"assignee":"me"}"#);
     }
 
     #[test]
@@ -109,11 +99,6 @@ mod tests {
         let decode = |json| serde_json::from_str::<Update>(json).unwrap();
         assert_eq!(decode("{}"), Update { assignee: None });
         assert_eq!(decode(r#"{"assignee":null}"#), Update { assignee: None });
-        assert_eq!(
-            decode(r#"{"assignee":"me"}"#),
-            Update {
-                assignee: Some(Nullable::Value("me".to_owned()))
-            }
-        );
+        assert_eq!(decode(r#"{"assignee":"me"}"#), Update { assignee: Some(Nullable::Value("me".to_owned())) });
     }
 }

@@ -67,10 +67,7 @@ struct Pages<P, T> {
 
 impl<P, T> Pages<P, T> {
     fn start(request: P) -> Pages<P, T> {
-        Pages {
-            buffered: Vec::new().into_iter(),
-            next: Some(request),
-        }
+        Pages { buffered: Vec::new().into_iter(), next: Some(request) }
     }
 }
 
@@ -120,9 +117,7 @@ pub fn cursor_stream<P: CursorPaged>(request: P) -> impl Stream<Item = Result<P:
             match request.clone().fetch_page().await {
                 Err(error) => return Some((Err(error), (pages, cursor))),
                 Ok(page) => {
-                    let next_cursor = page
-                        .next
-                        .filter(|next| !next.is_empty() && cursor.as_ref() != Some(next));
+                    let next_cursor = page.next.filter(|next| !next.is_empty() && cursor.as_ref() != Some(next));
                     if let Some(next_cursor) = &next_cursor {
                         let mut next = request;
                         next.set_cursor(next_cursor.clone());

@@ -30,10 +30,7 @@ mod tests {
 
     #[test]
     fn values_cannot_break_out_of_their_parameter() {
-        assert_eq!(
-            encode("project = A&b=c+d, e"),
-            "project%20%3D%20A%26b%3Dc%2Bd%2C%20e"
-        );
+        assert_eq!(encode("project = A&b=c+d, e"), "project%20%3D%20A%26b%3Dc%2Bd%2C%20e");
         let pairs = [("jql", encode("a b")), ("expand", "x,y".to_owned())];
         assert_eq!(to_query_string(&pairs), "jql=a%20b&expand=x,y");
     }

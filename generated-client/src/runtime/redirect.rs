@@ -23,21 +23,10 @@ pub(crate) struct Follow {
 /// `303 See Other` and a `301`/`302` answering a `POST` turn into a bodiless `GET`, as browsers and most
 /// clients do; `307` and `308` repeat the request unchanged. A `303` that the operation documents is returned
 /// to the caller instead.
-pub(crate) fn follow(
-    status: u16,
-    method: HttpMethod,
-    see_other_documented: bool,
-) -> Option<Follow> {
-    let unchanged = Follow {
-        method,
-        keep_body: true,
-    };
+pub(crate) fn follow(status: u16, method: HttpMethod, see_other_documented: bool) -> Option<Follow> {
+    let unchanged = Follow { method, keep_body: true };
     let as_get = Follow {
-        method: if method == HttpMethod::Head {
-            HttpMethod::Head
-        } else {
-            HttpMethod::Get
-        },
+        method: if method == HttpMethod::Head { HttpMethod::Head } else { HttpMethod::Get },
         keep_body: false,
     };
     match status {
@@ -61,10 +50,7 @@ mod tests {
         assert_eq!(get(303, HttpMethod::Post), Some((HttpMethod::Get, false)));
         assert_eq!(get(303, HttpMethod::Head), Some((HttpMethod::Head, false)));
         assert_eq!(get(307, HttpMethod::Post), Some((HttpMethod::Post, true)));
-        assert_eq!(
-            get(308, HttpMethod::Delete),
-            Some((HttpMethod::Delete, true))
-        );
+        assert_eq!(get(308, HttpMethod::Delete), Some((HttpMethod::Delete, true)));
         assert_eq!(get(304, HttpMethod::Get), None);
         assert_eq!(get(200, HttpMethod::Get), None);
         assert_eq!(follow(303, HttpMethod::Get, true), None);

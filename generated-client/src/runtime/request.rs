@@ -109,14 +109,7 @@ impl Request {
     /// Starts a request for `meta` with `path`: the path template with its parameters already substituted
     /// and encoded by [`encode_path_segment`](crate::runtime::encode_path_segment), without the server prefix.
     pub fn new(meta: &'static OperationMeta, path: String) -> Request {
-        Request {
-            meta,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            timeout: None,
-        }
+        Request { meta, path, query: Vec::new(), headers: Vec::new(), body: None, timeout: None }
     }
 
     /// The operation this request calls.
@@ -126,8 +119,7 @@ impl Request {
 
     /// Adds one `name=value` query parameter.
     pub fn query(&mut self, name: &'static str, value: impl fmt::Display) {
-        self.query
-            .push((name, super::query::encode(&value.to_string())));
+        self.query.push((name, super::query::encode(&value.to_string())));
     }
 
     /// Adds a list-valued query parameter in OpenAPI's `form` style.
@@ -138,9 +130,7 @@ impl Request {
         I: IntoIterator,
         I::Item: fmt::Display,
     {
-        let values = values
-            .into_iter()
-            .map(|value| super::query::encode(&value.to_string()));
+        let values = values.into_iter().map(|value| super::query::encode(&value.to_string()));
         if explode {
             self.query.extend(values.map(|value| (name, value)));
         } else {
@@ -159,12 +149,8 @@ impl Request {
 
     /// Sets a JSON body and the `application/json` content type.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
-        let bytes = serde_json::to_vec(body).map_err(|source| {
-            Error::new(ErrorKind::Serialize {
-                operation_id: self.meta.id,
-                source,
-            })
-        })?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|source| Error::new(ErrorKind::Serialize { operation_id: self.meta.id, source }))?;
         self.bytes("application/json", Bytes::from(bytes));
         Ok(())
     }
@@ -176,11 +162,7 @@ impl Request {
 
     /// Sets a raw body with the given content type, e.g. an image upload.
     pub fn bytes(&mut self, content_type: &str, body: Bytes) {
-        self.body = Some(Body {
-            content_type: content_type.to_owned(),
-            bytes: body,
-            replayable: true,
-        });
+        self.body = Some(Body { content_type: content_type.to_owned(), bytes: body, replayable: true });
     }
 
     /// Overrides the client's request timeout for this call.

@@ -19,18 +19,8 @@ pub struct Response {
 }
 
 impl Response {
-    pub(crate) fn new(
-        meta: &'static OperationMeta,
-        status: u16,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> Response {
-        Response {
-            meta,
-            status,
-            headers,
-            body,
-        }
+    pub(crate) fn new(meta: &'static OperationMeta, status: u16, headers: HeaderMap, body: Bytes) -> Response {
+        Response { meta, status, headers, body }
     }
 
     /// The HTTP status code.
@@ -58,9 +48,7 @@ impl Response {
             let json_path = error.path().to_string();
             self.decode_error(json_path, error.into_inner())
         })?;
-        deserializer
-            .end()
-            .map_err(|error| self.decode_error(".".to_owned(), error))?;
+        deserializer.end().map_err(|error| self.decode_error(".".to_owned(), error))?;
         Ok(value)
     }
 
@@ -75,6 +63,11 @@ impl Response {
     /// Ignores the body.
     pub fn empty(self) -> Result<()> {
         Ok(())
+    }
+
+    /// The body as text; bytes that are not UTF-8 become U+FFFD.
+    pub fn text(self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// The raw body.

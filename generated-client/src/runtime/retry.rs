@@ -51,10 +51,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn disabled() -> RetryPolicy {
-        RetryPolicy {
-            enabled: false,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { enabled: false, ..RetryPolicy::default() }
     }
 
     /// Sets the most times one request is sent, the first attempt included.
@@ -94,11 +91,7 @@ impl RetryPolicy {
 
     /// How long to wait before sending a request again after `attempts` sends, or `None` when the server asks
     /// for a longer wait than `max_delay`.
-    pub(crate) fn delay(
-        &self,
-        attempts: u32,
-        retry_after: Option<&HeaderValue>,
-    ) -> Option<Duration> {
+    pub(crate) fn delay(&self, attempts: u32, retry_after: Option<&HeaderValue>) -> Option<Duration> {
         match retry_after.and_then(parse_retry_after) {
             Some(wait) if wait > self.max_delay => None,
             Some(wait) => Some(wait.max(self.min_delay)),
@@ -116,8 +109,7 @@ impl RetryPolicy {
         let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
         let exponential = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let half = exponential / 2;
-        let jitter =
-            Duration::try_from_secs_f64(half.as_secs_f64() * random_fraction()).unwrap_or(half);
+        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * random_fraction()).unwrap_or(half);
         half.saturating_add(jitter)
     }
 }
@@ -138,19 +130,14 @@ fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate::parse_http_date(text).ok()?;
-    Some(
-        date.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 /// A number in `[0, 1)` for jitter, from a SplitMix64 sequence seeded by the clock. Not for cryptography.
 fn random_fraction() -> f64 {
     static STATE: AtomicU64 = AtomicU64::new(0);
     const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-    let clock = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    let clock = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.subsec_nanos());
     let mut z = STATE.fetch_add(GOLDEN_GAMMA, Ordering::Relaxed) ^ u64::from(clock);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -195,10 +182,7 @@ mod tests {
     fn retry_after_is_honoured_with_a_floor_and_a_cap() {
         let policy = RetryPolicy::default().with_max_delay(Duration::from_secs(10));
         let seconds = HeaderValue::from_static("3");
-        assert_eq!(
-            policy.delay(1, Some(&seconds)),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(policy.delay(1, Some(&seconds)), Some(Duration::from_secs(3)));
         let zero = HeaderValue::from_static("0");
         assert_eq!(policy.delay(1, Some(&zero)), Some(policy.min_delay));
         let past = HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT");
@@ -206,9 +190,7 @@ mod tests {
         let too_long = HeaderValue::from_static("60");
         assert_eq!(policy.delay(1, Some(&too_long)), None);
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
-        let wait = policy
-            .delay(1, Some(&HeaderValue::try_from(date).unwrap()))
-            .unwrap();
+        let wait = policy.delay(1, Some(&HeaderValue::try_from(date).unwrap())).unwrap();
         assert!(wait > Duration::from_secs(3) && wait <= Duration::from_secs(5));
     }
 

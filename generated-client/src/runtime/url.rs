@@ -21,13 +21,9 @@ impl BaseUrl {
     ///
     /// Error messages never repeat the URL, which could hold credentials.
     pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
-        let url =
-            Url::parse(input.trim()).map_err(|error| Error::invalid_base_url(error.to_string()))?;
+        let url = Url::parse(input.trim()).map_err(|error| Error::invalid_base_url(error.to_string()))?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(Error::invalid_base_url(format!(
-                "the scheme must be http or https, not `{}`",
-                url.scheme()
-            )));
+            return Err(Error::invalid_base_url(format!("the scheme must be http or https, not `{}`", url.scheme())));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::invalid_base_url(
@@ -35,9 +31,7 @@ impl BaseUrl {
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(Error::invalid_base_url(
-                "the URL must not have a query or a fragment",
-            ));
+            return Err(Error::invalid_base_url("the URL must not have a query or a fragment"));
         }
         let path = url.path().trim_end_matches('/').to_owned();
         Ok(BaseUrl { url, path })
@@ -56,10 +50,7 @@ impl BaseUrl {
     pub(crate) fn join(&self, prefix: &str, request: &Request) -> Result<Url> {
         let template = request.meta.path;
         if has_empty_parameter(template, &request.path) {
-            return Err(Error::invalid_request(
-                request.meta.id,
-                format!("a path parameter of `{template}` is empty"),
-            ));
+            return Err(Error::invalid_request(request.meta.id, format!("a path parameter of `{template}` is empty")));
         }
         let wanted = format!("{}{prefix}{}", self.path, request.path);
         let mut url = self.url.clone();
@@ -67,9 +58,7 @@ impl BaseUrl {
         if url.path() != wanted {
             return Err(Error::invalid_request(
                 request.meta.id,
-                format!(
-                    "a path parameter of `{template}` is `.` or `..`, which would change the path"
-                ),
+                format!("a path parameter of `{template}` is `.` or `..`, which would change the path"),
             ));
         }
         if request.query.is_empty() {
@@ -102,19 +91,12 @@ mod tests {
     };
 
     fn issue_request(key: &str) -> Request {
-        Request::new(
-            &GET_ISSUE,
-            format!("/rest/api/2/issue/{}", encode_path_segment(key)),
-        )
+        Request::new(&GET_ISSUE, format!("/rest/api/2/issue/{}", encode_path_segment(key)))
     }
 
     #[test]
     fn base_paths_are_kept_and_trailing_slashes_dropped() {
-        for base in [
-            "http://h/ex/jira/abc",
-            "http://h/ex/jira/abc/",
-            "http://h/ex/jira/abc//",
-        ] {
+        for base in ["http://h/ex/jira/abc", "http://h/ex/jira/abc/", "http://h/ex/jira/abc//"] {
             let base = BaseUrl::parse(base).unwrap();
             let url = base.join("", &issue_request("A-1")).unwrap();
             assert_eq!(url.as_str(), "http://h/ex/jira/abc/rest/api/2/issue/A-1");
@@ -122,20 +104,14 @@ mod tests {
         let site = BaseUrl::parse("https://x.atlassian.net/").unwrap();
         assert_eq!(site.as_str(), "https://x.atlassian.net");
         let url = site.join("/wiki/api/v2", &issue_request("A-1")).unwrap();
-        assert_eq!(
-            url.as_str(),
-            "https://x.atlassian.net/wiki/api/v2/rest/api/2/issue/A-1"
-        );
+        assert_eq!(url.as_str(), "https://x.atlassian.net/wiki/api/v2/rest/api/2/issue/A-1");
     }
 
     #[test]
     fn dot_segments_and_empty_parameters_are_refused() {
         let base = BaseUrl::parse("http://h").unwrap();
         for key in [".", "..", ""] {
-            assert!(
-                base.join("", &issue_request(key)).is_err(),
-                "{key:?} was accepted"
-            );
+            assert!(base.join("", &issue_request(key)).is_err(), "{key:?} was accepted");
         }
         let url = base.join("", &issue_request("A/../../x")).unwrap();
         assert_eq!(url.path(), "/rest/api/2/issue/A%2F..%2F..%2Fx");
@@ -145,13 +121,7 @@ mod tests {
 
     #[test]
     fn unusable_base_urls_are_refused_without_echoing_them() {
-        for input in [
-            "not a url",
-            "ftp://h",
-            "https://me:pw@h",
-            "https://h/?a=b",
-            "https://h/#x",
-        ] {
+        for input in ["not a url", "ftp://h", "https://me:pw@h", "https://h/?a=b", "https://h/#x"] {
             let error = BaseUrl::parse(input).unwrap_err();
             assert!(!error.to_string().contains("pw"), "{error}");
         }

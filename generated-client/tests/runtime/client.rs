@@ -13,8 +13,19 @@ use crate::support::{builder, client, operation, received, request};
 #[test]
 fn client_is_clone_send_sync_and_static() {
     fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
     assert_shareable::<Client>();
     assert_shareable::<Request>();
+    assert_error::<atlassian_client::Error>();
+}
+
+#[test]
+fn unserialisable_bodies_are_reported() {
+    let mut request = request(HttpMethod::Post, "/x");
+    let body = std::collections::BTreeMap::from([((1, 2), "tuple keys are not JSON")]);
+    let error = request.json(&body).unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Serialize { .. }), "{error:?}");
+    assert_eq!(error.operation_id(), Some("testOperation"));
 }
 
 #[tokio::test]
@@ -22,10 +33,7 @@ async fn default_headers_and_json_body_are_sent() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/rest/api/2/issue"))
-        .and(header(
-            "user-agent",
-            concat!("atlassian-client/", env!("CARGO_PKG_VERSION")),
-        ))
+        .and(header("user-agent", concat!("atlassian-client/", env!("CARGO_PKG_VERSION"))))
         .and(header("accept", "application/json"))
         .and(header("content-type", "application/json"))
         .and(body_json(json!({"fields": {"summary": "Hello"}})))
@@ -35,9 +43,7 @@ async fn default_headers_and_json_body_are_sent() {
         .await;
 
     let mut request = request(HttpMethod::Post, "/rest/api/2/issue");
-    request
-        .json(&json!({"fields": {"summary": "Hello"}}))
-        .unwrap();
+    request.json(&json!({"fields": {"summary": "Hello"}})).unwrap();
     let response = client(&server).execute(request).await.unwrap();
 
     assert_eq!(response.status(), 201);
@@ -89,7 +95,7 @@ async fn request_headers_are_sent_and_accept_can_be_overridden() {
     let response = client(&server).execute(request).await.unwrap();
 
     assert_eq!(response.status(), 200);
-    assert_eq!(response.bytes(), "raw");
+    assert_eq!(response.text(), "raw");
 }
 
 #[tokio::test]
@@ -102,10 +108,7 @@ async fn custom_user_agent_replaces_the_default() {
         .await;
 
     let client = builder(&server).user_agent("my-app/2.0").build().unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 200);
 }
@@ -119,15 +122,9 @@ async fn base_url_path_is_kept_and_trailing_slashes_ignored() {
         .mount(&server)
         .await;
 
-    for base in [
-        format!("{}/ex/jira/abc", server.uri()),
-        format!("{}/ex/jira/abc/", server.uri()),
-    ] {
+    for base in [format!("{}/ex/jira/abc", server.uri()), format!("{}/ex/jira/abc/", server.uri())] {
         let client = Client::builder(base).build().unwrap();
-        let response = client
-            .execute(request(HttpMethod::Get, "/rest/api/2/myself"))
-            .await
-            .unwrap();
+        let response = client.execute(request(HttpMethod::Get, "/rest/api/2/myself")).await.unwrap();
         assert_eq!(response.status(), 200);
     }
 }
@@ -146,20 +143,11 @@ async fn server_prefix_is_applied_unless_turned_off() {
         .respond_with(ResponseTemplate::new(200).set_body_string("prefixed"))
         .mount(&server)
         .await;
-    Mock::given(path("/pages"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("bare"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/pages")).respond_with(ResponseTemplate::new(200).set_body_string("bare")).mount(&server).await;
 
-    let prefixed = client(&server)
-        .execute(Request::new(&GET_PAGES, "/pages".to_owned()))
-        .await
-        .unwrap();
+    let prefixed = client(&server).execute(Request::new(&GET_PAGES, "/pages".to_owned())).await.unwrap();
     let bare_client = builder(&server).apply_server_prefix(false).build().unwrap();
-    let bare = bare_client
-        .execute(Request::new(&GET_PAGES, "/pages".to_owned()))
-        .await
-        .unwrap();
+    let bare = bare_client.execute(Request::new(&GET_PAGES, "/pages".to_owned())).await.unwrap();
 
     assert_eq!(prefixed.bytes(), "prefixed");
     assert_eq!(bare.bytes(), "bare");
@@ -167,38 +155,22 @@ async fn server_prefix_is_applied_unless_turned_off() {
 
 #[test]
 fn cloud_id_builders_target_the_oauth_gateway() {
-    let jira = Client::builder_for_cloud_id("11223344-a1b2-3b33-c444-def123456789")
-        .build()
-        .unwrap();
-    assert_eq!(
-        jira.base_url(),
-        "https://api.atlassian.com/ex/jira/11223344-a1b2-3b33-c444-def123456789"
-    );
-    let confluence = Client::builder_for_confluence_cloud_id("abc")
-        .build()
-        .unwrap();
-    assert_eq!(
-        confluence.base_url(),
-        "https://api.atlassian.com/ex/confluence/abc"
-    );
+    let jira = Client::builder_for_cloud_id("11223344-a1b2-3b33-c444-def123456789").build().unwrap();
+    assert_eq!(jira.base_url(), "https://api.atlassian.com/ex/jira/11223344-a1b2-3b33-c444-def123456789");
+    let confluence = Client::builder_for_confluence_cloud_id("abc").build().unwrap();
+    assert_eq!(confluence.base_url(), "https://api.atlassian.com/ex/confluence/abc");
     let site = Client::new("https://your-domain.atlassian.net/").unwrap();
     assert_eq!(site.base_url(), "https://your-domain.atlassian.net");
 }
 
 #[test]
 fn unusable_base_urls_are_rejected() {
-    for base in [
-        "",
-        "not a url",
-        "ftp://example.com",
-        "https://example.com/?x=1",
-    ] {
+    for base in ["", "not a url", "ftp://example.com", "https://example.com/?x=1"] {
         let error = Client::new(base).unwrap_err();
-        assert!(
-            matches!(error.kind(), ErrorKind::InvalidBaseUrl { .. }),
-            "{base}: {error:?}"
-        );
+        assert!(matches!(error.kind(), ErrorKind::InvalidBaseUrl { .. }), "{base}: {error:?}");
     }
+    let error = Client::builder("https://example.com").user_agent("bad\nagent").build().unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Builder { .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -217,22 +189,14 @@ async fn path_traversal_stays_one_encoded_segment() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let issue = |key: &str| {
-        Request::new(
-            &GET_ISSUE,
-            format!("/rest/api/2/issue/{}", encode_path_segment(key)),
-        )
-    };
+    let issue = |key: &str| Request::new(&GET_ISSUE, format!("/rest/api/2/issue/{}", encode_path_segment(key)));
 
     let response = client.execute(issue("A/../../x?y#z")).await.unwrap();
     assert_eq!(response.status(), 200);
 
     for key in ["..", ".", ""] {
         let error = client.execute(issue(key)).await.unwrap_err();
-        assert!(
-            matches!(error.kind(), ErrorKind::InvalidRequest { .. }),
-            "{key:?}: {error:?}"
-        );
+        assert!(matches!(error.kind(), ErrorKind::InvalidRequest { .. }), "{key:?}: {error:?}");
     }
     assert_eq!(received(&server).await, 1);
 }
@@ -240,10 +204,7 @@ async fn path_traversal_stays_one_encoded_segment() {
 #[tokio::test]
 async fn query_lists_use_both_form_styles_and_values_are_encoded() {
     let server = MockServer::start().await;
-    Mock::given(path("/search"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/search")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let mut request = request(HttpMethod::Get, "/search");
     request.query("jql", "project = A&b ORDER BY key");
@@ -275,16 +236,11 @@ async fn request_hook_sees_the_final_request() {
     let client = builder(&server)
         .request_hook(Arc::new(|request: &mut reqwest::Request| {
             request.url_mut().set_query(Some("hooked=yes"));
-            request
-                .headers_mut()
-                .insert("x-hooked", "yes".parse().unwrap());
+            request.headers_mut().insert("x-hooked", "yes".parse().unwrap());
         }))
         .build()
         .unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 200);
 }
@@ -292,16 +248,10 @@ async fn request_hook_sees_the_final_request() {
 #[tokio::test]
 async fn operation_metadata_reaches_the_response() {
     let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let meta = operation("getThing", HttpMethod::Get, "/x");
-    let response = client(&server)
-        .execute(Request::new(meta, "/x".to_owned()))
-        .await
-        .unwrap();
+    let response = client(&server).execute(Request::new(meta, "/x".to_owned())).await.unwrap();
 
     assert_eq!(response.meta().id, "getThing");
 }

@@ -12,15 +12,9 @@ use crate::support::{client, request};
 #[tokio::test]
 async fn any_status_is_returned_as_a_response() {
     let server = MockServer::start().await;
-    Mock::given(path("/missing"))
-        .respond_with(ResponseTemplate::new(404))
-        .mount(&server)
-        .await;
+    Mock::given(path("/missing")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/missing"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/missing")).await.unwrap();
 
     assert_eq!(response.status(), 404);
 }
@@ -34,18 +28,11 @@ async fn api_errors_carry_the_error_collection_and_request_id() {
         "warningMessages": ["Deprecated field."]
     });
     Mock::given(path("/rest/api/2/issue"))
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(body)
-                .insert_header("X-AREQUESTID", "req-123"),
-        )
+        .respond_with(ResponseTemplate::new(400).set_body_json(body).insert_header("X-AREQUESTID", "req-123"))
         .mount(&server)
         .await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Post, "/rest/api/2/issue"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Post, "/rest/api/2/issue")).await.unwrap();
     let error = response.into_error();
 
     assert_eq!(error.status(), Some(400));
@@ -61,25 +48,16 @@ async fn api_errors_carry_the_error_collection_and_request_id() {
     assert_eq!(api.method, HttpMethod::Post);
     assert_eq!(api.path, "/rest/api/2/issue");
     let message = error.to_string();
-    assert!(
-        message.contains("Summary is required.") && message.contains("req-123"),
-        "{message}"
-    );
+    assert!(message.contains("Summary is required.") && message.contains("req-123"), "{message}");
 }
 
 #[tokio::test]
 async fn other_error_bodies_are_kept_as_a_bounded_snippet() {
     let server = MockServer::start().await;
     let html = format!("<html>{}</html>", "gateway trouble ".repeat(500));
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(500).set_body_string(html))
-        .mount(&server)
-        .await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(500).set_body_string(html)).mount(&server).await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
     let error = response.into_error();
 
     let ErrorKind::Api(api) = error.kind() else {
@@ -87,11 +65,7 @@ async fn other_error_bodies_are_kept_as_a_bounded_snippet() {
     };
     let snippet = api.snippet.as_deref().unwrap();
     assert!(snippet.starts_with("<html>gateway trouble"));
-    assert!(
-        snippet.len() <= 1024,
-        "the snippet has {} bytes",
-        snippet.len()
-    );
+    assert!(snippet.len() <= 1024, "the snippet has {} bytes", snippet.len());
     assert!(error.error_collection().is_none());
 }
 
@@ -112,15 +86,9 @@ struct Issue {
 async fn malformed_json_is_reported_with_its_json_path() {
     let server = MockServer::start().await;
     let body = json!({"issues": [{"id": "1", "key": "A-1"}, {"id": 2, "key": "A-2"}]});
-    Mock::given(path("/search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
+    Mock::given(path("/search")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/search"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/search")).await.unwrap();
     let error = response.json::<SearchResults>().unwrap_err();
 
     assert_eq!(error.json_path(), Some("issues[1].id"));
@@ -141,10 +109,7 @@ async fn truncated_json_is_a_decode_error() {
         .mount(&server)
         .await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert!(response.json::<SearchResults>().unwrap_err().is_decode());
 }
@@ -152,29 +117,17 @@ async fn truncated_json_is_a_decode_error() {
 #[tokio::test]
 async fn empty_bodies_read_as_null_and_can_be_ignored() {
     let server = MockServer::start().await;
-    Mock::given(path("/empty"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    Mock::given(path("/empty")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     Mock::given(path("/value"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"a": 1})))
         .mount(&server)
         .await;
     let client = client(&server);
 
-    let empty = client
-        .execute(request(HttpMethod::Delete, "/empty"))
-        .await
-        .unwrap();
+    let empty = client.execute(request(HttpMethod::Delete, "/empty")).await.unwrap();
     assert_eq!(empty.json_or_null().unwrap(), serde_json::Value::Null);
-    let value = client
-        .execute(request(HttpMethod::Get, "/value"))
-        .await
-        .unwrap();
+    let value = client.execute(request(HttpMethod::Get, "/value")).await.unwrap();
     assert_eq!(value.json_or_null().unwrap(), json!({"a": 1}));
-    let ignored = client
-        .execute(request(HttpMethod::Get, "/value"))
-        .await
-        .unwrap();
+    let ignored = client.execute(request(HttpMethod::Get, "/value")).await.unwrap();
     ignored.empty().unwrap();
 }

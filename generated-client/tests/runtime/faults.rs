@@ -19,14 +19,8 @@ async fn slow_responses_time_out() {
         .mount(&server)
         .await;
 
-    let client = builder(&server)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    let error = client
-        .execute(request(HttpMethod::Get, "/slow"))
-        .await
-        .unwrap_err();
+    let client = builder(&server).timeout(Duration::from_millis(200)).build().unwrap();
+    let error = client.execute(request(HttpMethod::Get, "/slow")).await.unwrap_err();
 
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(error.operation_id(), Some("testOperation"));
@@ -55,27 +49,17 @@ async fn a_connection_dropped_mid_body_is_a_transport_error() {
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut buffer = [0u8; 4096];
         let _ = socket.read(&mut buffer).await.unwrap();
-        let head =
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
         socket.write_all(head.as_bytes()).await.unwrap();
         socket.write_all(br#"{"issues": ["#).await.unwrap();
         socket.flush().await.unwrap();
         // Dropping the socket closes the connection 988 bytes early.
     });
 
-    let client = atlassian_client::Client::builder(format!("http://{address}"))
-        .build()
-        .unwrap();
-    let error = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap_err();
+    let client = atlassian_client::Client::builder(format!("http://{address}")).build().unwrap();
+    let error = client.execute(request(HttpMethod::Get, "/x")).await.unwrap_err();
 
-    assert_eq!(
-        error.transport_kind(),
-        Some(TransportErrorKind::BodyCutOff),
-        "{error:?}"
-    );
+    assert_eq!(error.transport_kind(), Some(TransportErrorKind::BodyCutOff), "{error:?}");
     assert!(error.to_string().contains("body cut off"), "{error}");
     server.await.unwrap();
 }
@@ -84,9 +68,7 @@ async fn a_connection_dropped_mid_body_is_a_transport_error() {
 async fn a_thousand_requests_over_fifty_tasks_share_one_client() {
     let server = MockServer::start().await;
     Mock::given(path("/rest/api/2/serverInfo"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"version": "1001.0.0"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"version": "1001.0.0"})))
         .mount(&server)
         .await;
     let client = client(&server);
@@ -96,9 +78,7 @@ async fn a_thousand_requests_over_fifty_tasks_share_one_client() {
             let client = client.clone();
             tokio::spawn(async move {
                 for _ in 0..20 {
-                    let response = client
-                        .execute(request(HttpMethod::Get, "/rest/api/2/serverInfo"))
-                        .await?;
+                    let response = client.execute(request(HttpMethod::Get, "/rest/api/2/serverInfo")).await?;
                     assert_eq!(response.status(), 200);
                     let info: serde_json::Value = response.json()?;
                     assert_eq!(info["version"], "1001.0.0");

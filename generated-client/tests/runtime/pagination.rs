@@ -47,20 +47,12 @@ impl OffsetPaged for ListProjects {
         }
         request.query("maxResults", self.max_results);
         let page: PageBean = self.client.execute(request).await?.json()?;
-        Ok(OffsetPage {
-            items: page.values,
-            total: page.total,
-            is_last: page.is_last,
-        })
+        Ok(OffsetPage { items: page.values, total: page.total, is_last: page.is_last })
     }
 }
 
 fn list_projects(server: &MockServer) -> ListProjects {
-    ListProjects {
-        client: client(server),
-        start_at: None,
-        max_results: 2,
-    }
+    ListProjects { client: client(server), start_at: None, max_results: 2 }
 }
 
 async fn mount_page(server: &MockServer, start_at: &str, body: serde_json::Value) {
@@ -77,20 +69,14 @@ async fn offset_pages_are_streamed_until_is_last() {
     let server = MockServer::start().await;
     Mock::given(path("/rest/api/2/project/search"))
         .and(query_param_is_missing("startAt"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"values": ["A", "B"], "isLast": false})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"values": ["A", "B"], "isLast": false})))
         .expect(1)
         .mount(&server)
         .await;
     mount_page(&server, "2", json!({"values": ["C", "D"], "isLast": false})).await;
     mount_page(&server, "4", json!({"values": ["E"], "isLast": true})).await;
 
-    let items: Vec<String> = offset_stream(list_projects(&server))
-        .try_collect()
-        .await
-        .unwrap();
+    let items: Vec<String> = offset_stream(list_projects(&server)).try_collect().await.unwrap();
 
     assert_eq!(items, ["A", "B", "C", "D", "E"]);
     assert_eq!(received(&server).await, 3);
@@ -104,11 +90,7 @@ async fn offset_pages_stop_at_total_and_advance_by_items_received() {
     mount_page(&server, "2", json!({"values": ["C", "D"], "total": 5})).await;
     mount_page(&server, "4", json!({"values": ["E"], "total": 5})).await;
 
-    let request = ListProjects {
-        start_at: Some(0),
-        max_results: 100,
-        ..list_projects(&server)
-    };
+    let request = ListProjects { start_at: Some(0), max_results: 100, ..list_projects(&server) };
     let items: Vec<String> = offset_stream(request).try_collect().await.unwrap();
 
     assert_eq!(items, ["A", "B", "C", "D", "E"]);
@@ -123,10 +105,7 @@ async fn an_empty_first_page_ends_the_stream() {
         .mount(&server)
         .await;
 
-    let items: Vec<String> = offset_stream(list_projects(&server))
-        .try_collect()
-        .await
-        .unwrap();
+    let items: Vec<String> = offset_stream(list_projects(&server)).try_collect().await.unwrap();
 
     assert!(items.is_empty());
     assert_eq!(received(&server).await, 1);
@@ -141,12 +120,8 @@ async fn a_failing_page_yields_its_error_and_ends_the_stream() {
         .mount(&server)
         .await;
 
-    let request = ListProjects {
-        start_at: Some(0),
-        ..list_projects(&server)
-    };
-    let results: Vec<Result<String>> =
-        futures_util::StreamExt::collect(offset_stream(request)).await;
+    let request = ListProjects { start_at: Some(0), ..list_projects(&server) };
+    let results: Vec<Result<String>> = futures_util::StreamExt::collect(offset_stream(request)).await;
 
     assert_eq!(results.len(), 3);
     assert!(results[2].as_ref().unwrap_err().is_decode());
@@ -180,10 +155,7 @@ impl CursorPaged for SearchIssues {
             request.query("nextPageToken", token);
         }
         let page: TokenPage = self.client.execute(request).await?.json()?;
-        Ok(CursorPage {
-            items: page.issues,
-            next: page.next_page_token,
-        })
+        Ok(CursorPage { items: page.issues, next: page.next_page_token })
     }
 }
 
@@ -192,17 +164,13 @@ async fn cursor_pages_are_streamed_until_the_token_is_absent() {
     let server = MockServer::start().await;
     Mock::given(path("/rest/api/3/search/jql"))
         .and(query_param_is_missing("nextPageToken"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(query_param("nextPageToken", "t1"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"issues": ["A-2", "A-3"], "nextPageToken": "t2"})),
+            ResponseTemplate::new(200).set_body_json(json!({"issues": ["A-2", "A-3"], "nextPageToken": "t2"})),
         )
         .expect(1)
         .mount(&server)
@@ -213,10 +181,7 @@ async fn cursor_pages_are_streamed_until_the_token_is_absent() {
         .mount(&server)
         .await;
 
-    let request = SearchIssues {
-        client: client(&server),
-        next_page_token: None,
-    };
+    let request = SearchIssues { client: client(&server), next_page_token: None };
     let items: Vec<String> = cursor_stream(request).try_collect().await.unwrap();
 
     assert_eq!(items, ["A-1", "A-2", "A-3", "A-4"]);
@@ -225,16 +190,10 @@ async fn cursor_pages_are_streamed_until_the_token_is_absent() {
 
 #[tokio::test]
 async fn cursor_pages_stop_on_an_empty_or_repeated_token() {
-    for last in [
-        json!({"issues": ["A-2"], "nextPageToken": ""}),
-        json!({"issues": ["A-2"], "nextPageToken": "t1"}),
-    ] {
+    for last in [json!({"issues": ["A-2"], "nextPageToken": ""}), json!({"issues": ["A-2"], "nextPageToken": "t1"})] {
         let server = MockServer::start().await;
         Mock::given(query_param_is_missing("nextPageToken"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})))
             .mount(&server)
             .await;
         Mock::given(query_param("nextPageToken", "t1"))
@@ -242,10 +201,7 @@ async fn cursor_pages_stop_on_an_empty_or_repeated_token() {
             .mount(&server)
             .await;
 
-        let request = SearchIssues {
-            client: client(&server),
-            next_page_token: None,
-        };
+        let request = SearchIssues { client: client(&server), next_page_token: None };
         let items: Vec<String> = cursor_stream(request).try_collect().await.unwrap();
 
         assert_eq!(items, ["A-1", "A-2"]);

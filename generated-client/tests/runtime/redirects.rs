@@ -14,14 +14,8 @@ fn redirect(status: u16, location: &str) -> ResponseTemplate {
 #[tokio::test]
 async fn same_site_redirects_are_followed_with_credentials() {
     let server = MockServer::start().await;
-    Mock::given(path("/old"))
-        .respond_with(redirect(301, "/moved"))
-        .mount(&server)
-        .await;
-    Mock::given(path("/moved"))
-        .respond_with(redirect(302, &format!("{}/new?x=1", server.uri())))
-        .mount(&server)
-        .await;
+    Mock::given(path("/old")).respond_with(redirect(301, "/moved")).mount(&server).await;
+    Mock::given(path("/moved")).respond_with(redirect(302, &format!("{}/new?x=1", server.uri()))).mount(&server).await;
     Mock::given(path("/new"))
         .and(header("authorization", "Bearer t"))
         .respond_with(ResponseTemplate::new(200).set_body_string("arrived"))
@@ -29,14 +23,8 @@ async fn same_site_redirects_are_followed_with_credentials() {
         .mount(&server)
         .await;
 
-    let client = builder(&server)
-        .auth(BearerToken::new("t"))
-        .build()
-        .unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/old"))
-        .await
-        .unwrap();
+    let client = builder(&server).auth(BearerToken::new("t")).build().unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/old")).await.unwrap();
 
     assert_eq!(response.status(), 200);
     assert_eq!(response.bytes(), "arrived");
@@ -46,25 +34,12 @@ async fn same_site_redirects_are_followed_with_credentials() {
 async fn redirects_to_another_site_are_not_followed_even_with_a_custom_http_client() {
     let server = MockServer::start().await;
     let elsewhere = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(redirect(302, &format!("{}/steal", elsewhere.uri())))
-        .mount(&server)
-        .await;
-    Mock::given(path("/steal"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&elsewhere)
-        .await;
+    Mock::given(path("/x")).respond_with(redirect(302, &format!("{}/steal", elsewhere.uri()))).mount(&server).await;
+    Mock::given(path("/steal")).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
 
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10));
-    let client = builder(&server)
-        .http_client_builder(http)
-        .auth(BearerToken::new("t"))
-        .build()
-        .unwrap();
-    let error = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap_err();
+    let client = builder(&server).http_client_builder(http).auth(BearerToken::new("t")).build().unwrap();
+    let error = client.execute(request(HttpMethod::Get, "/x")).await.unwrap_err();
 
     let ErrorKind::Redirect(refused) = error.kind() else {
         panic!("not a redirect error: {error:?}");
@@ -85,31 +60,18 @@ async fn documented_see_other_is_returned_to_the_caller() {
         see_other_documented: true,
     };
     let server = MockServer::start().await;
-    Mock::given(path("/content"))
-        .respond_with(redirect(303, "https://media.example/file"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/content")).respond_with(redirect(303, "https://media.example/file")).mount(&server).await;
 
-    let response = client(&server)
-        .execute(Request::new(&GET_CONTENT, "/content".to_owned()))
-        .await
-        .unwrap();
+    let response = client(&server).execute(Request::new(&GET_CONTENT, "/content".to_owned())).await.unwrap();
 
     assert_eq!(response.status(), 303);
-    assert_eq!(
-        response.location().as_deref(),
-        Some("https://media.example/file")
-    );
+    assert_eq!(response.location().as_deref(), Some("https://media.example/file"));
 }
 
 #[tokio::test]
 async fn undocumented_see_other_is_followed_with_a_bodiless_get() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/task"))
-        .respond_with(redirect(303, "/task/1"))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).and(path("/task")).respond_with(redirect(303, "/task/1")).mount(&server).await;
     Mock::given(method("GET"))
         .and(path("/task/1"))
         .and(body_string(""))
@@ -128,10 +90,7 @@ async fn undocumented_see_other_is_followed_with_a_bodiless_get() {
 #[tokio::test]
 async fn temporary_redirects_keep_the_method_and_body() {
     let server = MockServer::start().await;
-    Mock::given(path("/old"))
-        .respond_with(redirect(307, "/new"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/old")).respond_with(redirect(307, "/new")).mount(&server).await;
     Mock::given(method("POST"))
         .and(path("/new"))
         .and(body_string(r#"{"go":true}"#))
@@ -150,15 +109,9 @@ async fn temporary_redirects_keep_the_method_and_body() {
 #[tokio::test]
 async fn redirect_loops_stop_after_ten_hops() {
     let server = MockServer::start().await;
-    Mock::given(path("/loop"))
-        .respond_with(redirect(308, "/loop"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/loop")).respond_with(redirect(308, "/loop")).mount(&server).await;
 
-    let error = client(&server)
-        .execute(request(HttpMethod::Get, "/loop"))
-        .await
-        .unwrap_err();
+    let error = client(&server).execute(request(HttpMethod::Get, "/loop")).await.unwrap_err();
 
     let ErrorKind::Redirect(refused) = error.kind() else {
         panic!("not a redirect error: {error:?}");

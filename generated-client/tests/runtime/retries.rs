@@ -15,111 +15,57 @@ use crate::support::{builder, client, fast_retries, received, request};
 
 /// Mounts a mock that answers `failure` `times` times, then 200.
 async fn fail_then_succeed(server: &MockServer, failure: ResponseTemplate, times: u64) {
-    Mock::given(path("/x"))
-        .respond_with(failure)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(server)
-        .await;
+    Mock::given(path("/x")).respond_with(failure).up_to_n_times(times).with_priority(1).mount(server).await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(200)).mount(server).await;
 }
 
 #[tokio::test]
 async fn rate_limited_requests_wait_for_retry_after_seconds() {
     let server = MockServer::start().await;
-    fail_then_succeed(
-        &server,
-        ResponseTemplate::new(429).insert_header("retry-after", "1"),
-        1,
-    )
-    .await;
+    fail_then_succeed(&server, ResponseTemplate::new(429).insert_header("retry-after", "1"), 1).await;
 
     let started = Instant::now();
-    let response = client(&server)
-        .execute(request(HttpMethod::Post, "/x"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Post, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 200);
     assert_eq!(received(&server).await, 2);
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "retried after {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "retried after {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn rate_limited_requests_wait_for_a_retry_after_date() {
     let server = MockServer::start().await;
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    fail_then_succeed(
-        &server,
-        ResponseTemplate::new(429).insert_header("retry-after", date.as_str()),
-        1,
-    )
-    .await;
+    fail_then_succeed(&server, ResponseTemplate::new(429).insert_header("retry-after", date.as_str()), 1).await;
 
     let started = Instant::now();
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 200);
     assert_eq!(received(&server).await, 2);
     // The date has whole seconds, so the wait is between one and two seconds.
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "retried after {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(900), "retried after {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn retry_after_zero_still_waits_the_minimum_delay() {
     let server = MockServer::start().await;
-    fail_then_succeed(
-        &server,
-        ResponseTemplate::new(429).insert_header("retry-after", "0"),
-        2,
-    )
-    .await;
+    fail_then_succeed(&server, ResponseTemplate::new(429).insert_header("retry-after", "0"), 2).await;
     let policy = fast_retries().with_min_delay(Duration::from_millis(100));
 
     let started = Instant::now();
-    let response = builder(&server)
-        .retry(policy)
-        .build()
-        .unwrap()
-        .execute(request(HttpMethod::Get, "/x"))
-        .await;
+    let response = builder(&server).retry(policy).build().unwrap().execute(request(HttpMethod::Get, "/x")).await;
 
     assert_eq!(response.unwrap().status(), 200);
-    assert!(
-        started.elapsed() >= Duration::from_millis(200),
-        "retried after {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(200), "retried after {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn retry_after_longer_than_the_cap_returns_the_response() {
     let server = MockServer::start().await;
-    fail_then_succeed(
-        &server,
-        ResponseTemplate::new(429).insert_header("retry-after", "3600"),
-        1,
-    )
-    .await;
+    fail_then_succeed(&server, ResponseTemplate::new(429).insert_header("retry-after", "3600"), 1).await;
 
-    let response = client(&server)
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 429);
     assert_eq!(received(&server).await, 1);
@@ -140,23 +86,14 @@ async fn unavailable_is_retried_for_get_but_not_for_post() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = client(&server);
 
-    let get = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let get = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
     assert_eq!(get.status(), 200);
     assert_eq!(received(&server).await, 2);
 
-    let post = client
-        .execute(request(HttpMethod::Post, "/x"))
-        .await
-        .unwrap();
+    let post = client.execute(request(HttpMethod::Post, "/x")).await.unwrap();
     assert_eq!(post.status(), 503);
     assert_eq!(received(&server).await, 3);
 }
@@ -177,17 +114,11 @@ async fn gateway_errors_are_retried_for_idempotent_methods() {
 #[tokio::test]
 async fn retries_stop_at_max_attempts() {
     let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
     let policy = fast_retries().with_max_attempts(3);
 
     let client = builder(&server).retry(policy).build().unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 503);
     assert_eq!(received(&server).await, 3);
@@ -196,16 +127,10 @@ async fn retries_stop_at_max_attempts() {
 #[tokio::test]
 async fn retries_can_be_switched_off() {
     let server = MockServer::start().await;
-    Mock::given(path("/x"))
-        .respond_with(ResponseTemplate::new(429))
-        .mount(&server)
-        .await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(429)).mount(&server).await;
 
     let client = builder(&server).no_retries().build().unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.status(), 429);
     assert_eq!(received(&server).await, 1);
@@ -216,15 +141,9 @@ async fn retries_can_be_switched_off() {
 async fn client_errors_and_server_errors_are_never_retried() {
     for status in [400, 401, 403, 404, 409, 500] {
         let server = MockServer::start().await;
-        Mock::given(path("/x"))
-            .respond_with(ResponseTemplate::new(status))
-            .mount(&server)
-            .await;
+        Mock::given(path("/x")).respond_with(ResponseTemplate::new(status)).mount(&server).await;
 
-        let response = client(&server)
-            .execute(request(HttpMethod::Get, "/x"))
-            .await
-            .unwrap();
+        let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
         assert_eq!(response.status(), status);
         assert_eq!(received(&server).await, 1, "status {status} was retried");
@@ -247,11 +166,7 @@ async fn retries_replay_the_body() {
 
 /// Reserves a loopback port that nothing listens on yet.
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[tokio::test]
@@ -260,30 +175,19 @@ async fn connection_failures_are_retried_for_idempotent_methods() {
     // The server only starts listening after the client's first attempt has been refused.
     let server = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut buffer = [0u8; 4096];
         let _ = socket.read(&mut buffer).await.unwrap();
-        socket
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
-            .await
-            .unwrap();
+        socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok").await.unwrap();
     });
     let policy = RetryPolicy::default()
         .with_max_attempts(20)
         .with_base_delay(Duration::from_millis(100))
         .with_max_delay(Duration::from_millis(200));
 
-    let client = Client::builder(format!("http://127.0.0.1:{port}"))
-        .retry(policy)
-        .build()
-        .unwrap();
-    let response = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap();
+    let client = Client::builder(format!("http://127.0.0.1:{port}")).retry(policy).build().unwrap();
+    let response = client.execute(request(HttpMethod::Get, "/x")).await.unwrap();
 
     assert_eq!(response.bytes(), "ok");
     server.await.unwrap();
@@ -301,17 +205,11 @@ async fn connection_failures_are_not_retried_for_post() {
         .build()
         .unwrap();
 
-    let error = client
-        .execute(request(HttpMethod::Post, "/x"))
-        .await
-        .unwrap_err();
+    let error = client.execute(request(HttpMethod::Post, "/x")).await.unwrap_err();
     assert!(error.is_connect(), "{error:?}");
     assert_eq!(attempts.load(Ordering::SeqCst), 1);
 
-    let error = client
-        .execute(request(HttpMethod::Get, "/x"))
-        .await
-        .unwrap_err();
+    let error = client.execute(request(HttpMethod::Get, "/x")).await.unwrap_err();
     assert!(error.is_connect(), "{error:?}");
     assert_eq!(attempts.load(Ordering::SeqCst), 1 + 4);
 }

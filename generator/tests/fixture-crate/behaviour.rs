@@ -1,0 +1,341 @@
+//! Behaviour of the code generated for the fixture specs (`generator/tests/fixtures/`), compiled as a crate of its
+//! own with the hand-written runtime copied in, the way `cargo xtask regen --out DIR` writes one.
+//! One test per concept; the HTTP ones talk to a wiremock server on 127.0.0.1.
+
+use atlassian_client::runtime::{JiraDateTime, Nullable};
+use atlassian_client::{composition, enums, names, objects, operations, BasicAuth, Client};
+use futures_util::StreamExt;
+use serde_json::json;
+use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn record_json() -> serde_json::Value {
+    json!({
+        "id": "10", "self": "https://x/10", "type": "story", "created": "2021-01-17T12:34:00.000+0000",
+        "count": 3, "big": 9007199254740993_i64, "ratio": 0.5, "The column position of the gadget.": 2,
+        "16x16": "https://x/a.png", "start-index": 1, "startIndex": 2, "labels": {"a": "b"},
+        "anything": {"x": [1, 2]}, "extra": "kept", "nothing": null
+    })
+}
+
+#[test]
+fn keywords_sentences_and_digits_become_fields_and_keep_their_wire_names() {
+    let record: objects::types::Record = serde_json::from_value(record_json()).unwrap();
+    assert_eq!(record.self_, "https://x/10");
+    assert_eq!(record.type_, "story");
+    assert_eq!(record.the_column_position_of_the_gadget, Some(2));
+    assert_eq!(record.n16x16.as_deref(), Some("https://x/a.png"));
+    assert_eq!((record.start_index, record.start_index_2), (Some(1), Some(2)));
+    let back = serde_json::to_value(&record).unwrap();
+    assert_eq!(back["self"], "https://x/10");
+    assert_eq!(back["The column position of the gadget."], 2);
+    assert_eq!(back["startIndex"], 2);
+}
+
+#[test]
+fn declared_properties_never_land_in_the_additional_properties_map() {
+    let record: objects::types::Record = serde_json::from_value(record_json()).unwrap();
+    let keys: Vec<&str> = record.additional_properties.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["extra"], "only the undeclared property is in the map");
+    assert_eq!(record.labels.as_ref().unwrap()["a"], "b");
+    assert_eq!(record.anything, Some(json!({"x": [1, 2]})));
+}
+
+#[test]
+fn int64_values_and_jira_date_times_survive_a_round_trip_exactly() {
+    let record: objects::types::Record = serde_json::from_value(record_json()).unwrap();
+    assert_eq!(record.big, Some(9007199254740993));
+    assert_eq!(record.created.as_str(), "2021-01-17T12:34:00.000+0000");
+    let text = serde_json::to_string(&record).unwrap();
+    assert!(text.contains("\"2021-01-17T12:34:00.000+0000\""), "{text}");
+    assert!(text.contains("9007199254740993"), "{text}");
+}
+
+#[test]
+fn a_required_read_only_field_may_be_absent_but_a_required_field_may_not() {
+    let mut value = record_json();
+    value.as_object_mut().unwrap().remove("id");
+    let record: objects::types::Record = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(record.id, None);
+    value.as_object_mut().unwrap().remove("type");
+    let error = serde_json::from_value::<objects::types::Record>(value).unwrap_err().to_string();
+    assert!(error.contains("missing field `type`"), "{error}");
+}
+
+#[test]
+fn null_decodes_as_absent_and_a_nullable_field_can_send_an_explicit_null() {
+    let record: objects::types::Record = serde_json::from_value(record_json()).unwrap();
+    assert_eq!(record.nothing, None);
+    let mut request = objects::types::Record::new("s".into(), "t".into(), JiraDateTime::from("2024-01-01T00:00:00.000+0000".to_owned()));
+    let body = serde_json::to_value(&request).unwrap();
+    assert!(body.get("nothing").is_none(), "None is not sent: {body}");
+    request.nothing = Some(Nullable::Null);
+    assert_eq!(serde_json::to_value(&request).unwrap()["nothing"], serde_json::Value::Null);
+    request.nothing = Some(Nullable::Value("x".into()));
+    assert_eq!(serde_json::to_value(&request).unwrap()["nothing"], "x");
+}
+
+#[test]
+fn enum_values_that_are_symbols_decode_to_distinct_variants() {
+    use enums::types::ClauseOperator as Op;
+    let values = json!(["=", "!=", ">", "<", ">=", "<=", "~", "~=", "!~", "in", "not in"]);
+    let ops: Vec<Op> = serde_json::from_value(values.clone()).unwrap();
+    assert_eq!(ops[0], Op::Eq);
+    assert_eq!(ops[1], Op::NotEq);
+    assert_eq!(ops[10], Op::NotIn);
+    assert_eq!(serde_json::to_value(&ops).unwrap(), values);
+    assert_eq!(Op::GtEq.to_string(), ">=");
+}
+
+#[test]
+fn unknown_enum_values_are_kept_not_fatal() {
+    let clause: enums::types::Clause = serde_json::from_value(json!({"operator": "≈", "kind": "self"})).unwrap();
+    assert_eq!(clause.operator, Some(enums::types::ClauseOperator::Unknown("≈".into())));
+    assert_eq!(clause.kind, Some(enums::types::ClauseKind::Self_));
+    assert_eq!(serde_json::to_value(&clause).unwrap(), json!({"operator": "≈", "kind": "self"}));
+    // A wire value `unknown` takes the variant `Unknown`; the catch-all moves aside.
+    let kind: enums::types::ClauseKind = serde_json::from_value(json!("unknown")).unwrap();
+    assert_eq!(kind, enums::types::ClauseKind::Unknown);
+    let kind: enums::types::ClauseKind = serde_json::from_value(json!("new")).unwrap();
+    assert_eq!(kind, enums::types::ClauseKind::Unknown2("new".into()));
+}
+
+#[test]
+fn an_inline_enum_does_not_take_the_name_of_a_component_schema() {
+    let feature: enums::types::ProjectFeature =
+        serde_json::from_value(json!({"state": "COMING_SOON", "other": {"state": "ENABLED"}})).unwrap();
+    assert_eq!(feature.state, Some(enums::types::ProjectFeatureState2::ComingSoon));
+    let other: enums::types::ProjectFeatureState = feature.other.unwrap();
+    assert_eq!(other.state, Some(enums::types::ProjectFeatureStateState::Enabled));
+}
+
+#[test]
+fn schemas_named_like_std_items_and_colliding_after_case_folding_coexist() {
+    let upper: names::types::Fields = serde_json::from_value(json!({"summary": "s"})).unwrap();
+    let lower: names::types::Fields2 = serde_json::from_value(json!({"mandatory": true})).unwrap();
+    assert_eq!((upper.summary.as_deref(), lower.mandatory), (Some("s"), Some(true)));
+    let result: names::types::Result = serde_json::from_value(json!({"ok": false, "error": {"message": "m"}})).unwrap();
+    let std_result: std::result::Result<names::types::Option, names::types::Error> = Err(result.error.unwrap());
+    assert!(std_result.is_err());
+}
+
+#[test]
+fn recursive_schemas_decode_through_vecs_and_boxes() {
+    let group: composition::types::LinkGroup =
+        serde_json::from_value(json!({"id": "a", "groups": [{"id": "b", "groups": [{"id": "c"}]}], "header": {"href": "h"}})).unwrap();
+    assert_eq!(group.groups.unwrap()[0].groups.as_ref().unwrap()[0].id.as_deref(), Some("c"));
+    let clause: composition::types::JqlQueryClause =
+        serde_json::from_value(json!({"clauses": [{"field": "x"}], "first": {"clauses": []}})).unwrap();
+    let composition::types::JqlQueryClause::CompoundClause(compound) = clause else { panic!("a compound clause") };
+    assert!(matches!(compound.clauses[0], composition::types::JqlQueryClause::FieldClause(_)));
+    assert!(matches!(compound.first.as_deref(), Some(composition::types::JqlQueryClause::CompoundClause(_))));
+}
+
+#[test]
+fn all_of_members_are_merged_into_one_struct() {
+    let child: composition::types::Child = serde_json::from_value(json!({"name": "n", "age": 3})).unwrap();
+    assert_eq!((child.name.as_str(), child.age), ("n", Some(3)));
+}
+
+async fn client(server: &MockServer) -> Client {
+    Client::builder(server.uri()).auth(BasicAuth::new("me@example.com", "token")).no_retries().build().unwrap()
+}
+
+#[tokio::test]
+async fn path_query_and_header_parameters_are_encoded_as_the_spec_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/issue/A%2F..%2F..%2Fx"))
+        .and(query_param("type", "bug"))
+        .and(query_param("ids", "1,2,3"))
+        .and(query_param("adjustEstimate", "leave"))
+        .and(query_param("fieldsByKeys", "true"))
+        .and(header("Atlassian-Transfer-Id", "abc"))
+        .and(header("authorization", "Basic bWVAZXhhbXBsZS5jb206dG9rZW4="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "1", "key": "A-1", "fields": {"customfield_1": 5}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let issue = client(&server)
+        .await
+        .operations()
+        .get_issue("A/../../x", "bug")
+        .fields(["summary", "status"])
+        .ids([1, 2, 3])
+        .adjust_estimate(operations::types::GetIssueAdjustEstimate::Leave)
+        .fields_by_keys(true)
+        .atlassian_transfer_id("abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issue.key.as_deref(), Some("A-1"));
+    assert_eq!(issue.fields.unwrap()["customfield_1"], 5);
+    let requests = server.received_requests().await.unwrap();
+    let query = requests[0].url.query().unwrap_or_default().to_owned();
+    assert!(query.contains("fields=summary&fields=status"), "exploded array: {query}");
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn json_bodies_are_sent_and_no_content_decodes_as_unit() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/rest/api/2/issue/A-1"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({"key": "A-1"})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE")).and(path("/rest/api/2/issue/A-1")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let api = client(&server).await.operations();
+    let mut issue = operations::types::Issue::default();
+    issue.key = Some("A-1".into());
+    api.edit_issue("A-1", issue).send().await.unwrap();
+    api.delete_issue("A-1").delete_subtasks(true).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn any_json_bodies_round_trip_and_an_empty_body_is_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/rest/api/2/issue/A-1/properties/p"))
+        .and(body_json(json!({"n": 5})))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let value = client(&server).await.operations().set_issue_property("A-1", "p", json!({"n": 5})).send().await.unwrap();
+    assert_eq!(value, serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_body_on_200_and_none_on_204_is_an_option() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/configuration/timetracking"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": "JIRA"})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/rest/api/2/configuration/timetracking")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let api = client(&server).await.operations();
+    assert_eq!(api.get_time_tracking().send().await.unwrap().map(|p| p.key), Some("JIRA".to_owned()));
+    assert_eq!(api.get_time_tracking().send().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn different_bodies_per_status_decode_into_a_response_enum() {
+    use operations::requests::AddCommentResponse;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/comment"))
+        .and(header("content-type", "text/plain"))
+        .and(body_string("hello"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"key": "A-2"})))
+        .mount(&server)
+        .await;
+    let api = client(&server).await.operations();
+    let response = api.add_comment().body("hello".to_owned()).send().await.unwrap();
+    assert!(matches!(response, AddCommentResponse::Status201(issue) if issue.key.as_deref() == Some("A-2")));
+}
+
+#[tokio::test]
+async fn binary_uploads_carry_their_bytes_and_a_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/avatar"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(|request: &Request| {
+            assert_eq!(request.body, b"\x89PNG");
+            ResponseTemplate::new(201).set_body_json(json!({"key": "avatar"}))
+        })
+        .mount(&server)
+        .await;
+    let provider = client(&server).await.operations().upload_avatar(bytes::Bytes::from_static(b"\x89PNG")).send().await.unwrap();
+    assert_eq!(provider.key, "avatar");
+}
+
+#[tokio::test]
+async fn an_error_status_is_an_error_holding_status_and_jira_messages() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errorMessages": ["Issue does not exist"], "errors": {}})))
+        .mount(&server)
+        .await;
+    let error = client(&server).await.operations().get_issue("NOPE-1", "bug").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    assert!(error.to_string().contains("Issue does not exist"), "{error}");
+}
+
+#[tokio::test]
+async fn offset_pages_are_streamed_until_the_total_is_reached() {
+    let server = MockServer::start().await;
+    // The first request carries no `startAt`; later ones start after the items received so far.
+    for (start, ids) in [(Some(2), vec!["3", "4"]), (Some(4), vec!["5"]), (None, vec!["1", "2"])] {
+        let worklogs: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+        let page = json!({"startAt": start.unwrap_or(0), "maxResults": 2, "total": 5, "worklogs": worklogs});
+        let mock = Mock::given(method("GET")).and(path("/rest/api/2/issue/A-1/worklog"));
+        let mock = match start {
+            Some(start) => mock.and(query_param("startAt", start.to_string())),
+            None => mock,
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).expect(1).mount(&server).await;
+    }
+    let api = client(&server).await.operations();
+    let ids: Vec<String> = api.get_issue_worklog("A-1").into_stream().map(|w| w.unwrap().id.unwrap()).collect().await;
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+}
+
+#[tokio::test]
+async fn pages_with_a_string_start_at_stop_on_is_last() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/notificationscheme"))
+        .and(query_param("startAt", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"startAt": 1, "maxResults": 1, "isLast": true, "values": [{"key": "b"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/notificationscheme"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"startAt": 0, "maxResults": 1, "isLast": false, "values": [{"key": "a"}]})))
+        .mount(&server)
+        .await;
+    let keys: Vec<String> = client(&server)
+        .await
+        .operations()
+        .get_notification_schemes()
+        .into_stream()
+        .map(|p| p.unwrap().key)
+        .collect()
+        .await;
+    assert_eq!(keys, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn cursor_pages_follow_next_page_token_until_it_is_absent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(query_param("nextPageToken", "t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": [{"key": "B"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(query_param("jql", "project = A"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": [{"key": "A"}], "nextPageToken": "t1"})))
+        .mount(&server)
+        .await;
+    let keys: Vec<String> = client(&server)
+        .await
+        .operations()
+        .search_jql()
+        .jql("project = A")
+        .into_stream()
+        .map(|i| i.unwrap().key.unwrap())
+        .collect()
+        .await;
+    assert_eq!(keys, ["A", "B"]);
+}
