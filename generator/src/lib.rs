@@ -6,8 +6,8 @@
 //! 2. [`select`]: the listed operations (by slug or operationId) and the closure of schemas they reach;
 //! 3. [`lower`]: into the spec-independent model of [`ir`]: names decided, `$ref`s resolved, optionality settled;
 //! 4. [`emit`]: `quote!` token streams for each file of the crate;
-//! 5. [`format`]: `syn` + `prettyplease` into source text with a header;
-//! 6. [`write`]: all files at once, byte-identical for the same input, or nothing.
+//! 5. [`format`](mod@format): `syn` + `prettyplease` into source text with a header;
+//! 6. [`write`](mod@write): all files at once, byte-identical for the same input, or nothing.
 //!
 //! ```no_run
 //! let listing = generator::load::Listing::load("specs/atlassian.apis.yaml".as_ref())?;

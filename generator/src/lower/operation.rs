@@ -366,7 +366,8 @@ fn pick_media(response: &Response) -> Option<(&str, &MediaType)> {
 
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
-    media == "application/json" || media.ends_with("+json") || media == "*/*"
+    // `*/*` is not JSON: Atlassian uses it for raw uploads (avatars) and images.
+    media == "application/json" || media.ends_with("+json")
 }
 
 /// An example as compact JSON: most of Atlassian's are JSON encoded inside a string; one is not JSON at all.

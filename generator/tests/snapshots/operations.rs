@@ -23,7 +23,7 @@ impl crate::Client {
 /// Operations tagged “Avatars”.
 impl crate::operations::Api {
     /// `POST /rest/api/2/avatar` (operationId `uploadAvatar`). The required parameters are arguments; set optional ones on the returned builder.
-    pub fn upload_avatar(&self, body: ::serde_json::Value) -> UploadAvatar {
+    pub fn upload_avatar(&self, body: ::bytes::Bytes) -> UploadAvatar {
         UploadAvatar {
             client: self.client.clone(),
             body,
@@ -35,7 +35,7 @@ impl crate::operations::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct UploadAvatar {
     client: crate::Client,
-    body: ::serde_json::Value,
+    body: ::bytes::Bytes,
 }
 impl UploadAvatar {
     /// Sends the request and decodes the response.
@@ -52,7 +52,7 @@ impl UploadAvatar {
             &OPERATION,
             ::std::string::String::from("/rest/api/2/avatar"),
         );
-        request.json(&body)?;
+        request.bytes("application/octet-stream", body);
         let response = client.execute(request).await?;
         match response.status() {
             200..=299 => response.json(),
