@@ -2,7 +2,7 @@
 //!
 //! Downloads every spec of the listing again, checks that each is OpenAPI 3.0.x, and only then replaces the files
 //! (each through a temporary file and a rename) and updates `specs.lock.json`. Any failure changes nothing. It
-//! prints what changed for the operations the listing selects (see [`drift`]), regenerates the client, and fails
+//! prints what changed for the operations the listing selects (see [`drift`](mod@drift)), regenerates the client, and fails
 //! when an operation the listing selects is gone upstream, since the listing must then be edited.
 
 mod drift;
