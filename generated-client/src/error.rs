@@ -6,6 +6,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use crate::runtime::HttpMethod;
 
@@ -30,6 +33,9 @@ pub enum ErrorKind {
     Api(ApiError),
     /// The response body did not match the schema the operation documents.
     Decode(DecodeError),
+    /// A member of an open `fields` map did not have the requested type (see
+    /// [`FieldsExt`](crate::FieldsExt)).
+    FieldDecode(FieldDecodeError),
     /// A redirect was not followed: it led to another site, or there were too many of them.
     Redirect(RedirectError),
     /// The request body could not be serialised to JSON.
@@ -111,6 +117,9 @@ pub struct ApiError {
     pub snippet: Option<String>,
     /// The value of the `X-AREQUESTID` response header, which Atlassian support asks for.
     pub request_id: Option<String>,
+    /// The response headers, e.g. `Retry-After` and Jira's `X-RateLimit-*` headers. `Set-Cookie` values are
+    /// marked sensitive, so printing the error does not show them.
+    pub headers: HeaderMap,
 }
 
 /// Jira's standard error body: `{"errorMessages": [..], "errors": {..}, "warningMessages": [..]}`.
@@ -136,6 +145,19 @@ pub struct DecodeError {
     /// The JSON path at which decoding failed, e.g. `fields.created` or `issues[3].id`.
     pub json_path: String,
     /// A bounded excerpt of the body (at most 1 KiB).
+    pub snippet: String,
+    /// The JSON decoder's error.
+    pub source: serde_json::Error,
+}
+
+/// A member of a `fields` map that did not decode into the requested type.
+#[derive(Debug)]
+pub struct FieldDecodeError {
+    /// The field's name, e.g. `customfield_10010`.
+    pub field: String,
+    /// The JSON path at which decoding failed, starting with the field's name, e.g. `status.statusCategory.key`.
+    pub json_path: String,
+    /// A bounded excerpt of the field's value as JSON (at most 1 KiB).
     pub snippet: String,
     /// The JSON decoder's error.
     pub source: serde_json::Error,
@@ -216,7 +238,10 @@ impl Error {
             ErrorKind::Serialize { operation_id, .. } | ErrorKind::InvalidRequest { operation_id, .. } => {
                 Some(operation_id)
             }
-            ErrorKind::Auth { .. } | ErrorKind::InvalidBaseUrl { .. } | ErrorKind::Builder { .. } => None,
+            ErrorKind::FieldDecode(_)
+            | ErrorKind::Auth { .. }
+            | ErrorKind::InvalidBaseUrl { .. }
+            | ErrorKind::Builder { .. } => None,
         }
     }
 
@@ -228,6 +253,34 @@ impl Error {
         }
     }
 
+    /// The headers of the failed response, for API errors.
+    ///
+    /// Jira reports rate limiting in headers such as `Retry-After`, `X-RateLimit-Limit`,
+    /// `X-RateLimit-Remaining`, `X-RateLimit-Reset` and `RateLimit-Reason`:
+    ///
+    /// ```
+    /// # fn report(error: &atlassian_client::Error) {
+    /// if let Some(reset) = error.headers().and_then(|headers| headers.get("x-ratelimit-reset")) {
+    ///     eprintln!("rate limited until {reset:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self.kind() {
+            ErrorKind::Api(api) => Some(&api.headers),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait before trying again: the `Retry-After` header of an API error, in
+    /// seconds or as an HTTP date (a date in the past is zero).
+    ///
+    /// The client already waits and retries when the wait is short enough (see
+    /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::runtime::retry::parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
+    }
+
     /// Jira's error collection, when the error body was one.
     pub fn error_collection(&self) -> Option<&ErrorCollection> {
         match self.kind() {
@@ -236,10 +289,12 @@ impl Error {
         }
     }
 
-    /// The JSON path at which a response failed to decode.
+    /// The JSON path at which a response, or a field read with [`FieldsExt`](crate::FieldsExt), failed to
+    /// decode.
     pub fn json_path(&self) -> Option<&str> {
         match self.kind() {
             ErrorKind::Decode(decode) => Some(&decode.json_path),
+            ErrorKind::FieldDecode(decode) => Some(&decode.json_path),
             _ => None,
         }
     }
@@ -267,9 +322,10 @@ impl Error {
         matches!(self.kind(), ErrorKind::Api(_))
     }
 
-    /// Whether the response body did not match the documented schema.
+    /// Whether the response body did not match the documented schema, or a field read with
+    /// [`FieldsExt`](crate::FieldsExt) did not have the requested type.
     pub fn is_decode(&self) -> bool {
-        matches!(self.kind(), ErrorKind::Decode(_))
+        matches!(self.kind(), ErrorKind::Decode(_) | ErrorKind::FieldDecode(_))
     }
 }
 
@@ -301,6 +357,11 @@ impl fmt::Display for Error {
                 "{}: could not decode the response (status {}) at `{}`: {}; body: {}",
                 decode.operation_id, decode.status, decode.json_path, decode.source, decode.snippet
             ),
+            ErrorKind::FieldDecode(decode) => write!(
+                f,
+                "could not decode field `{}` at `{}`: {}; value: {}",
+                decode.field, decode.json_path, decode.source, decode.snippet
+            ),
             ErrorKind::Redirect(redirect) => {
                 let reason = match redirect.reason {
                     RedirectRefusal::OtherSite => "it leads to another site",
@@ -330,6 +391,7 @@ impl std::error::Error for Error {
         match self.kind() {
             ErrorKind::Transport(transport) => Some(&transport.source),
             ErrorKind::Decode(decode) => Some(&decode.source),
+            ErrorKind::FieldDecode(decode) => Some(&decode.source),
             ErrorKind::Serialize { source, .. } => Some(source),
             ErrorKind::Builder { source: Some(source), .. } => Some(source),
             _ => None,

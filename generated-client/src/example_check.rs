@@ -24,6 +24,14 @@ pub(crate) fn check<T: DeserializeOwned + Serialize>(what: &str, json: &str, exp
     assert_eq!(diff.lost, expected, "{what}: the fields lost in a round trip are not the undeclared ones");
 }
 
+/// Panics (it is a test) with a message naming `what` and the JSON path when the body does not decode.
+pub(crate) fn decodes<T: DeserializeOwned>(what: &str, json: &str) {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    if let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        panic!("{what}: does not decode at `{}`: {}", e.path(), e.inner());
+    }
+}
+
 /// What a round trip did to a document.
 #[derive(Default)]
 pub(crate) struct Diff {

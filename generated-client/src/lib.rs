@@ -38,9 +38,9 @@ mod generated;
 pub use auth::{Auth, AuthFuture, BasicAuth, BearerToken, NoAuth, Secret};
 pub use client::{Client, ClientBuilder, RequestHook};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorCollection, ErrorKind, RedirectError, RedirectRefusal, Result, TransportError,
-    TransportErrorKind,
+    ApiError, DecodeError, Error, ErrorCollection, ErrorKind, FieldDecodeError, RedirectError, RedirectRefusal, Result,
+    TransportError, TransportErrorKind,
 };
 #[doc(inline)]
 pub use generated::*;
-pub use runtime::{CursorPage, JiraDateTime, Nullable, OffsetPage, RetryPolicy};
+pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RetryPolicy};

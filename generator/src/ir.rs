@@ -163,7 +163,19 @@ pub struct Operation {
     pub see_other: bool,
     /// 2xx response examples from the spec, to check that they decode.
     pub examples: Vec<Example>,
+    /// Response bodies captured from real Jira instances, to check that they decode.
+    pub captures: Vec<Capture>,
     pub pagination: Option<Pagination>,
+}
+
+/// A response body captured from a real instance (see [`crate::captures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    /// The capture's file, relative to the captures folder: `getIssue/owner__repo__name-v2.json`.
+    pub file: String,
+    pub json: String,
+    /// From Jira Cloud (must decode) rather than Jira Server (reported only).
+    pub cloud: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -204,6 +216,8 @@ pub struct Body {
     pub ty: TypeRef,
     pub required: bool,
     pub media: BodyMedia,
+    /// The media type sent, e.g. `application/json` or `application/json-patch+json`.
+    pub media_type: String,
     pub doc: Option<String>,
 }
 
@@ -211,6 +225,8 @@ pub struct Body {
 pub enum BodyMedia {
     Json,
     Text,
+    /// `multipart/form-data`: a form of files and fields, sent with Jira's `X-Atlassian-Token: no-check`.
+    Multipart,
     /// Raw bytes with this content type (`*/*` uploads get `application/octet-stream`).
     Bytes(String),
 }
@@ -226,6 +242,8 @@ pub enum Success {
     MaybeJson { ty: TypeRef, empty_statuses: Vec<u16> },
     /// A binary body (images): bytes and content type.
     Bytes,
+    /// No 2xx response, but a documented 303 (See Other): the `Location` to look at.
+    SeeOther,
     /// Several 2xx statuses with different bodies: an enum named `name` with one variant per status.
     Several { name: String, variants: Vec<StatusVariant> },
 }
@@ -270,6 +288,19 @@ pub enum Pagination {
     },
     /// `nextPageToken` pages.
     Cursor { param: String, items: String, item_ty: TypeRef, next: String, items_optional: bool },
+}
+
+impl Operation {
+    /// The type a 2xx response with this status decodes into (`Any` where it has no typed body).
+    pub fn success_type(&self, status: u16) -> TypeRef {
+        match &self.success {
+            Success::Json(ty) | Success::MaybeJson { ty, .. } => ty.clone(),
+            Success::Several { variants, .. } => {
+                variants.iter().find(|v| v.status == status).and_then(|v| v.ty.clone()).unwrap_or(TypeRef::Any)
+            }
+            Success::Empty | Success::Bytes | Success::SeeOther => TypeRef::Any,
+        }
+    }
 }
 
 impl TypeRef {

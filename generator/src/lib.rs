@@ -16,6 +16,7 @@
 //! # Ok::<(), generator::Error>(())
 //! ```
 
+pub mod captures;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -35,6 +36,9 @@ pub use error::{Error, Result};
 pub struct Options {
     /// Select every operation of every spec of the listing, ignoring its `apis` entries.
     pub all: bool,
+    /// A folder of response bodies captured from real instances (see [`captures`]): each one that belongs to a
+    /// selected operation gets a generated test that it decodes.
+    pub captures: Option<std::path::PathBuf>,
 }
 
 /// The generated files, keyed by their path relative to the crate's root (`src/generated/mod.rs`).
@@ -56,6 +60,10 @@ pub struct SpecStats {
 /// Runs the whole pipeline up to formatted text; writes nothing.
 pub fn generate(listing: &load::Listing, options: &Options) -> Result<Output> {
     let selection = select::select(listing, options)?;
-    let api = lower::lower(&selection)?;
+    let captures = match &options.captures {
+        Some(dir) => captures::load(dir)?,
+        None => Vec::new(),
+    };
+    let api = lower::lower(&selection, &captures)?;
     emit::emit(&api)
 }

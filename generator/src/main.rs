@@ -19,6 +19,9 @@ struct Args {
     /// Select every operation of every listed spec.
     #[arg(long)]
     all: bool,
+    /// A folder of captured response bodies (with a SOURCES.md) to generate decode checks from.
+    #[arg(long)]
+    captures: Option<PathBuf>,
     /// Write nothing; fail if a file would change.
     #[arg(long)]
     check: bool,
@@ -28,7 +31,8 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let run = || -> generator::Result<Vec<String>> {
         let listing = generator::load::Listing::load(&args.listing)?;
-        let output = generator::generate(&listing, &generator::Options { all: args.all })?;
+        let output =
+            generator::generate(&listing, &generator::Options { all: args.all, captures: args.captures.clone() })?;
         if args.check {
             generator::write::stale_files(&args.out, &output)
         } else {

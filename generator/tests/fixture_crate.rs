@@ -20,7 +20,8 @@ fn workspace() -> PathBuf {
 fn the_fixture_crate_builds_on_its_own_and_behaves() {
     let root = workspace();
     let listing = Listing::load(&root.join("generator/tests/fixtures/fixtures.apis.yaml")).expect("fixture listing");
-    let mut output = generator::generate(&listing, &Options { all: true }).expect("fixtures generate");
+    let mut output =
+        generator::generate(&listing, &Options { all: true, ..Options::default() }).expect("fixtures generate");
     let runtime = generator::write::runtime_files(&root.join("generated-client")).expect("runtime files");
     output.files.extend(runtime);
     let behaviour =

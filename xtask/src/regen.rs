@@ -28,7 +28,10 @@ pub fn run(args: &Args) -> Result<()> {
     let listing_path = args.listing.clone().unwrap_or_else(default_listing);
     let listing = generator::load::Listing::load(&listing_path)?;
     crate::lock::verify(&listing)?;
-    let output = generator::generate(&listing, &generator::Options { all: args.all })?;
+    // Real responses captured from Jira: each one that belongs to a selected operation gets a decode check.
+    let captures = project_root().join("generated-client/tests/captures");
+    let options = generator::Options { all: args.all, captures: Some(captures) };
+    let output = generator::generate(&listing, &options)?;
 
     let default_out = project_root().join("generated-client");
     let out = args.out.clone().unwrap_or_else(|| default_out.clone());

@@ -4,9 +4,16 @@
 //! [`Client::execute`](crate::Client::execute), and turns the [`Response`] into a typed value or an
 //! [`Error`](crate::Error). Operations that return pages implement [`OffsetPaged`] or [`CursorPaged`] and
 //! stream their items with [`offset_stream`] or [`cursor_stream`].
+//!
+//! Some items are for users as well: [`CommaList`] (the type of `expand`-like parameters), [`FieldsExt`] and
+//! [`fields::field`] (typed access to Jira's open `fields` maps), and [`Response`] (what `send_raw` returns).
 
+mod binary;
+mod comma_list;
 mod datetime;
 pub(crate) mod execute;
+pub mod fields;
+mod multipart;
 pub mod nullable;
 mod page;
 mod path;
@@ -14,10 +21,14 @@ mod query;
 mod redirect;
 mod request;
 mod response;
-mod retry;
+pub(crate) mod retry;
 pub(crate) mod url;
 
+pub use binary::Binary;
+pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
+pub use fields::FieldsExt;
+pub use multipart::{Multipart, Part};
 pub use nullable::Nullable;
 pub use page::{cursor_stream, offset_stream, CursorPage, CursorPaged, OffsetPage, OffsetPaged};
 pub use path::encode_path_segment;

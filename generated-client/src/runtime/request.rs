@@ -149,10 +149,21 @@ impl Request {
 
     /// Sets a JSON body and the `application/json` content type.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<()> {
+        self.json_as("application/json", body)
+    }
+
+    /// Sets a JSON body sent with another JSON media type, e.g. `application/json-patch+json`.
+    pub fn json_as<T: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &T) -> Result<()> {
         let bytes = serde_json::to_vec(body)
             .map_err(|source| Error::new(ErrorKind::Serialize { operation_id: self.meta.id, source }))?;
-        self.bytes("application/json", Bytes::from(bytes));
+        self.bytes(content_type, Bytes::from(bytes));
         Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body (file uploads).
+    pub fn multipart(&mut self, form: &super::Multipart) {
+        let (content_type, body) = form.encode();
+        self.bytes(&content_type, body);
     }
 
     /// Sets a plain-text body.

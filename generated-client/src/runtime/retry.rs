@@ -124,7 +124,7 @@ pub(crate) fn is_retryable_status(status: u16, method: HttpMethod) -> bool {
 }
 
 /// Reads `Retry-After` as a number of seconds or as an HTTP date; a date in the past means no wait.
-fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

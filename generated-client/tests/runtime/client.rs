@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use atlassian_client::runtime::{encode_path_segment, HttpMethod, OperationMeta, Request};
-use atlassian_client::{Client, ErrorKind};
+use atlassian_client::{Client, CommaList, ErrorKind};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -254,4 +254,21 @@ async fn operation_metadata_reaches_the_response() {
     let response = client(&server).execute(Request::new(meta, "/x".to_owned())).await.unwrap();
 
     assert_eq!(response.meta().id, "getThing");
+}
+
+#[tokio::test]
+async fn comma_lists_are_sent_as_one_value_with_literal_commas() {
+    let server = MockServer::start().await;
+    Mock::given(path("/issue")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+
+    // What a generated `.expand(...)` setter does with its `impl Into<CommaList>` argument.
+    let mut request = request(HttpMethod::Get, "/issue");
+    request.query_list("expand", CommaList::from(["names", "changelog"]), false);
+    request.query_list("fields", CommaList::from("summary"), false);
+    request.query_list("properties", CommaList::from(vec!["a,b", "c d"]), false);
+    request.query_list("empty", CommaList::new(), false);
+    client(&server).execute(request).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), Some("expand=names,changelog&fields=summary&properties=a%2Cb,c%20d"));
 }

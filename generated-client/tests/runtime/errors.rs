@@ -131,3 +131,103 @@ async fn empty_bodies_read_as_null_and_can_be_ignored() {
     let ignored = client.execute(request(HttpMethod::Get, "/value")).await.unwrap();
     ignored.empty().unwrap();
 }
+
+#[tokio::test]
+async fn rate_limit_headers_are_reachable_from_the_api_error() {
+    let server = MockServer::start().await;
+    // Longer than the retry policy's cap, so the client gives the 429 back instead of waiting.
+    Mock::given(path("/rest/api/2/search"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "120")
+                .insert_header("X-RateLimit-Limit", "350")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", "2025-01-17T12:36:00Z")
+                .insert_header("RateLimit-Reason", "jira-burst-based")
+                .insert_header("X-AREQUESTID", "4f1b-rate"),
+        )
+        .mount(&server)
+        .await;
+
+    let response = client(&server).execute(request(HttpMethod::Get, "/rest/api/2/search")).await.unwrap();
+    let error = response.into_error();
+
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(120)));
+    assert_eq!(error.request_id(), Some("4f1b-rate"));
+    let headers = error.headers().unwrap();
+    assert_eq!(headers["x-ratelimit-remaining"], "0");
+    assert_eq!(headers["x-ratelimit-reset"], "2025-01-17T12:36:00Z");
+    assert_eq!(headers["ratelimit-reason"], "jira-burst-based");
+}
+
+#[tokio::test]
+async fn retry_after_is_absent_without_the_header() {
+    let server = MockServer::start().await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(403)).mount(&server).await;
+
+    let error = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap().into_error();
+
+    assert_eq!(error.retry_after(), None);
+    assert!(error.headers().is_some());
+}
+
+#[tokio::test]
+async fn session_cookies_are_redacted_when_responses_and_errors_are_printed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/x"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("Set-Cookie", "tenant.session.token=SESSION-SECRET-42; Path=/; HttpOnly"),
+        )
+        .mount(&server)
+        .await;
+
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
+    assert!(!format!("{response:?}").contains("SESSION-SECRET-42"), "{response:?}");
+    let cookie = response.headers().get("set-cookie").unwrap();
+    assert!(cookie.to_str().unwrap().contains("SESSION-SECRET-42"), "the value itself is kept");
+    let error = response.into_error();
+
+    assert!(!format!("{error:?}").contains("SESSION-SECRET-42"), "{error:?}");
+    assert!(!error.to_string().contains("SESSION-SECRET-42"), "{error}");
+}
+
+#[tokio::test]
+async fn raw_responses_expose_status_headers_request_id_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(path("/ok"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"key": "A-1"}))
+                .insert_header("X-AREQUESTID", "req-ok")
+                .insert_header("X-RateLimit-Remaining", "99"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/gone"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errorMessages": ["Issue does not exist"]})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let ok = || async { client.execute(request(HttpMethod::Get, "/ok")).await.unwrap() };
+
+    let response = ok().await;
+    assert_eq!(response.status(), 200);
+    assert!(response.is_success());
+    assert_eq!(response.request_id().as_deref(), Some("req-ok"));
+    assert_eq!(response.header("X-RateLimit-Remaining"), Some("99"));
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.body(), br#"{"key":"A-1"}"#);
+    assert_eq!(response.text(), r#"{"key":"A-1"}"#);
+    assert_eq!(ok().await.bytes(), r#"{"key":"A-1"}"#);
+    assert_eq!(ok().await.json::<serde_json::Value>().unwrap()["key"], "A-1");
+    assert_eq!(ok().await.json_or_null().unwrap()["key"], "A-1");
+    assert_eq!(ok().await.error_for_status().unwrap().status(), 200);
+
+    let missing = client.execute(request(HttpMethod::Get, "/gone")).await.unwrap();
+    assert!(!missing.is_success());
+    let error = missing.error_for_status().unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.error_collection().unwrap().error_messages, ["Issue does not exist"]);
+}

@@ -1,17 +1,18 @@
-//! `examples.rs` of a spec: a test per 2xx response example, checking that it decodes into the generated type and
-//! encodes back to the same JSON, less exactly the fields the schema does not declare.
+//! Response checks of a spec: `examples.rs`, a test per 2xx response example, checking that it decodes into the
+//! generated type and encodes back to the same JSON, less exactly the fields the schema does not declare; and
+//! `captures.rs`, a test per response captured from a real instance, checking that it decodes.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust_type;
-use crate::ir::{Operation, Spec, Success, TypeRef};
+use crate::ir::Spec;
 
 pub fn emit_examples(spec: &Spec) -> TokenStream {
     let tests = spec.operations.iter().flat_map(|op| {
         op.examples.iter().map(move |example| {
             let test = format_ident!("{}_{}", op.fn_name.trim_end_matches('_'), example.status);
-            let ty = rust_type(spec, &example_type(op, example.status));
+            let ty = rust_type(spec, &op.success_type(example.status));
             let json = &example.json;
             let undeclared = &example.undeclared;
             let what = format!("{} {}", op.id, example.status);
@@ -26,12 +27,26 @@ pub fn emit_examples(spec: &Spec) -> TokenStream {
     quote! { #(#tests)* }
 }
 
-fn example_type(op: &Operation, status: u16) -> TypeRef {
-    match &op.success {
-        Success::Json(ty) | Success::MaybeJson { ty, .. } => ty.clone(),
-        Success::Several { variants, .. } => {
-            variants.iter().find(|v| v.status == status).and_then(|v| v.ty.clone()).unwrap_or(TypeRef::Any)
-        }
-        Success::Empty | Success::Bytes => TypeRef::Any,
-    }
+/// `captures.rs`: Cloud captures must decode; Server captures are reported by `cargo test -- --ignored`.
+pub fn emit_captures(spec: &Spec) -> TokenStream {
+    let tests = spec.operations.iter().flat_map(|op| {
+        op.captures.iter().map(move |capture| {
+            let stem = capture.file.rsplit('/').next().unwrap_or(&capture.file).trim_end_matches(".json");
+            let test = format_ident!("{}_{}", op.fn_name.trim_end_matches('_'), crate::names::snake_name(stem));
+            let ty = rust_type(spec, &op.success_type(200));
+            let json = &capture.json;
+            let what = &capture.file;
+            let ignore = (!capture.cloud).then(
+                || quote!(#[ignore = "a Jira Server capture: reported by `cargo test -- --ignored`, not required"]),
+            );
+            quote! {
+                #[test]
+                #ignore
+                fn #test() {
+                    crate::example_check::decodes::<#ty>(#what, #json);
+                }
+            }
+        })
+    });
+    quote! { #(#tests)* }
 }

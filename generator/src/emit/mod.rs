@@ -48,6 +48,9 @@ pub fn emit(api: &Api) -> Result<Output> {
         if spec.operations.iter().any(|op| !op.examples.is_empty()) {
             add(format!("{dir}/examples.rs"), examples::emit_examples(spec), &about)?;
         }
+        if spec.operations.iter().any(|op| !op.captures.is_empty()) {
+            add(format!("{dir}/captures.rs"), examples::emit_captures(spec), &about)?;
+        }
         let types = spec.types.len();
         output.stats.push(SpecStats { module: spec.module.clone(), operations: spec.operations.len(), types });
     }
@@ -66,9 +69,12 @@ fn spec_module(spec: &Spec) -> TokenStream {
     let accessor_doc = format!("The operations of {} (`{}`).", spec.title, spec.name);
     let examples =
         spec.operations.iter().any(|op| !op.examples.is_empty()).then(|| quote! { #[cfg(test)] mod examples; });
+    let captures =
+        spec.operations.iter().any(|op| !op.captures.is_empty()).then(|| quote! { #[cfg(test)] mod captures; });
     quote! {
         pub mod requests;
         pub mod types;
+        #captures
         #examples
 
         #[doc = #doc]

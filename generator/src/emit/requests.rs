@@ -73,6 +73,7 @@ fn body_type(spec: &Spec, op: &Operation) -> Option<TokenStream> {
         BodyMedia::Json => rust_type(spec, &body.ty),
         BodyMedia::Text => quote!(::std::string::String),
         BodyMedia::Bytes(_) => quote!(::bytes::Bytes),
+        BodyMedia::Multipart => quote!(crate::runtime::Multipart),
     })
 }
 
@@ -121,7 +122,7 @@ fn constructor(spec: &Spec, op: &Operation) -> TokenStream {
         #deprecated
         #many
         pub fn #fn_name(&self, #(#args),*) -> #builder {
-            #builder { client: self.client.clone(), #(#inits,)* }
+            #builder { client: self.client.clone(), #(#inits,)* timeout: ::std::option::Option::None }
         }
     }
 }
@@ -150,7 +151,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
         })
     });
     let (output, decode, extra) = success(spec, op);
-    let send = send_body(spec, op, decode);
+    let send = send_body(spec, op);
     let doc = format!(
         " A request to `{} {}`: start it with [`Api::{}`](crate::{}::Api::{}), set what you need, then `.send()`.",
         method_name(op.method),
@@ -168,14 +169,28 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
             client: crate::Client,
             #(#fields)*
             #body_field
+            timeout: ::std::option::Option<::std::time::Duration>,
         }
 
         impl #builder {
             #(#setters)*
             #body_setter
 
+            /// Overrides the client's request timeout for this call.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
+                let response = self.send_raw().await?;
+                #decode
+            }
+
+            /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+            /// body as text, bytes or any type (for when Jira and its spec disagree).
+            pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
                 #send
             }
         }
@@ -201,7 +216,7 @@ fn setter(spec: &Spec, param: &Param) -> TokenStream {
 }
 
 /// The body of `send`: build the request, execute it, decode by status.
-fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
+fn send_body(spec: &Spec, op: &Operation) -> TokenStream {
     let id = &op.id;
     let path_template = &op.path;
     let server_prefix = &spec.server_prefix;
@@ -258,10 +273,16 @@ fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
         }
     });
     let body = op.body.as_ref().map(|b| {
+        let media_type = &b.media_type;
         let add = match &b.media {
-            BodyMedia::Json => quote!(request.json(&body)?),
+            BodyMedia::Json if media_type == "application/json" => quote!(request.json(&body)?),
+            BodyMedia::Json => quote!(request.json_as(#media_type, &body)?),
             BodyMedia::Text => quote!(request.text(body)),
             BodyMedia::Bytes(content_type) => quote!(request.bytes(#content_type, body)),
+            // Jira refuses uploads without this header (XSRF protection).
+            BodyMedia::Multipart => {
+                quote! { request.header("X-Atlassian-Token", "no-check"); request.multipart(&body) }
+            }
         };
         if b.required {
             quote! { #add; }
@@ -277,8 +298,6 @@ fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
             let name = format_ident!("{}", p.name);
             quote! { let _ = #name; }
         });
-    let mutable =
-        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote!(mut));
     quote! {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: #id,
@@ -287,13 +306,15 @@ fn send_body(spec: &Spec, op: &Operation, decode: TokenStream) -> TokenStream {
             server_prefix: #server_prefix,
             see_other_documented: #see_other,
         };
-        let Self { client, #(#names,)* } = self;
+        let Self { client, #(#names,)* timeout } = self;
         #(#used_path_params)*
-        let #mutable request = crate::runtime::Request::new(&OPERATION, #path);
+        let mut request = crate::runtime::Request::new(&OPERATION, #path);
         #(#params)*
         #body
-        let response = client.execute(request).await?;
-        #decode
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
     }
 }
 
@@ -329,8 +350,18 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
             )
         }
         Success::Bytes => (
-            quote!(::bytes::Bytes),
-            quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.bytes()), #error } },
+            quote!(crate::runtime::Binary),
+            quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.binary()), #error } },
+            quote!(),
+        ),
+        Success::SeeOther => (
+            quote!(::std::string::String),
+            quote! {
+                match (response.status(), response.location()) {
+                    (303, ::std::option::Option::Some(location)) => ::std::result::Result::Ok(location),
+                    #error
+                }
+            },
             quote!(),
         ),
         Success::Several { name, variants } => {

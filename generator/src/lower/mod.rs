@@ -15,19 +15,20 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
+use crate::captures::CaptureFile;
 use crate::error::{pointer_token, Error, Problem, Result};
-use crate::ir::{Api, Spec, Tag, TypeDef};
+use crate::ir::{Api, Capture, Spec, Tag, TypeDef};
 use crate::names::{snake_name, type_name, Namespace};
 use crate::select::{SelectedSpec, Selection};
 
 /// Lowers every selected spec.
-pub fn lower(selection: &Selection) -> Result<Api> {
-    let specs = selection.specs.iter().map(lower_spec).collect::<Result<Vec<_>>>()?;
+pub fn lower(selection: &Selection, captures: &[CaptureFile]) -> Result<Api> {
+    let specs = selection.specs.iter().map(|s| lower_spec(s, captures)).collect::<Result<Vec<_>>>()?;
     Ok(Api { specs })
 }
 
 /// Lowers one spec: its schema closure, then its operations (which may add inline types), then cycles and examples.
-pub fn lower_spec(selected: &SelectedSpec) -> Result<Spec> {
+pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<Spec> {
     let document = &selected.spec.document;
     let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str));
     for key in &selected.schemas {
@@ -51,11 +52,16 @@ pub fn lower_spec(selected: &SelectedSpec) -> Result<Spec> {
     cycles::box_cycles(&mut types);
     let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
     for op in &mut operations {
-        let expected: Vec<_> = op.examples.iter().map(|e| example_type(op, e.status)).collect();
+        let expected: Vec<_> = op.examples.iter().map(|e| op.success_type(e.status)).collect();
         for (example, ty) in op.examples.iter_mut().zip(&expected) {
             example.undeclared = examples::undeclared(&by_name, ty, &example.json);
         }
         op.pagination = pagination::detect(&by_name, op);
+        op.captures = captures
+            .iter()
+            .filter(|c| c.operation_id == op.id && op.path.starts_with(&c.path_prefix))
+            .map(|c| Capture { file: c.file.clone(), json: c.json.clone(), cloud: c.cloud })
+            .collect();
     }
     operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
     let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();
@@ -73,18 +79,6 @@ pub fn lower_spec(selected: &SelectedSpec) -> Result<Spec> {
         operations,
         tags,
     })
-}
-
-/// The type an example of `status` decodes into.
-fn example_type(op: &crate::ir::Operation, status: u16) -> crate::ir::TypeRef {
-    use crate::ir::{Success, TypeRef};
-    match &op.success {
-        Success::Json(ty) | Success::MaybeJson { ty, .. } => ty.clone(),
-        Success::Several { variants, .. } => {
-            variants.iter().find(|v| v.status == status).and_then(|v| v.ty.clone()).unwrap_or(TypeRef::Any)
-        }
-        Success::Empty | Success::Bytes => TypeRef::Any,
-    }
 }
 
 /// The path part of the first server URL: `https://{your-domain}/wiki/api/v2` -> `/wiki/api/v2`.

@@ -12,7 +12,7 @@ use crate::names::{snake_name, type_name, Namespace};
 use crate::select::OperationRef;
 
 /// Names a builder's own methods and fields use, which parameters must not take.
-const RESERVED_PARAM_NAMES: &[&str] = &["client", "body", "send", "into_stream", "new"];
+const RESERVED_PARAM_NAMES: &[&str] = &["client", "body", "send", "send_raw", "timeout", "into_stream", "new"];
 
 /// Lowers one selected operation; `None` (with a problem recorded) if it is not in the document.
 pub(super) fn lower_operation<'a>(
@@ -100,6 +100,7 @@ pub(super) fn lower_operation<'a>(
         success,
         see_other,
         examples,
+        captures: Vec::new(),
         pagination: None,
     })
 }
@@ -207,26 +208,21 @@ fn lower_body<'a>(
             }
         }
     };
-    // JSON where offered; otherwise text; otherwise the first media type as raw bytes.
-    let choice = body
-        .content
-        .iter()
-        .find(|(media, _)| is_json(media))
-        .map(|(media, m)| (media, m, BodyMedia::Json))
-        .or_else(|| {
-            body.content
-                .iter()
-                .find(|(media, _)| media.starts_with("text/plain"))
-                .map(|(media, m)| (media, m, BodyMedia::Text))
-        })
-        .or_else(|| {
-            body.content.iter().next().map(|(media, m)| {
-                let content_type =
-                    if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
-                (media, m, BodyMedia::Bytes(content_type))
-            })
-        });
-    let (media_name, media, kind) = choice?;
+    // JSON where offered; otherwise a multipart form, text, or the first media type as raw bytes.
+    let content = &body.content;
+    let find = |wanted: &dyn Fn(&str) -> bool| content.iter().find(|(media, _)| wanted(media.as_str()));
+    let (media_name, media, kind) =
+        if let Some((name, m)) = find(&|m| base_media(m) == "application/json").or_else(|| find(&is_json)) {
+            (name, m, BodyMedia::Json)
+        } else if let Some((name, m)) = find(&|m| base_media(m) == "multipart/form-data") {
+            (name, m, BodyMedia::Multipart)
+        } else if let Some((name, m)) = find(&|m| base_media(m) == "text/plain") {
+            (name, m, BodyMedia::Text)
+        } else {
+            let (name, m) = content.iter().next()?;
+            let content_type = if name.contains('*') { "application/octet-stream".to_owned() } else { name.clone() };
+            (name, m, BodyMedia::Bytes(content_type))
+        };
     let ty = match (&kind, &media.schema) {
         (BodyMedia::Json, Some(schema)) => cx.lower_ref(
             schema.into(),
@@ -235,12 +231,14 @@ fn lower_body<'a>(
         ),
         (BodyMedia::Json, None) => TypeRef::Any,
         (BodyMedia::Text, _) => TypeRef::String,
-        (BodyMedia::Bytes(_), _) => TypeRef::Any,
+        (BodyMedia::Bytes(_) | BodyMedia::Multipart, _) => TypeRef::Any,
     };
+    let media_type = base_media(media_name).to_owned();
     Some(Body {
         ty,
         required: body.required,
         media: kind,
+        media_type,
         doc: body.description.as_deref().map(docs::sanitize).filter(|d| !d.is_empty()),
     })
 }
@@ -310,6 +308,9 @@ fn lower_success<'a>(
     body_types.dedup();
     let empty_statuses: Vec<u16> =
         outcomes.iter().filter(|(_, o)| matches!(o, Outcome::NoBody)).map(|(status, _)| *status).collect();
+    if outcomes.is_empty() && responses.responses.contains_key(&StatusCode::Code(303)) {
+        return Success::SeeOther;
+    }
     match body_types.as_slice() {
         [] => Success::Empty,
         [ty] if empty_statuses.is_empty() => Success::Json((*ty).clone()),
@@ -364,8 +365,13 @@ fn pick_media(response: &Response) -> Option<(&str, &MediaType)> {
         .map(|(name, media)| (name.as_str(), media))
 }
 
+/// The media type without parameters: `application/json; charset=utf-8` -> `application/json`.
+fn base_media(media: &str) -> &str {
+    media.split(';').next().unwrap_or(media).trim()
+}
+
 fn is_json(media: &str) -> bool {
-    let media = media.split(';').next().unwrap_or(media).trim();
+    let media = base_media(media);
     // `*/*` is not JSON: Atlassian uses it for raw uploads (avatars) and images.
     media == "application/json" || media.ends_with("+json")
 }

@@ -35,6 +35,7 @@ impl crate::enums::Api {
     pub fn get_clause(&self) -> GetClause {
         GetClause {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// getFeature
@@ -43,6 +44,7 @@ impl crate::enums::Api {
     pub fn get_feature(&self) -> GetFeature {
         GetFeature {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -51,10 +53,25 @@ impl crate::enums::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetClause {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetClause {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::enums::types::Clause> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getClause",
             method: crate::runtime::HttpMethod::Get,
@@ -62,16 +79,15 @@ impl GetClause {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/clause"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/feature`: start it with [`Api::get_feature`](crate::enums::Api::get_feature), set what you need, then `.send()`.
@@ -79,10 +95,25 @@ impl GetClause {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetFeature {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetFeature {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::enums::types::ProjectFeature> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFeature",
             method: crate::runtime::HttpMethod::Get,
@@ -90,16 +121,15 @@ impl GetFeature {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/feature"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 

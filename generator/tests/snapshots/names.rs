@@ -38,6 +38,7 @@ impl crate::names::Api {
     pub fn get_fields_2(&self) -> GetFields2 {
         GetFields2 {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -46,10 +47,25 @@ impl crate::names::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetFields2 {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetFields2 {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::names::types::Fields2> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFields",
             method: crate::runtime::HttpMethod::Get,
@@ -57,16 +73,15 @@ impl GetFields2 {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/fields-lower"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -81,6 +96,7 @@ impl crate::names::Api {
     pub fn get_error_get(&self) -> GetErrorGet {
         GetErrorGet {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// getFields
@@ -89,6 +105,7 @@ impl crate::names::Api {
     pub fn get_fields(&self) -> GetFields {
         GetFields {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// result
@@ -98,6 +115,7 @@ impl crate::names::Api {
         Result {
             client: self.client.clone(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -106,10 +124,25 @@ impl crate::names::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetErrorGet {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetErrorGet {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::names::types::Error> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "ErrorResource.getError_get",
             method: crate::runtime::HttpMethod::Get,
@@ -117,16 +150,15 @@ impl GetErrorGet {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/error"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/fields`: start it with [`Api::get_fields`](crate::names::Api::get_fields), set what you need, then `.send()`.
@@ -134,10 +166,25 @@ impl GetErrorGet {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetFields {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetFields {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::names::types::Fields> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFields",
             method: crate::runtime::HttpMethod::Get,
@@ -145,16 +192,15 @@ impl GetFields {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/fields"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `POST /rest/api/2/result`: start it with [`Api::result`](crate::names::Api::result), set what you need, then `.send()`.
@@ -163,10 +209,25 @@ impl GetFields {
 pub struct Result {
     client: crate::Client,
     body: crate::names::types::Option,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl Result {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::names::types::Result> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "result",
             method: crate::runtime::HttpMethod::Post,
@@ -174,17 +235,16 @@ impl Result {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, body } = self;
+        let Self { client, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/result"),
         );
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 

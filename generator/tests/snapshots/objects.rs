@@ -55,6 +55,7 @@ impl crate::objects::Api {
         GetRecord {
             client: self.client.clone(),
             id: id.into(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -64,10 +65,25 @@ impl crate::objects::Api {
 pub struct GetRecord {
     client: crate::Client,
     id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetRecord {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::objects::types::Record> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getRecord",
             method: crate::runtime::HttpMethod::Get,
@@ -75,18 +91,17 @@ impl GetRecord {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, id } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/record/{}", crate ::runtime::encode_path_segment(& id)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 

@@ -27,6 +27,7 @@ impl crate::operations::Api {
         UploadAvatar {
             client: self.client.clone(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -36,10 +37,25 @@ impl crate::operations::Api {
 pub struct UploadAvatar {
     client: crate::Client,
     body: ::bytes::Bytes,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl UploadAvatar {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::operations::types::Provider> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "uploadAvatar",
             method: crate::runtime::HttpMethod::Post,
@@ -47,17 +63,16 @@ impl UploadAvatar {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, body } = self;
+        let Self { client, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/avatar"),
         );
         request.bytes("application/octet-stream", body);
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -71,6 +86,7 @@ impl crate::operations::Api {
         AddComment {
             client: self.client.clone(),
             body: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -80,6 +96,7 @@ impl crate::operations::Api {
 pub struct AddComment {
     client: crate::Client,
     body: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl AddComment {
     /// The request body.
@@ -87,8 +104,24 @@ impl AddComment {
         self.body = ::std::option::Option::Some(body);
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<AddCommentResponse> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200 => response.json().map(AddCommentResponse::Status200),
+            201 => response.json().map(AddCommentResponse::Status201),
+            202 => response.empty().map(|()| AddCommentResponse::Status202),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "addComment",
             method: crate::runtime::HttpMethod::Post,
@@ -96,7 +129,7 @@ impl AddComment {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, body } = self;
+        let Self { client, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/comment"),
@@ -104,13 +137,10 @@ impl AddComment {
         if let ::std::option::Option::Some(body) = body {
             request.text(body);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200 => response.json().map(AddCommentResponse::Status200),
-            201 => response.json().map(AddCommentResponse::Status201),
-            202 => response.empty().map(|()| AddCommentResponse::Status202),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// What [`AddComment`] returns: its 2xx responses carry different bodies.
@@ -142,6 +172,7 @@ impl crate::operations::Api {
             issue_id_or_key: issue_id_or_key.into(),
             property_key: property_key.into(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -153,10 +184,25 @@ pub struct SetIssueProperty {
     issue_id_or_key: ::std::string::String,
     property_key: ::std::string::String,
     body: ::serde_json::Value,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl SetIssueProperty {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<::serde_json::Value> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setIssueProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -164,7 +210,7 @@ impl SetIssueProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, issue_id_or_key, property_key, body } = self;
+        let Self { client, issue_id_or_key, property_key, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -174,11 +220,10 @@ impl SetIssueProperty {
             ),
         );
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -196,6 +241,7 @@ impl crate::operations::Api {
             client: self.client.clone(),
             issue_id_or_key: issue_id_or_key.into(),
             delete_subtasks: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
     /// `PUT /rest/api/2/issue/{issueIdOrKey}` (operationId `editIssue`). The required parameters are arguments; set optional ones on the returned builder.
@@ -209,6 +255,7 @@ impl crate::operations::Api {
             client: self.client.clone(),
             issue_id_or_key: issue_id_or_key.into(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -219,14 +266,29 @@ pub struct DeleteIssue {
     client: crate::Client,
     issue_id_or_key: ::std::string::String,
     delete_subtasks: ::std::option::Option<bool>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl DeleteIssue {
     pub fn delete_subtasks(mut self, delete_subtasks: bool) -> Self {
         self.delete_subtasks = ::std::option::Option::Some(delete_subtasks);
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteIssue",
             method: crate::runtime::HttpMethod::Delete,
@@ -234,7 +296,7 @@ impl DeleteIssue {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, issue_id_or_key, delete_subtasks } = self;
+        let Self { client, issue_id_or_key, delete_subtasks, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -245,11 +307,10 @@ impl DeleteIssue {
         if let ::std::option::Option::Some(value) = delete_subtasks {
             request.query("deleteSubtasks", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::operations::Api::edit_issue), set what you need, then `.send()`.
@@ -259,10 +320,25 @@ pub struct EditIssue {
     client: crate::Client,
     issue_id_or_key: ::std::string::String,
     body: crate::operations::types::Issue,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl EditIssue {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "editIssue",
             method: crate::runtime::HttpMethod::Put,
@@ -270,7 +346,7 @@ impl EditIssue {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, issue_id_or_key, body } = self;
+        let Self { client, issue_id_or_key, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -279,11 +355,10 @@ impl EditIssue {
             ),
         );
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -331,6 +406,7 @@ impl crate::operations::Api {
             client: self.client.clone(),
             start_at: ::std::option::Option::None,
             max_results: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -341,6 +417,7 @@ pub struct GetNotificationSchemes {
     client: crate::Client,
     start_at: ::std::option::Option<::std::string::String>,
     max_results: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetNotificationSchemes {
     pub fn start_at(
@@ -357,8 +434,22 @@ impl GetNotificationSchemes {
         self.max_results = ::std::option::Option::Some(max_results.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::operations::types::PageBeanScheme> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getNotificationSchemes",
             method: crate::runtime::HttpMethod::Get,
@@ -366,7 +457,7 @@ impl GetNotificationSchemes {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, start_at, max_results } = self;
+        let Self { client, start_at, max_results, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/notificationscheme"),
@@ -377,11 +468,10 @@ impl GetNotificationSchemes {
         if let ::std::option::Option::Some(value) = max_results {
             request.query("maxResults", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {
@@ -427,6 +517,7 @@ impl crate::operations::Api {
             client: self.client.clone(),
             jql: ::std::option::Option::None,
             next_page_token: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -437,6 +528,7 @@ pub struct SearchJql {
     client: crate::Client,
     jql: ::std::option::Option<::std::string::String>,
     next_page_token: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl SearchJql {
     pub fn jql(mut self, jql: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -450,8 +542,22 @@ impl SearchJql {
         self.next_page_token = ::std::option::Option::Some(next_page_token.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::operations::types::SearchResults> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "searchJql",
             method: crate::runtime::HttpMethod::Get,
@@ -459,7 +565,7 @@ impl SearchJql {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, jql, next_page_token } = self;
+        let Self { client, jql, next_page_token, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/search/jql"),
@@ -470,11 +576,10 @@ impl SearchJql {
         if let ::std::option::Option::Some(value) = next_page_token {
             request.query("nextPageToken", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 impl crate::runtime::CursorPaged for SearchJql {
@@ -526,6 +631,7 @@ impl crate::operations::Api {
             adjust_estimate: ::std::option::Option::None,
             type_: type_.into(),
             atlassian_transfer_id: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -544,6 +650,7 @@ pub struct GetIssue {
     >,
     type_: ::std::string::String,
     atlassian_transfer_id: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetIssue {
     pub fn fields(
@@ -588,8 +695,22 @@ impl GetIssue {
         );
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::operations::types::Issue> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssue",
             method: crate::runtime::HttpMethod::Get,
@@ -607,6 +728,7 @@ impl GetIssue {
             adjust_estimate,
             type_,
             atlassian_transfer_id,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -635,11 +757,10 @@ impl GetIssue {
         if let ::std::option::Option::Some(value) = atlassian_transfer_id {
             request.header("Atlassian-Transfer-Id", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -652,6 +773,7 @@ impl crate::operations::Api {
     pub fn get_time_tracking(&self) -> GetTimeTracking {
         GetTimeTracking {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -660,12 +782,28 @@ impl crate::operations::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetTimeTracking {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetTimeTracking {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<::std::option::Option<crate::operations::types::Provider>> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getTimeTracking",
             method: crate::runtime::HttpMethod::Get,
@@ -673,17 +811,15 @@ impl GetTimeTracking {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/configuration/timetracking"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            204 => response.empty().map(|()| ::std::option::Option::None),
-            200..=299 => response.json().map(::std::option::Option::Some),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 
@@ -704,6 +840,7 @@ impl crate::operations::Api {
             issue_id_or_key: issue_id_or_key.into(),
             start_at: ::std::option::Option::None,
             max_results: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -715,6 +852,7 @@ pub struct GetIssueWorklog {
     issue_id_or_key: ::std::string::String,
     start_at: ::std::option::Option<i64>,
     max_results: ::std::option::Option<i32>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetIssueWorklog {
     pub fn start_at(mut self, start_at: i64) -> Self {
@@ -725,8 +863,22 @@ impl GetIssueWorklog {
         self.max_results = ::std::option::Option::Some(max_results);
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::operations::types::PageOfWorklogs> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssueWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -734,7 +886,7 @@ impl GetIssueWorklog {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, issue_id_or_key, start_at, max_results } = self;
+        let Self { client, issue_id_or_key, start_at, max_results, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -748,11 +900,10 @@ impl GetIssueWorklog {
         if let ::std::option::Option::Some(value) = max_results {
             request.query("maxResults", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {

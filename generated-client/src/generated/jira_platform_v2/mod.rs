@@ -3,6 +3,8 @@
 pub mod requests;
 pub mod types;
 #[cfg(test)]
+mod captures;
+#[cfg(test)]
 mod examples;
 /**The operations of The Jira Cloud platform REST API (`jira-platform-v2`), version 1001.0.0-SNAPSHOT-835561dc297cd3d63ec14fb4cde1818aea269123, published at <https://developer.atlassian.com/cloud/jira/platform/swagger.v3.json>.
 

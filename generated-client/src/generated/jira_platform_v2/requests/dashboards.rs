@@ -22,6 +22,7 @@ impl crate::jira_platform_v2::Api {
             dashboard_id: dashboard_id.into(),
             item_id: item_id.into(),
             property_key: property_key.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get dashboard
@@ -42,6 +43,7 @@ impl crate::jira_platform_v2::Api {
         GetDashboard {
             client: self.client.clone(),
             id: id.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get dashboard item property
@@ -70,6 +72,7 @@ impl crate::jira_platform_v2::Api {
             dashboard_id: dashboard_id.into(),
             item_id: item_id.into(),
             property_key: property_key.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get dashboard item property keys
@@ -90,6 +93,7 @@ impl crate::jira_platform_v2::Api {
             client: self.client.clone(),
             dashboard_id: dashboard_id.into(),
             item_id: item_id.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Set dashboard item property
@@ -122,6 +126,7 @@ impl crate::jira_platform_v2::Api {
             item_id: item_id.into(),
             property_key: property_key.into(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -133,10 +138,25 @@ pub struct DeleteDashboardItemProperty {
     dashboard_id: ::std::string::String,
     item_id: ::std::string::String,
     property_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl DeleteDashboardItemProperty {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteDashboardItemProperty",
             method: crate::runtime::HttpMethod::Delete,
@@ -144,8 +164,8 @@ impl DeleteDashboardItemProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, dashboard_id, item_id, property_key } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, dashboard_id, item_id, property_key, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/dashboard/{}/items/{}/properties/{}", crate
@@ -154,11 +174,10 @@ impl DeleteDashboardItemProperty {
                 ::runtime::encode_path_segment(& property_key)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{id}`: start it with [`Api::get_dashboard`](crate::jira_platform_v2::Api::get_dashboard), set what you need, then `.send()`.
@@ -167,10 +186,25 @@ impl DeleteDashboardItemProperty {
 pub struct GetDashboard {
     client: crate::Client,
     id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetDashboard {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Dashboard> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboard",
             method: crate::runtime::HttpMethod::Get,
@@ -178,18 +212,17 @@ impl GetDashboard {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, id } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/dashboard/{}", crate ::runtime::encode_path_segment(& id)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::get_dashboard_item_property`](crate::jira_platform_v2::Api::get_dashboard_item_property), set what you need, then `.send()`.
@@ -200,12 +233,27 @@ pub struct GetDashboardItemProperty {
     dashboard_id: ::std::string::String,
     item_id: ::std::string::String,
     property_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetDashboardItemProperty {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboardItemProperty",
             method: crate::runtime::HttpMethod::Get,
@@ -213,8 +261,8 @@ impl GetDashboardItemProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, dashboard_id, item_id, property_key } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, dashboard_id, item_id, property_key, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/dashboard/{}/items/{}/properties/{}", crate
@@ -223,11 +271,10 @@ impl GetDashboardItemProperty {
                 ::runtime::encode_path_segment(& property_key)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties`: start it with [`Api::get_dashboard_item_property_keys`](crate::jira_platform_v2::Api::get_dashboard_item_property_keys), set what you need, then `.send()`.
@@ -237,12 +284,27 @@ pub struct GetDashboardItemPropertyKeys {
     client: crate::Client,
     dashboard_id: ::std::string::String,
     item_id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetDashboardItemPropertyKeys {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboardItemPropertyKeys",
             method: crate::runtime::HttpMethod::Get,
@@ -250,8 +312,8 @@ impl GetDashboardItemPropertyKeys {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, dashboard_id, item_id } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, dashboard_id, item_id, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/dashboard/{}/items/{}/properties", crate
@@ -259,11 +321,10 @@ impl GetDashboardItemPropertyKeys {
                 ::runtime::encode_path_segment(& item_id)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `PUT /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::set_dashboard_item_property`](crate::jira_platform_v2::Api::set_dashboard_item_property), set what you need, then `.send()`.
@@ -275,10 +336,25 @@ pub struct SetDashboardItemProperty {
     item_id: ::std::string::String,
     property_key: ::std::string::String,
     body: ::serde_json::Value,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl SetDashboardItemProperty {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<::serde_json::Value> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setDashboardItemProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -286,7 +362,7 @@ impl SetDashboardItemProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, dashboard_id, item_id, property_key, body } = self;
+        let Self { client, dashboard_id, item_id, property_key, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -297,10 +373,9 @@ impl SetDashboardItemProperty {
             ),
         );
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

@@ -22,6 +22,7 @@ impl crate::jira_platform_v2::Api {
         GetAttachment {
             client: self.client.clone(),
             id: id.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get Jira attachment settings
@@ -38,6 +39,7 @@ impl crate::jira_platform_v2::Api {
     pub fn get_attachment_meta(&self) -> GetAttachmentMeta {
         GetAttachmentMeta {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -47,12 +49,27 @@ impl crate::jira_platform_v2::Api {
 pub struct GetAttachment {
     client: crate::Client,
     id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetAttachment {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::AttachmentMetadata> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getAttachment",
             method: crate::runtime::HttpMethod::Get,
@@ -60,18 +77,17 @@ impl GetAttachment {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, id } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/attachment/{}", crate ::runtime::encode_path_segment(& id)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/attachment/meta`: start it with [`Api::get_attachment_meta`](crate::jira_platform_v2::Api::get_attachment_meta), set what you need, then `.send()`.
@@ -79,12 +95,27 @@ impl GetAttachment {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetAttachmentMeta {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetAttachmentMeta {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::AttachmentSettings> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getAttachmentMeta",
             method: crate::runtime::HttpMethod::Get,
@@ -92,15 +123,14 @@ impl GetAttachmentMeta {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/attachment/meta"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

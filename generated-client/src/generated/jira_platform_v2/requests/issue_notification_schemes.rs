@@ -20,6 +20,7 @@ impl crate::jira_platform_v2::Api {
             project_id: ::std::option::Option::None,
             only_default: ::std::option::Option::None,
             expand: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -34,6 +35,7 @@ pub struct GetNotificationSchemes {
     project_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     only_default: ::std::option::Option<bool>,
     expand: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetNotificationSchemes {
     /// The index of the first item to return in a page of results (page offset).
@@ -96,10 +98,24 @@ impl GetNotificationSchemes {
         self.expand = ::std::option::Option::Some(expand.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PageBeanNotificationScheme> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getNotificationSchemes",
             method: crate::runtime::HttpMethod::Get,
@@ -115,6 +131,7 @@ impl GetNotificationSchemes {
             project_id,
             only_default,
             expand,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -138,11 +155,10 @@ impl GetNotificationSchemes {
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {

@@ -29,6 +29,7 @@ impl crate::jira_platform_v2::Api {
             started_after: ::std::option::Option::None,
             started_before: ::std::option::Option::None,
             expand: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get worklog
@@ -56,6 +57,7 @@ impl crate::jira_platform_v2::Api {
             issue_id_or_key: issue_id_or_key.into(),
             id: id.into(),
             expand: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
     /// Update worklog
@@ -90,6 +92,7 @@ impl crate::jira_platform_v2::Api {
             expand: ::std::option::Option::None,
             override_editable_flag: ::std::option::Option::None,
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -104,6 +107,7 @@ pub struct GetIssueWorklog {
     started_after: ::std::option::Option<i64>,
     started_before: ::std::option::Option<i64>,
     expand: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetIssueWorklog {
     /// The index of the first item to return in a page of results (page offset).
@@ -134,10 +138,24 @@ impl GetIssueWorklog {
         self.expand = ::std::option::Option::Some(expand.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PageOfWorklogs> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssueWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -153,6 +171,7 @@ impl GetIssueWorklog {
             started_after,
             started_before,
             expand,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -176,11 +195,10 @@ impl GetIssueWorklog {
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {
@@ -222,6 +240,7 @@ pub struct GetWorklog {
     issue_id_or_key: ::std::string::String,
     id: ::std::string::String,
     expand: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetWorklog {
     /// Use [expand](https://developer.atlassian.com) to include additional information about work logs in the response. This parameter accepts
@@ -234,8 +253,22 @@ impl GetWorklog {
         self.expand = ::std::option::Option::Some(expand.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -243,7 +276,7 @@ impl GetWorklog {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, issue_id_or_key, id, expand } = self;
+        let Self { client, issue_id_or_key, id, expand, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -254,11 +287,10 @@ impl GetWorklog {
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}/worklog/{id}`: start it with [`Api::update_worklog`](crate::jira_platform_v2::Api::update_worklog), set what you need, then `.send()`.
@@ -276,6 +308,7 @@ pub struct UpdateWorklog {
     expand: ::std::option::Option<::std::string::String>,
     override_editable_flag: ::std::option::Option<bool>,
     body: crate::jira_platform_v2::types::Worklog,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl UpdateWorklog {
     /// Whether users watching the issue are notified by email.
@@ -318,8 +351,22 @@ impl UpdateWorklog {
         );
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "updateWorklog",
             method: crate::runtime::HttpMethod::Put,
@@ -337,6 +384,7 @@ impl UpdateWorklog {
             expand,
             override_editable_flag,
             body,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -361,10 +409,9 @@ impl UpdateWorklog {
             request.query("overrideEditableFlag", value);
         }
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

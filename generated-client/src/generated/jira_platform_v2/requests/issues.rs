@@ -29,6 +29,7 @@ impl crate::jira_platform_v2::Api {
             properties: ::std::option::Option::None,
             update_history: ::std::option::Option::None,
             fail_fast: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -44,6 +45,7 @@ pub struct GetIssue {
     properties: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     update_history: ::std::option::Option<bool>,
     fail_fast: ::std::option::Option<bool>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetIssue {
     /// A list of fields to return for the issue. This parameter accepts a comma-separated list. Use it to retrieve a subset of fields. Allowed values:
@@ -126,8 +128,22 @@ impl GetIssue {
         self.fail_fast = ::std::option::Option::Some(fail_fast);
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::IssueBean> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssue",
             method: crate::runtime::HttpMethod::Get,
@@ -144,6 +160,7 @@ impl GetIssue {
             properties,
             update_history,
             fail_fast,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -170,10 +187,9 @@ impl GetIssue {
         if let ::std::option::Option::Some(value) = fail_fast {
             request.query("failFast", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

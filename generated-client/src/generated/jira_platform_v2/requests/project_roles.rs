@@ -18,6 +18,7 @@ impl crate::jira_platform_v2::Api {
         CreateProjectRole {
             client: self.client.clone(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get project role details
@@ -39,6 +40,7 @@ impl crate::jira_platform_v2::Api {
             current_member: ::std::option::Option::None,
             exclude_connect_addons: ::std::option::Option::None,
             exclude_other_service_roles: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get project roles for project
@@ -59,6 +61,7 @@ impl crate::jira_platform_v2::Api {
         GetProjectRoles {
             client: self.client.clone(),
             project_id_or_key: project_id_or_key.into(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -68,12 +71,27 @@ impl crate::jira_platform_v2::Api {
 pub struct CreateProjectRole {
     client: crate::Client,
     body: crate::jira_platform_v2::types::CreateUpdateRoleRequestBean,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl CreateProjectRole {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::ProjectRole> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "createProjectRole",
             method: crate::runtime::HttpMethod::Post,
@@ -81,17 +99,16 @@ impl CreateProjectRole {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, body } = self;
+        let Self { client, body, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/role"),
         );
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/roledetails`: start it with [`Api::get_project_role_details`](crate::jira_platform_v2::Api::get_project_role_details), set what you need, then `.send()`.
@@ -103,6 +120,7 @@ pub struct GetProjectRoleDetails {
     current_member: ::std::option::Option<bool>,
     exclude_connect_addons: ::std::option::Option<bool>,
     exclude_other_service_roles: ::std::option::Option<bool>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetProjectRoleDetails {
     /// Whether the roles should be filtered to include only those the user is assigned to.
@@ -126,12 +144,26 @@ impl GetProjectRoleDetails {
         );
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<
         ::std::vec::Vec<crate::jira_platform_v2::types::ProjectRoleDetails>,
     > {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getProjectRoleDetails",
             method: crate::runtime::HttpMethod::Get,
@@ -145,6 +177,7 @@ impl GetProjectRoleDetails {
             current_member,
             exclude_connect_addons,
             exclude_other_service_roles,
+            timeout,
         } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
@@ -162,11 +195,10 @@ impl GetProjectRoleDetails {
         if let ::std::option::Option::Some(value) = exclude_other_service_roles {
             request.query("excludeOtherServiceRoles", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/role`: start it with [`Api::get_project_roles`](crate::jira_platform_v2::Api::get_project_roles), set what you need, then `.send()`.
@@ -175,14 +207,29 @@ impl GetProjectRoleDetails {
 pub struct GetProjectRoles {
     client: crate::Client,
     project_id_or_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetProjectRoles {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     > {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getProjectRoles",
             method: crate::runtime::HttpMethod::Get,
@@ -190,18 +237,17 @@ impl GetProjectRoles {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, project_id_or_key } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, project_id_or_key, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
                 "/rest/api/2/project/{}/role", crate ::runtime::encode_path_segment(&
                 project_id_or_key)
             ),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

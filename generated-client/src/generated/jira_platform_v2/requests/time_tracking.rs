@@ -14,6 +14,7 @@ impl crate::jira_platform_v2::Api {
     ) -> GetSelectedTimeTrackingImplementation {
         GetSelectedTimeTrackingImplementation {
             client: self.client.clone(),
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -22,14 +23,30 @@ impl crate::jira_platform_v2::Api {
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct GetSelectedTimeTrackingImplementation {
     client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetSelectedTimeTrackingImplementation {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<
         ::std::option::Option<crate::jira_platform_v2::types::TimeTrackingProvider>,
     > {
+        let response = self.send_raw().await?;
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getSelectedTimeTrackingImplementation",
             method: crate::runtime::HttpMethod::Get,
@@ -37,16 +54,14 @@ impl GetSelectedTimeTrackingImplementation {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client } = self;
-        let request = crate::runtime::Request::new(
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/configuration/timetracking"),
         );
-        let response = client.execute(request).await?;
-        match response.status() {
-            204 => response.empty().map(|()| ::std::option::Option::None),
-            200..=299 => response.json().map(::std::option::Option::Some),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }

@@ -24,6 +24,7 @@ impl crate::jira_platform_v2::Api {
             user_key: ::std::option::Option::None,
             username: ::std::option::Option::None,
             property_key: property_key.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get user property
@@ -48,6 +49,7 @@ impl crate::jira_platform_v2::Api {
             user_key: ::std::option::Option::None,
             username: ::std::option::Option::None,
             property_key: property_key.into(),
+            timeout: ::std::option::Option::None,
         }
     }
     /// Get user property keys
@@ -68,6 +70,7 @@ impl crate::jira_platform_v2::Api {
             account_id: ::std::option::Option::None,
             user_key: ::std::option::Option::None,
             username: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
         }
     }
     /// Set user property
@@ -94,6 +97,7 @@ impl crate::jira_platform_v2::Api {
             username: ::std::option::Option::None,
             property_key: property_key.into(),
             body,
+            timeout: ::std::option::Option::None,
         }
     }
 }
@@ -106,6 +110,7 @@ pub struct DeleteUserProperty {
     user_key: ::std::option::Option<::std::string::String>,
     username: ::std::option::Option<::std::string::String>,
     property_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl DeleteUserProperty {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
@@ -132,8 +137,22 @@ impl DeleteUserProperty {
         self.username = ::std::option::Option::Some(username.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteUserProperty",
             method: crate::runtime::HttpMethod::Delete,
@@ -141,7 +160,7 @@ impl DeleteUserProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, account_id, user_key, username, property_key } = self;
+        let Self { client, account_id, user_key, username, property_key, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -158,11 +177,10 @@ impl DeleteUserProperty {
         if let ::std::option::Option::Some(value) = username {
             request.query("username", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::get_user_property`](crate::jira_platform_v2::Api::get_user_property), set what you need, then `.send()`.
@@ -174,6 +192,7 @@ pub struct GetUserProperty {
     user_key: ::std::option::Option<::std::string::String>,
     username: ::std::option::Option<::std::string::String>,
     property_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetUserProperty {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
@@ -200,10 +219,24 @@ impl GetUserProperty {
         self.username = ::std::option::Option::Some(username.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getUserProperty",
             method: crate::runtime::HttpMethod::Get,
@@ -211,7 +244,7 @@ impl GetUserProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, account_id, user_key, username, property_key } = self;
+        let Self { client, account_id, user_key, username, property_key, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -228,11 +261,10 @@ impl GetUserProperty {
         if let ::std::option::Option::Some(value) = username {
             request.query("username", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/user/properties`: start it with [`Api::get_user_property_keys`](crate::jira_platform_v2::Api::get_user_property_keys), set what you need, then `.send()`.
@@ -243,6 +275,7 @@ pub struct GetUserPropertyKeys {
     account_id: ::std::option::Option<::std::string::String>,
     user_key: ::std::option::Option<::std::string::String>,
     username: ::std::option::Option<::std::string::String>,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetUserPropertyKeys {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
@@ -269,10 +302,24 @@ impl GetUserPropertyKeys {
         self.username = ::std::option::Option::Some(username.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getUserPropertyKeys",
             method: crate::runtime::HttpMethod::Get,
@@ -280,7 +327,7 @@ impl GetUserPropertyKeys {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, account_id, user_key, username } = self;
+        let Self { client, account_id, user_key, username, timeout } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::string::String::from("/rest/api/2/user/properties"),
@@ -294,11 +341,10 @@ impl GetUserPropertyKeys {
         if let ::std::option::Option::Some(value) = username {
             request.query("username", value);
         }
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
 /// A request to `PUT /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::set_user_property`](crate::jira_platform_v2::Api::set_user_property), set what you need, then `.send()`.
@@ -311,6 +357,7 @@ pub struct SetUserProperty {
     username: ::std::option::Option<::std::string::String>,
     property_key: ::std::string::String,
     body: ::serde_json::Value,
+    timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl SetUserProperty {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
@@ -337,8 +384,22 @@ impl SetUserProperty {
         self.username = ::std::option::Option::Some(username.into());
         self
     }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<::serde_json::Value> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setUserProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -346,7 +407,15 @@ impl SetUserProperty {
             server_prefix: "",
             see_other_documented: false,
         };
-        let Self { client, account_id, user_key, username, property_key, body } = self;
+        let Self {
+            client,
+            account_id,
+            user_key,
+            username,
+            property_key,
+            body,
+            timeout,
+        } = self;
         let mut request = crate::runtime::Request::new(
             &OPERATION,
             ::std::format!(
@@ -364,10 +433,9 @@ impl SetUserProperty {
             request.query("username", value);
         }
         request.json(&body)?;
-        let response = client.execute(request).await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
         }
+        client.execute(request).await
     }
 }
