@@ -31,8 +31,9 @@ pub async fn run(
 ) -> atlassian_client::Result<Worklogs> {
     let client = Client::builder(base_url).auth(BasicAuth::new(email, token)).build()?;
     // `into_stream` yields the items of every page, requesting the next page (`startAt`) only when the items
-    // of the current one are used up. It stops at the last page, and after the first error.
-    let mut worklogs = client.jira_platform_v2().get_issue_worklog(issue_key).max_results(page_size).into_stream();
+    // of the current one are used up. It stops at the last page, and after the first error. Pin it to poll it.
+    let worklogs = client.jira_platform_v2().get_issue_worklog(issue_key).max_results(page_size).into_stream();
+    let mut worklogs = std::pin::pin!(worklogs);
     let mut found = Worklogs { lines: Vec::new(), total_seconds: 0 };
     while let Some(worklog) = worklogs.try_next().await? {
         let author = worklog.author.and_then(|author| author.display_name).unwrap_or_else(|| "someone".to_owned());

@@ -60,6 +60,8 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A value of one of several shapes, tried in order (`oneOf`/`anyOf` without a usable discriminator).
     Untagged(Vec<Variant>),
+    /// A `oneOf`/`anyOf` with a discriminator: the value of one property says which shape it is.
+    Tagged(Tagged),
     /// A component schema that is not an object or enum (an array, a map, a scalar): a type alias.
     Alias(TypeRef),
 }
@@ -108,6 +110,24 @@ pub struct StringEnum {
 pub struct EnumVariant {
     pub name: String,
     pub wire: String,
+}
+
+/// A union told apart by a property (`discriminator.propertyName`, e.g. `type`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    /// The JSON property holding the tag.
+    pub property: String,
+    /// One variant per tag value (`discriminator.mapping`), in spec order.
+    pub variants: Vec<TaggedVariant>,
+    /// The catch-all variant keeping a value with an unknown tag as JSON.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub tag: String,
+    pub name: String,
+    pub ty: TypeRef,
 }
 
 /// One alternative of an untagged union.
@@ -166,6 +186,35 @@ pub struct Operation {
     /// Response bodies captured from real Jira instances, to check that they decode.
     pub captures: Vec<Capture>,
     pub pagination: Option<Pagination>,
+    /// Calls with valid arguments built from the spec, for the conformance check (`cargo xtask conformance`).
+    pub samples: Vec<SampleCall>,
+    /// The credentials the conformance check sends: what the operation's `security` allows.
+    pub auth: Auth,
+}
+
+/// One call of an operation with arguments that the spec says are valid (its examples where it has valid ones,
+/// else values built from the schemas), run against a mock server by the generated conformance tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleCall {
+    /// `full` (every parameter and every writable body field set), `required` (required ones only) or `example`
+    /// (the spec's request body example).
+    pub name: String,
+    /// The parameters to set, by Rust name, as JSON: an array for a list parameter.
+    pub params: Vec<(String, serde_json::Value)>,
+    /// The body as JSON (a string for a text body), or `None` to send none.
+    pub body: Option<serde_json::Value>,
+}
+
+/// The kind of credentials an operation accepts, as far as a test needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Auth {
+    /// No `security`, or only the empty requirement `{}`.
+    #[default]
+    None,
+    /// `http` `basic` is allowed (Atlassian's email and API token).
+    Basic,
+    /// Only OAuth 2.0, OpenID Connect or `http` `bearer`: a bearer token.
+    Bearer,
 }
 
 /// A response body captured from a real instance (see [`crate::captures`]).

@@ -41,6 +41,11 @@ pub fn run(args: &Args) -> Result<()> {
         for (path, text) in generator::write::runtime_files(&default_out)? {
             files.entry(path).or_insert(text);
         }
+        // The workspace's lock file, so the crate builds with the versions tested here (also `--offline`).
+        if !out.join("Cargo.lock").exists() {
+            let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
+            files.insert("Cargo.lock".to_owned(), lock);
+        }
     }
     let output = generator::Output { files, stats: output.stats };
 

@@ -147,7 +147,8 @@ mod tests {
     fn comma_lists_accept_a_string_an_array_or_a_vector_and_join_with_commas() {
         assert_eq!(setter("names"), "names");
         assert_eq!(setter(String::from("names")), "names");
-        assert_eq!(setter(&String::from("names")), "names");
+        let borrowed = String::from("names");
+        assert_eq!(setter(&borrowed), borrowed);
         assert_eq!(setter(["names", "changelog"]), "names,changelog");
         assert_eq!(setter([String::from("names"), String::from("schema")]), "names,schema");
         assert_eq!(setter(vec!["a", "b", "c"]), "a,b,c");

@@ -113,13 +113,25 @@ impl Response {
     /// # Ok(()) }
     /// ```
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        // Tracking the path costs about as much as decoding itself, so it is only done to explain a failure:
+        // decoding is deterministic, and the second pass stops at the same place.
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.decode_error_with_path::<T>(error)),
+        }
+    }
+
+    /// Decodes the body again, tracking the JSON path, to say where `error` happened.
+    fn decode_error_with_path<T: serde::de::DeserializeOwned>(&self, error: serde_json::Error) -> Error {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let json_path = error.path().to_string();
-            self.decode_error(json_path, error.into_inner())
-        })?;
-        deserializer.end().map_err(|error| self.decode_error(".".to_owned(), error))?;
-        Ok(value)
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(tracked) => {
+                let json_path = tracked.path().to_string();
+                self.decode_error(json_path, tracked.into_inner())
+            }
+            // Only trailing characters after a complete value remain.
+            Ok(_) => self.decode_error(".".to_owned(), error),
+        }
     }
 
     /// Decodes the body as any JSON value; an empty body (such as a `204`'s) is [`serde_json::Value::Null`].

@@ -231,3 +231,19 @@ async fn raw_responses_expose_status_headers_request_id_and_body() {
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.error_collection().unwrap().error_messages, ["Issue does not exist"]);
 }
+
+#[tokio::test]
+async fn trailing_characters_after_the_json_are_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/x"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"issues": []} <html>"#))
+        .mount(&server)
+        .await;
+
+    let response = client(&server).execute(request(HttpMethod::Get, "/x")).await.unwrap();
+    let error = response.json::<SearchResults>().unwrap_err();
+
+    assert!(error.is_decode(), "{error:?}");
+    assert_eq!(error.json_path(), Some("."));
+    assert!(error.to_string().contains("trailing characters"), "{error}");
+}

@@ -2,6 +2,7 @@
 //! lowering. Emitted code names std, serde and runtime items by absolute path, so a schema called `Error`,
 //! `Result` or `Option` cannot shadow them.
 
+mod conformance;
 mod examples;
 mod manifest;
 mod requests;
@@ -51,6 +52,9 @@ pub fn emit(api: &Api) -> Result<Output> {
         if spec.operations.iter().any(|op| !op.captures.is_empty()) {
             add(format!("{dir}/captures.rs"), examples::emit_captures(spec), &about)?;
         }
+        if has_conformance(spec) {
+            add(format!("{dir}/conformance.rs"), conformance::emit_conformance(spec), &about)?;
+        }
         let types = spec.types.len();
         output.stats.push(SpecStats { module: spec.module.clone(), operations: spec.operations.len(), types });
     }
@@ -71,9 +75,12 @@ fn spec_module(spec: &Spec) -> TokenStream {
         spec.operations.iter().any(|op| !op.examples.is_empty()).then(|| quote! { #[cfg(test)] mod examples; });
     let captures =
         spec.operations.iter().any(|op| !op.captures.is_empty()).then(|| quote! { #[cfg(test)] mod captures; });
+    // Deprecated operations are called too.
+    let conformance = has_conformance(spec).then(|| quote! { #[cfg(test)] #[allow(deprecated)] mod conformance; });
     quote! {
         pub mod requests;
         pub mod types;
+        #conformance
         #captures
         #examples
 
@@ -90,6 +97,11 @@ fn spec_module(spec: &Spec) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether a spec gets conformance tests: when some operation has sample calls.
+fn has_conformance(spec: &Spec) -> bool {
+    spec.operations.iter().any(|op| !op.samples.is_empty())
 }
 
 /// The Rust type of a type reference, as seen from anywhere in the crate.

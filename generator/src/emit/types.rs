@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attr, rust_type};
-use crate::ir::{Field, Presence, Spec, StringEnum, Struct, TypeDef, TypeKind, Variant};
+use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, Variant};
 
 pub fn emit_types(spec: &Spec) -> TokenStream {
     let items = spec.types.iter().map(|def| emit_type(spec, def));
@@ -20,6 +20,7 @@ fn emit_type(spec: &Spec, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(spec, &name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Untagged(variants) => emit_untagged(spec, &name, variants),
+        TypeKind::Tagged(tagged) => emit_tagged(spec, &name, tagged),
         TypeKind::Alias(ty) => {
             let ty = rust_type(spec, ty);
             quote! { pub type #name = #ty; }
@@ -193,6 +194,56 @@ fn emit_untagged(spec: &Spec, name: &proc_macro2::Ident, variants: &[Variant]) -
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+        }
+    }
+}
+
+/// A discriminated union with hand-rolled serde: the tag picks the variant; an unknown tag keeps the JSON.
+fn emit_tagged(spec: &Spec, name: &proc_macro2::Ident, tagged: &Tagged) -> TokenStream {
+    let other = format_ident!("{}", tagged.other);
+    let property = &tagged.property;
+    let variants = tagged.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let ty = rust_type(spec, &v.ty);
+        let doc = format!(" `{}` is `{}`.", tagged.property, v.tag);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    let serialize_arms = tagged.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+    });
+    let deserialize_arms = tagged.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let tag = &v.tag;
+        quote! { ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#variant), }
+    });
+    quote! {
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value whose tag this client does not know, kept as sent.
+            #other(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#other(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    #(#deserialize_arms)*
+                    _ => return ::std::result::Result::Ok(Self::#other(value)),
+                };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
         }
     }
 }

@@ -28,6 +28,13 @@ pub fn box_cycles(types: &mut [TypeDef]) {
                     }
                 }
             }
+            TypeKind::Tagged(tagged) => {
+                for variant in &mut tagged.variants {
+                    if closes_cycle(&variant.ty) {
+                        variant.ty = TypeRef::Boxed(Box::new(variant.ty.clone()));
+                    }
+                }
+            }
             TypeKind::Alias(ty) => {
                 if closes_cycle(ty) {
                     *ty = TypeRef::Boxed(Box::new(ty.clone()));
@@ -43,6 +50,7 @@ fn direct_targets(kind: &TypeKind) -> Box<dyn Iterator<Item = &str> + '_> {
     match kind {
         TypeKind::Struct(s) => Box::new(s.fields.iter().filter_map(|f| f.ty.direct_name())),
         TypeKind::Untagged(variants) => Box::new(variants.iter().filter_map(|v| v.ty.direct_name())),
+        TypeKind::Tagged(tagged) => Box::new(tagged.variants.iter().filter_map(|v| v.ty.direct_name())),
         TypeKind::Alias(ty) => Box::new(ty.direct_name().into_iter()),
         TypeKind::Enum(_) => Box::new(std::iter::empty()),
     }

@@ -58,6 +58,12 @@ fn walk(
                     }
                 }
             }
+            Some(TypeKind::Tagged(tagged)) => {
+                let tag = value.get(&tagged.property).and_then(serde_json::Value::as_str);
+                if let Some(variant) = tagged.variants.iter().find(|v| Some(v.tag.as_str()) == tag) {
+                    walk(types, &variant.ty, value, path, found, depth + 1);
+                }
+            }
             // Which member of a union a value decodes as is serde's choice at run time; the check reports it.
             Some(TypeKind::Untagged(_)) | Some(TypeKind::Enum(_)) | None => {}
         },

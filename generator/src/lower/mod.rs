@@ -9,6 +9,7 @@ pub mod docs;
 mod examples;
 mod operation;
 mod pagination;
+mod samples;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -57,6 +58,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
             example.undeclared = examples::undeclared(&by_name, ty, &example.json);
         }
         op.pagination = pagination::detect(&by_name, op);
+        samples::attach(document, op);
         op.captures = captures
             .iter()
             .filter(|c| c.operation_id == op.id && op.path.starts_with(&c.path_prefix))

@@ -102,6 +102,8 @@ pub(super) fn lower_operation<'a>(
         examples,
         captures: Vec::new(),
         pagination: None,
+        samples: Vec::new(),
+        auth: crate::ir::Auth::None,
     })
 }
 

@@ -8,7 +8,9 @@ use openapiv3::{
 
 use super::{docs, schema_pointer, Context};
 use crate::error::pointer_token;
-use crate::ir::{EnumVariant, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    EnumVariant, Field, Presence, StringEnum, Struct, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef, Variant,
+};
 use crate::names::{snake_name, type_name, variant_name, Namespace};
 
 /// A schema position: a `$ref` or an inline schema.
@@ -183,7 +185,10 @@ impl<'a> Context<'a> {
             }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                TypeKind::Untagged(self.variants(members, name, &format!("{pointer}/{key}")))
+                match &schema.schema_data.discriminator {
+                    Some(discriminator) => TypeKind::Tagged(self.tagged(discriminator, members, name, pointer)),
+                    None => TypeKind::Untagged(self.variants(members, name, &format!("{pointer}/{key}"))),
+                }
             }
             _ => TypeKind::Alias(self.lower_inline_alias(schema, name, pointer)),
         }
@@ -208,6 +213,40 @@ impl<'a> Context<'a> {
             }
             _ => self.lower_inline(schema, &format!("{name}Inner"), pointer),
         }
+    }
+
+    /// A discriminated union: one variant per `mapping` entry or, without a mapping, per member `$ref` (whose
+    /// schema name is then the tag, as OpenAPI says).
+    fn tagged(
+        &mut self,
+        discriminator: &'a openapiv3::Discriminator,
+        members: &'a [ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> Tagged {
+        let mapping: Vec<(&'a str, &'a str)> = if discriminator.mapping.is_empty() {
+            members
+                .iter()
+                .filter_map(|m| match m {
+                    ReferenceOr::Reference { reference } => {
+                        Some((reference.rsplit('/').next().unwrap_or(reference), reference.as_str()))
+                    }
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect()
+        } else {
+            discriminator.mapping.iter().map(|(tag, reference)| (tag.as_str(), reference.as_str())).collect()
+        };
+        let mut names = Namespace::new();
+        let variants = mapping
+            .into_iter()
+            .map(|(tag, reference)| {
+                let at = format!("{pointer}/discriminator/mapping/{}", pointer_token(tag));
+                let ty = self.lower_ref(SchemaRef::Ref(reference), &format!("{name}{}", type_name(tag)), &at);
+                TaggedVariant { tag: tag.to_owned(), name: names.claim(&variant_name(tag)), ty }
+            })
+            .collect();
+        Tagged { property: discriminator.property_name.clone(), variants, other: names.claim("Unknown") }
     }
 
     fn variants(&mut self, members: &'a [ReferenceOr<Schema>], name: &str, pointer: &str) -> Vec<Variant> {

@@ -339,3 +339,20 @@ async fn cursor_pages_follow_next_page_token_until_it_is_absent() {
         .await;
     assert_eq!(keys, ["A", "B"]);
 }
+
+#[test]
+fn a_discriminator_picks_the_variant_and_an_unknown_tag_is_kept() {
+    use composition::types::DefaultValue;
+    let value: DefaultValue = serde_json::from_value(json!({"type": "option.cascading", "optionId": "1"})).unwrap();
+    let DefaultValue::OptionCascading(cascading) = &value else { panic!("the cascading variant: {value:?}") };
+    assert_eq!((cascading.type_.as_str(), cascading.option_id.as_str()), ("option.cascading", "1"));
+    assert_eq!(serde_json::to_value(&value).unwrap(), json!({"type": "option.cascading", "optionId": "1"}));
+    let date: DefaultValue = serde_json::from_value(json!({"type": "datepicker", "date": "2024-01-01"})).unwrap();
+    assert!(matches!(date, DefaultValue::Datepicker(_)));
+    let unknown = json!({"type": "forge.datetime", "dateTime": "x"});
+    let value: DefaultValue = serde_json::from_value(unknown.clone()).unwrap();
+    assert_eq!(value, DefaultValue::Unknown(unknown.clone()));
+    assert_eq!(serde_json::to_value(&value).unwrap(), unknown);
+    let error = serde_json::from_value::<DefaultValue>(json!({"type": "option.cascading"})).unwrap_err();
+    assert!(error.to_string().contains("optionId"), "{error}");
+}

@@ -3,6 +3,9 @@
 pub mod requests;
 pub mod types;
 #[cfg(test)]
+#[allow(deprecated)]
+mod conformance;
+#[cfg(test)]
 mod captures;
 #[cfg(test)]
 mod examples;
