@@ -132,20 +132,18 @@ impl Run {
 
 /// Prints the result line, and fails the test if the result is not what the call expects.
 fn conclude(call: &Call, outcome: Outcome) {
-    {
-        let Call { spec, operation, name, .. } = *call;
-        match &outcome {
-            Outcome::Pass => println!("CONFORMANCE PASS {spec} {operation} {name}"),
-            Outcome::Fail { kind, detail } => println!("CONFORMANCE FAIL {spec} {operation} {name} {kind}: {detail}"),
+    let Call { spec, operation, name, .. } = *call;
+    match &outcome {
+        Outcome::Pass => println!("CONFORMANCE PASS {spec} {operation} {name}"),
+        Outcome::Fail { kind, detail } => println!("CONFORMANCE FAIL {spec} {operation} {name} {kind}: {detail}"),
+    }
+    match (call.mutation.is_some(), outcome) {
+        (false, Outcome::Fail { kind, detail }) => panic!("{operation} {name}: {kind}: {detail}"),
+        (true, Outcome::Pass) => panic!("{operation} {name}: the broken request was not reported"),
+        (true, Outcome::Fail { kind, detail }) if kind != "violation" => {
+            panic!("{operation} {name}: expected a violation, got {kind}: {detail}")
         }
-        match (call.mutation.is_some(), outcome) {
-            (false, Outcome::Fail { kind, detail }) => panic!("{operation} {name}: {kind}: {detail}"),
-            (true, Outcome::Pass) => panic!("{operation} {name}: the broken request was not reported"),
-            (true, Outcome::Fail { kind, detail }) if kind != "violation" => {
-                panic!("{operation} {name}: expected a violation, got {kind}: {detail}")
-            }
-            _ => {}
-        }
+        _ => {}
     }
 }
 
@@ -177,7 +175,8 @@ impl Mutation {
 
 /// Decodes a sample argument from its JSON text into the type the generated method takes.
 pub(crate) fn arg<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|error| format!("{json} does not decode as {}: {error}", std::any::type_name::<T>()))
+    serde_json::from_str(json)
+        .map_err(|error| format!("{json} does not decode as {}: {error}", std::any::type_name::<T>()))
 }
 
 /// The verdict on a call: request violations first, then undeclared query keys, then the typed result.

@@ -60,6 +60,11 @@ fn argument(spec: &Spec, param: &Param) -> (TokenStream, TokenStream) {
             quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
         ),
         (true, _) => (quote!(#name: impl ::std::iter::IntoIterator<Item = #item>), quote!(#name.into_iter().collect())),
+        // Jira's `expand` takes a comma-separated list: accept one string or a list of them.
+        (false, TypeRef::String) if param.wire == "expand" => (
+            quote!(#name: impl ::std::convert::Into<crate::runtime::CommaList>),
+            quote!(::std::string::ToString::to_string(&#name.into())),
+        ),
         (false, TypeRef::String) => {
             (quote!(#name: impl ::std::convert::Into<::std::string::String>), quote!(#name.into()))
         }

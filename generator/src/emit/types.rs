@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attr, rust_type};
-use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, Variant};
+use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit_types(spec: &Spec) -> TokenStream {
     let items = spec.types.iter().map(|def| emit_type(spec, def));
@@ -71,6 +71,25 @@ fn emit_struct(spec: &Spec, name: &proc_macro2::Ident, s: &Struct) -> TokenStrea
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
         format!("A value with the required fields ({}) set and every optional field unset.", names.join(", "))
     };
+    let field_accessor = s.fields.iter().find(|f| f.wire == "fields" && f.ty == TypeRef::Map(Box::new(TypeRef::Any))).map(|f| {
+        let field = format_ident!("{}", f.name);
+        let map = match f.presence {
+            Presence::Required => quote!(::std::option::Option::Some(&self.#field)),
+            Presence::Optional | Presence::Nullable => quote!(self.#field.as_ref()),
+        };
+        let map = if f.presence == Presence::Nullable {
+            quote!(self.#field.as_ref().and_then(crate::runtime::Nullable::as_option))
+        } else {
+            map
+        };
+        quote! {
+            /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
+            /// when it is absent or `null`, an error naming the field when it has another shape.
+            pub fn field<T: ::serde::de::DeserializeOwned>(&self, name: &str) -> crate::Result<::std::option::Option<T>> {
+                crate::runtime::fields::field(#map, name)
+            }
+        }
+    });
     quote! {
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
@@ -85,6 +104,8 @@ fn emit_struct(spec: &Spec, name: &proc_macro2::Ident, s: &Struct) -> TokenStrea
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #additional_init }
             }
+
+            #field_accessor
         }
     }
 }

@@ -356,3 +356,35 @@ fn a_discriminator_picks_the_variant_and_an_unknown_tag_is_kept() {
     let error = serde_json::from_value::<DefaultValue>(json!({"type": "option.cascading"})).unwrap_err();
     assert!(error.to_string().contains("optionId"), "{error}");
 }
+
+#[tokio::test]
+async fn expand_takes_a_list_and_open_fields_decode_by_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/issue/A-1"))
+        .and(query_param("expand", "names,changelog"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": "A-1", "fields": {"customfield_1": 2.5, "summary": "s", "none": null}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let issue = client(&server).await.operations().get_issue("A-1", "bug").expand(["names", "changelog"]).send().await.unwrap();
+    assert_eq!(issue.field::<f64>("customfield_1").unwrap(), Some(2.5));
+    assert_eq!(issue.field::<String>("summary").unwrap().as_deref(), Some("s"));
+    assert_eq!(issue.field::<String>("none").unwrap(), None);
+    assert_eq!(issue.field::<String>("absent").unwrap(), None);
+    let error = issue.field::<u32>("summary").unwrap_err().to_string();
+    assert!(error.contains("summary"), "{error}");
+}
+
+#[tokio::test]
+async fn send_raw_returns_any_status_with_headers_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(418).insert_header("X-AREQUESTID", "req-1").set_body_string("not json"))
+        .mount(&server)
+        .await;
+    let response = client(&server).await.operations().get_issue("A-1", "bug").send_raw().await.unwrap();
+    assert_eq!(response.status(), 418);
+    assert_eq!(response.headers()["x-arequestid"], "req-1");
+    assert_eq!(response.text(), "not json");
+}

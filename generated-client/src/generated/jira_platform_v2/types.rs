@@ -1412,6 +1412,14 @@ impl IssueBean {
             versioned_representations: ::std::option::Option::None,
         }
     }
+    /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
+    /// when it is absent or `null`, an error naming the field when it has another shape.
+    pub fn field<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> crate::Result<::std::option::Option<T>> {
+        crate::runtime::fields::field(self.fields.as_ref(), name)
+    }
 }
 /// Details of an issue transition.
 ///

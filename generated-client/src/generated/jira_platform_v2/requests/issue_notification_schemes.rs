@@ -93,9 +93,11 @@ impl GetNotificationSchemes {
     ///  *  `user` Returns information about any users assigned to receive an event
     pub fn expand(
         mut self,
-        expand: impl ::std::convert::Into<::std::string::String>,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
     ) -> Self {
-        self.expand = ::std::option::Option::Some(expand.into());
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
         self
     }
     /// Overrides the client's request timeout for this call.

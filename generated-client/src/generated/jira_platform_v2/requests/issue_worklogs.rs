@@ -133,9 +133,11 @@ impl GetIssueWorklog {
     /// Use [expand](https://developer.atlassian.com) to include additional information about worklogs in the response. This parameter accepts`properties`, which returns worklog properties.
     pub fn expand(
         mut self,
-        expand: impl ::std::convert::Into<::std::string::String>,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
     ) -> Self {
-        self.expand = ::std::option::Option::Some(expand.into());
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
         self
     }
     /// Overrides the client's request timeout for this call.
@@ -248,9 +250,11 @@ impl GetWorklog {
     /// `properties`, which returns worklog properties.
     pub fn expand(
         mut self,
-        expand: impl ::std::convert::Into<::std::string::String>,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
     ) -> Self {
-        self.expand = ::std::option::Option::Some(expand.into());
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
         self
     }
     /// Overrides the client's request timeout for this call.
@@ -339,9 +343,11 @@ impl UpdateWorklog {
     /// Use [expand](https://developer.atlassian.com) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties.
     pub fn expand(
         mut self,
-        expand: impl ::std::convert::Into<::std::string::String>,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
     ) -> Self {
-        self.expand = ::std::option::Option::Some(expand.into());
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
         self
     }
     /// Whether the worklog should be added to the issue even if the issue is not editable. For example, because the issue is closed. Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) can use this flag.

@@ -90,9 +90,11 @@ impl GetIssue {
     ///  *  `versionedRepresentations` Returns a JSON array for each version of a field's value, with the highest number representing the most recent version. Note: When included in the request, the `fields` parameter is ignored.
     pub fn expand(
         mut self,
-        expand: impl ::std::convert::Into<::std::string::String>,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
     ) -> Self {
-        self.expand = ::std::option::Option::Some(expand.into());
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
         self
     }
     /// A list of issue properties to return for the issue. This parameter accepts a comma-separated list. Allowed values:
