@@ -159,7 +159,7 @@ fn measure_command(args: &[String]) -> Result<(), String> {
     };
     std::fs::create_dir_all(&folder).map_err(|error| format!("{}: {error}", folder.display()))?;
 
-    println!("| client | instructions, startup + 1 call | instructions, + {calls} calls | per call | vs reqwest |");
+    println!("| client | instructions: startup + 1 call | startup + 1 + {calls} calls | per call | vs reqwest |");
     println!("|---|---:|---:|---:|---:|");
     let mut reqwest_per_call = None;
     for client in CLIENTS {

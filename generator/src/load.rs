@@ -230,9 +230,12 @@ pub fn parse_spec(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
         }
         (None, None) => return Err(spec_error("".into(), "no `openapi` field: not an OpenAPI document".into())),
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
+    // Parse without tracking the path (the fast way); only a failure is parsed again to say where it is.
+    serde_json::from_slice(bytes).or_else(|_| {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
+    })
 }
 
 /// Turns a serde path (`paths./rest/api/2/x.get.responses`) into a JSON pointer (`/paths/~1rest~1api~12~1x/get/...`).

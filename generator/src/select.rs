@@ -61,8 +61,19 @@ pub fn operations(document: &OpenAPI) -> impl Iterator<Item = (&str, &str, &open
 
 /// Loads every spec of the listing and resolves its entries (or, with `options.all`, takes every operation).
 pub fn select(listing: &Listing, options: &Options) -> Result<Selection> {
-    let specs =
-        listing.specs.iter().map(|source| load_spec(source, &listing.spec_path(source))).collect::<Result<Vec<_>>>()?;
+    // The specs are independent and parsing them dominates a run: parse them in parallel, reporting the first
+    // error in listing order.
+    let specs = std::thread::scope(|scope| {
+        let handles: Vec<_> = listing
+            .specs
+            .iter()
+            .map(|source| scope.spawn(move || load_spec(source, &listing.spec_path(source))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Result<Vec<_>>>()
+    })?;
     select_from(listing, specs, options)
 }
 

@@ -1,7 +1,9 @@
-//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`.
+//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`, `conformance`, `bench`.
 //!
 //! The xtask never links the generated crate: broken output must never stop regen from running.
 
+mod bench;
+mod conformance;
 mod lock;
 mod refresh;
 mod regen;
@@ -30,6 +32,10 @@ enum Task {
     LockSpecs(lock::Args),
     /// Download the specs again, report what changed for the listed operations, and regenerate.
     RefreshSpecs(refresh::Args),
+    /// Call every selected operation through the generated client against Prism mock servers of the specs.
+    Conformance(conformance::Args),
+    /// Measure generation, emitted size and compile time against openapi-generator and progenitor; write BENCHMARKS.md.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,9 @@ fn main() -> ExitCode {
         Task::Regen(args) => regen::run(&args),
         Task::LockSpecs(args) => lock::run(&args),
         Task::RefreshSpecs(args) => refresh::run(&args),
+        Task::Bench(args) => bench::run(&args),
+        // Ends with its own `N passed, M failed` line, so it reports its errors itself.
+        Task::Conformance(args) => return conformance::main(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@
 //! `Cargo.toml` and `src/generated/**` atomically. With `--out DIR` it also copies the hand-written runtime from
 //! `generated-client/src`, so DIR is a crate that builds on its own.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::{default_listing, project_root, Result};
 
@@ -26,28 +26,9 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let listing_path = args.listing.clone().unwrap_or_else(default_listing);
-    let listing = generator::load::Listing::load(&listing_path)?;
-    crate::lock::verify(&listing)?;
-    // Real responses captured from Jira: each one that belongs to a selected operation gets a decode check.
-    let captures = project_root().join("generated-client/tests/captures");
-    let options = generator::Options { all: args.all, captures: Some(captures) };
-    let output = generator::generate(&listing, &options)?;
-
     let default_out = project_root().join("generated-client");
     let out = args.out.clone().unwrap_or_else(|| default_out.clone());
-    let mut files = output.files.clone();
-    if out != default_out {
-        // The runtime has one source, generated-client/src; another crate gets a copy of it.
-        for (path, text) in generator::write::runtime_files(&default_out)? {
-            files.entry(path).or_insert(text);
-        }
-        // The workspace's lock file, so the crate builds with the versions tested here (also `--offline`).
-        if !out.join("Cargo.lock").exists() {
-            let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
-            files.insert("Cargo.lock".to_owned(), lock);
-        }
-    }
-    let output = generator::Output { files, stats: output.stats };
+    let output = crate_output(&listing_path, &out, args.all)?;
 
     if args.check {
         let stale = generator::write::stale_files(&out, &output)?;
@@ -68,4 +49,30 @@ pub fn run(args: &Args) -> Result<()> {
     }
     eprintln!("wrote {} files to {}", output.files.len(), out.display());
     Ok(())
+}
+
+/// Everything regen writes into the crate at `out` for the listing: the generated files, and for a crate other
+/// than `generated-client` a copy of the runtime and the workspace's lock file. Checks the specs' lock first.
+pub fn crate_output(listing_path: &Path, out: &Path, all: bool) -> Result<generator::Output> {
+    let listing = generator::load::Listing::load(listing_path)?;
+    crate::lock::verify(&listing)?;
+    // Real responses captured from Jira: each one that belongs to a selected operation gets a decode check.
+    let captures = project_root().join("generated-client/tests/captures");
+    let options = generator::Options { all, captures: Some(captures) };
+    let output = generator::generate(&listing, &options)?;
+
+    let default_out = project_root().join("generated-client");
+    let mut files = output.files.clone();
+    if out != default_out {
+        // The runtime has one source, generated-client/src; another crate gets a copy of it.
+        for (path, text) in generator::write::runtime_files(&default_out)? {
+            files.entry(path).or_insert(text);
+        }
+        // The workspace's lock file, so the crate builds with the versions tested here (also `--offline`).
+        if !out.join("Cargo.lock").exists() {
+            let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))?;
+            files.insert("Cargo.lock".to_owned(), lock);
+        }
+    }
+    Ok(generator::Output { files, stats: output.stats })
 }

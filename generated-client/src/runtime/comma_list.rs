@@ -15,9 +15,9 @@ use std::fmt;
 /// ```
 ///
 /// Items are kept as given: a string that already holds commas (`"names,changelog"`) stays one item, which the
-/// server reads as the same list. Request builders send the list with
-/// [`Request::query_list`](crate::runtime::Request::query_list) in the non-exploded form, so the separating
-/// commas stay literal and commas inside an item are percent-encoded. An empty list sends nothing.
+/// server reads as the same list. On the wire the list is one query value: [`Display`](fmt::Display) joins the
+/// items with `,`, and [`Request::query_list`](crate::runtime::Request::query_list) with `explode = false`
+/// sends them with literal separating commas (sending nothing for an empty list).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct CommaList(Vec<String>);
 

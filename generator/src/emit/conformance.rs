@@ -12,7 +12,8 @@ use serde_json::Value;
 use super::rust_type;
 use crate::ir::{Auth, BodyMedia, Operation, ParamLocation, SampleCall, Spec, TypeRef};
 
-/// The environment variable that holds the mock server's base URL for a spec module.
+/// The environment variable that tells the conformance tests of a spec module the base URL of its mock server:
+/// `ATLASSIAN_CONFORMANCE_URL_JIRA_PLATFORM_V2`.
 pub fn url_variable(module: &str) -> String {
     format!("ATLASSIAN_CONFORMANCE_URL_{}", module.to_ascii_uppercase())
 }

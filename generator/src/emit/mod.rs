@@ -16,15 +16,88 @@ use crate::format::format_file;
 use crate::ir::{Api, Spec, TypeRef};
 use crate::{Output, SpecStats};
 
-/// Emits and formats every generated file of the crate.
-pub fn emit(api: &Api) -> Result<Output> {
-    let mut output = Output::default();
-    let mut add = |path: String, tokens: TokenStream, about: &str| -> Result<()> {
-        let text = format_file(&path, tokens, about)?;
-        output.files.insert(path, text);
-        Ok(())
-    };
+pub use conformance::url_variable;
 
+/// A file to generate: its path, what its header says it is made from, and how to make its tokens.
+struct Job<'a> {
+    path: String,
+    about: String,
+    tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
+
+/// Emits and formats every generated file of the crate, spreading the files over the available cores (token
+/// streams are not `Send`, so each file is emitted and formatted on the thread that takes it).
+pub fn emit(api: &Api) -> Result<Output> {
+    let jobs = jobs(api);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { return done };
+            done.push(format_file(&job.path, (job.tokens)(), &job.about).map(|text| (job.path.clone(), text)));
+        }
+    };
+    let results: Vec<Result<(String, String)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for handle in handles {
+            // A worker only panics on a generator bug; re-raise it rather than hide it.
+            results.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        results
+    });
+
+    let mut output = Output::default();
+    for result in results {
+        let (path, text) = result?;
+        output.files.insert(path, text);
+    }
+    for spec in &api.specs {
+        let types = spec.types.len();
+        output.stats.push(SpecStats { module: spec.module.clone(), operations: spec.operations.len(), types });
+    }
+    output.files.insert("Cargo.toml".into(), manifest::emit_manifest(api));
+    Ok(output)
+}
+
+/// Every file of the crate, largest first so that the last file to finish is a small one.
+fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
+    let mut jobs = vec![Job {
+        path: "src/generated/mod.rs".into(),
+        about: "The generated modules, one per OpenAPI document.".into(),
+        tokens: Box::new(move || root_module(api)),
+    }];
+    for spec in &api.specs {
+        let dir = format!("src/generated/{}", spec.module);
+        let about = format!("from `{}` ({} {})", spec.file, spec.title, spec.version);
+        let mut add = |path: String, tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>| {
+            jobs.push(Job { path, about: about.clone(), tokens });
+        };
+        add(format!("{dir}/types.rs"), Box::new(move || types::emit_types(spec)));
+        add(format!("{dir}/mod.rs"), Box::new(move || spec_module(spec)));
+        add(format!("{dir}/requests/mod.rs"), Box::new(move || requests::emit_index(spec)));
+        for tag in &spec.tags {
+            add(format!("{dir}/requests/{}.rs", tag.module), Box::new(move || requests::emit_tag(spec, tag)));
+        }
+        if spec.operations.iter().any(|op| !op.examples.is_empty()) {
+            add(format!("{dir}/examples.rs"), Box::new(move || examples::emit_examples(spec)));
+        }
+        if spec.operations.iter().any(|op| !op.captures.is_empty()) {
+            add(format!("{dir}/captures.rs"), Box::new(move || examples::emit_captures(spec)));
+        }
+        if has_conformance(spec) {
+            add(format!("{dir}/conformance.rs"), Box::new(move || conformance::emit_conformance(spec)));
+        }
+    }
+    // Types files are by far the largest: start them first.
+    jobs.sort_by_key(|job| !job.path.ends_with("/types.rs"));
+    jobs
+}
+
+/// `src/generated/mod.rs`: one module per spec, each behind its cargo feature.
+fn root_module(api: &Api) -> TokenStream {
     let modules = api.specs.iter().map(|spec| {
         let module = format_ident!("{}", spec.module);
         let doc = format!("{} (`{}`), version {}.", spec.title, spec.name, spec.version);
@@ -35,31 +108,7 @@ pub fn emit(api: &Api) -> Result<Output> {
             pub mod #module;
         }
     });
-    add("src/generated/mod.rs".into(), quote! { #(#modules)* }, "The generated modules, one per OpenAPI document.")?;
-
-    for spec in &api.specs {
-        let dir = format!("src/generated/{}", spec.module);
-        let about = format!("from `{}` ({} {})", spec.file, spec.title, spec.version);
-        add(format!("{dir}/mod.rs"), spec_module(spec), &about)?;
-        add(format!("{dir}/types.rs"), types::emit_types(spec), &about)?;
-        add(format!("{dir}/requests/mod.rs"), requests::emit_index(spec), &about)?;
-        for tag in &spec.tags {
-            add(format!("{dir}/requests/{}.rs", tag.module), requests::emit_tag(spec, tag), &about)?;
-        }
-        if spec.operations.iter().any(|op| !op.examples.is_empty()) {
-            add(format!("{dir}/examples.rs"), examples::emit_examples(spec), &about)?;
-        }
-        if spec.operations.iter().any(|op| !op.captures.is_empty()) {
-            add(format!("{dir}/captures.rs"), examples::emit_captures(spec), &about)?;
-        }
-        if has_conformance(spec) {
-            add(format!("{dir}/conformance.rs"), conformance::emit_conformance(spec), &about)?;
-        }
-        let types = spec.types.len();
-        output.stats.push(SpecStats { module: spec.module.clone(), operations: spec.operations.len(), types });
-    }
-    output.files.insert("Cargo.toml".into(), manifest::emit_manifest(api));
-    Ok(output)
+    quote! { #(#modules)* }
 }
 
 /// `mod.rs` of a spec: its submodules and the `Api` handle that the operations hang off.

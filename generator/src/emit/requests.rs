@@ -93,7 +93,12 @@ fn constructor(spec: &Spec, op: &Operation) -> TokenStream {
         if param.required {
             let (arg, value) = argument(spec, param);
             args.push(arg);
-            inits.push(quote!(#name: #value));
+            // `id: id` would trip clippy's `redundant_field_names`.
+            if value.to_string() == name.to_string() {
+                inits.push(quote!(#name));
+            } else {
+                inits.push(quote!(#name: #value));
+            }
         } else {
             inits.push(quote!(#name: ::std::option::Option::None));
         }

@@ -45,6 +45,25 @@ pub fn box_cycles(types: &mut [TypeDef]) {
     }
 }
 
+/// Boxes the struct members of unions: a union is as large as its largest member, and one large struct beside a
+/// small list would make every value of the union large (clippy's `large_enum_variant`).
+pub fn box_union_members(types: &mut [TypeDef]) {
+    let structs: BTreeSet<String> =
+        types.iter().filter(|t| matches!(t.kind, TypeKind::Struct(_))).map(|t| t.name.clone()).collect();
+    let boxed = |ty: &mut TypeRef| {
+        if ty.direct_name().is_some_and(|name| structs.contains(name)) {
+            *ty = TypeRef::Boxed(Box::new(ty.clone()));
+        }
+    };
+    for def in types.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            TypeKind::Tagged(tagged) => tagged.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => {}
+        }
+    }
+}
+
 /// The types a definition contains by value.
 fn direct_targets(kind: &TypeKind) -> Box<dyn Iterator<Item = &str> + '_> {
     match kind {

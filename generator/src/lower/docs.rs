@@ -27,6 +27,8 @@ pub fn doc(summary: Option<&str>, description: Option<&str>) -> Option<String> {
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The column where the text of the current list item starts: its continuation lines are indented to it.
+    let mut item_column: Option<usize> = None;
     for line in text.replace("\r\n", "\n").split('\n') {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
@@ -40,11 +42,25 @@ pub fn sanitize(text: &str) -> String {
         }
         if in_fence {
             out.push(line.to_owned());
-        } else {
-            // Keep list nesting readable but never reach the four spaces of an indented code block.
-            let indent = (line.len() - trimmed.len()).min(3);
-            out.push(format!("{}{}", " ".repeat(indent), inline(trimmed.trim_end())));
+            continue;
         }
+        if trimmed.is_empty() {
+            item_column = None;
+            out.push(String::new());
+            continue;
+        }
+        // Keep list nesting readable but never reach the four spaces of an indented code block.
+        let indent = (line.len() - trimmed.len()).min(3);
+        let indent = match (list_marker(trimmed), item_column) {
+            (Some(marker), _) => {
+                item_column = Some(indent + marker);
+                indent
+            }
+            // A line that continues a list item lines up with the item's text.
+            (None, Some(column)) => column,
+            (None, None) => indent,
+        };
+        out.push(format!("{}{}", " ".repeat(indent), inline(trimmed.trim_end())));
     }
     if in_fence {
         out.push("```".to_owned());
@@ -55,6 +71,18 @@ pub fn sanitize(text: &str) -> String {
         text = text.replace("\n\n\n", "\n\n");
     }
     text.trim().to_owned()
+}
+
+/// The width of a list marker and the spaces after it (`*   `, `- `, `12. `), if the line starts a list item.
+fn list_marker(line: &str) -> Option<usize> {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let marker = match line[digits..].chars().next()? {
+        '*' | '-' | '+' if digits == 0 => 1,
+        '.' | ')' if digits > 0 => digits + 1,
+        _ => return None,
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    (spaces > 0).then_some(marker + spaces)
 }
 
 /// Rewrites one line of prose outside code fences.
@@ -187,6 +215,12 @@ mod tests {
             sanitize("See [Permissions](/cloud/jira/platform/rest/#permissions) and [this] <b>x</b> https://x.io/a."),
             "See [Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/#permissions) and \\[this\\] &lt;b&gt;x&lt;/b&gt; <https://x.io/a>."
         );
+    }
+
+    #[test]
+    fn list_item_continuations_line_up_with_the_item_text() {
+        let text = "*   First item\nwraps here\n    1. nested\n   more\n\nAfter.";
+        assert_eq!(sanitize(text), "*   First item\n    wraps here\n   1. nested\n      more\n\nAfter.");
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
     }
     let mut types: Vec<TypeDef> = cx.types.into_values().collect();
     cycles::box_cycles(&mut types);
+    cycles::box_union_members(&mut types);
     let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
     for op in &mut operations {
         let expected: Vec<_> = op.examples.iter().map(|e| op.success_type(e.status)).collect();

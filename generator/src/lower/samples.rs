@@ -1014,3 +1014,6 @@ fn is_date(text: &str) -> bool {
     parts.len() == 3
         && [4, 2, 2].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()))
 }
+
+#[cfg(test)]
+mod tests;

@@ -510,9 +510,9 @@ impl DateValue {
 #[non_exhaustive]
 pub enum DefaultValue {
     /// `type` is `datepicker`.
-    Datepicker(crate::composition::types::DateValue),
+    Datepicker(::std::boxed::Box<crate::composition::types::DateValue>),
     /// `type` is `option.cascading`.
-    OptionCascading(crate::composition::types::CascadingValue),
+    OptionCascading(::std::boxed::Box<crate::composition::types::CascadingValue>),
     /// A value whose tag this client does not know, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -578,7 +578,7 @@ impl FieldClause {
 #[serde(untagged)]
 pub enum GetRemoteLinksResponse {
     RemoteLinkList(::std::vec::Vec<crate::composition::types::RemoteLink>),
-    RemoteLink(crate::composition::types::RemoteLink),
+    RemoteLink(::std::boxed::Box<crate::composition::types::RemoteLink>),
 }
 /// Schema `#/components/schemas/JqlQueryClause`.
 #[derive(
@@ -591,7 +591,7 @@ pub enum GetRemoteLinksResponse {
 #[serde(untagged)]
 pub enum JqlQueryClause {
     CompoundClause(::std::boxed::Box<crate::composition::types::CompoundClause>),
-    FieldClause(crate::composition::types::FieldClause),
+    FieldClause(::std::boxed::Box<crate::composition::types::FieldClause>),
 }
 /// Schema `#/components/schemas/LinkGroup`.
 #[derive(

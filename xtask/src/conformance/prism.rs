@@ -1,0 +1,87 @@
+//! One `prism mock` server per spec: started on a free port of 127.0.0.1, ready when it answers HTTP, killed
+//! when dropped (so also when the check fails half-way).
+//!
+//! Readiness is an HTTP probe: with `-p 0` or `-v warn` Prism never prints its "listening" line. The probe path
+//! matches no route, so a ready server answers it with a 404.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::Result;
+
+/// A running Prism mock server.
+pub struct Server {
+    child: Child,
+    pub spec: String,
+    pub port: u16,
+    pub seed: u64,
+    pub log: PathBuf,
+}
+
+/// `count` distinct free ports: all are bound at once, then released for Prism to take.
+pub fn free_ports(count: usize) -> Result<Vec<u16>> {
+    let listeners = (0..count).map(|_| TcpListener::bind("127.0.0.1:0")).collect::<std::io::Result<Vec<_>>>()?;
+    listeners.iter().map(|l| Ok(l.local_addr()?.port())).collect()
+}
+
+impl Server {
+    /// Starts `prism mock` for `spec_file` with dynamic responses and a fixed seed; its output goes to `log`.
+    /// Never with `--errors`: Prism's own response bugs would turn valid calls into 500s.
+    pub fn start(bin: &Path, spec_file: &Path, spec: &str, port: u16, seed: u64, log: PathBuf) -> Result<Server> {
+        let file = std::fs::File::create(&log)?;
+        let child = Command::new(bin)
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "-d", "--seed", &seed.to_string()])
+            .arg(spec_file)
+            .stdin(Stdio::null())
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
+        Ok(Server { child, spec: spec.to_owned(), port, seed, log })
+    }
+
+    /// The base URL the client uses.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits until the server answers any HTTP request; fails if it exits first or takes longer than `limit`.
+    pub fn wait_ready(&mut self, limit: Duration) -> Result<Duration> {
+        let started = Instant::now();
+        let client = reqwest::blocking::Client::builder().no_proxy().timeout(Duration::from_secs(2)).build()?;
+        let probe = format!("{}/__conformance_ready", self.url());
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Err(format!(
+                    "Prism for {} exited ({status}) before it was ready; see {}",
+                    self.spec,
+                    self.log.display()
+                )
+                .into());
+            }
+            if client.get(&probe).send().is_ok() {
+                return Ok(started.elapsed());
+            }
+            if started.elapsed() > limit {
+                return Err(format!(
+                    "Prism for {} did not answer within {} s; see {}",
+                    self.spec,
+                    limit.as_secs(),
+                    self.log.display()
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // `prism` is a node script run directly: the child is the server itself, with no children of its own.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
