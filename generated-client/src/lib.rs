@@ -7,15 +7,22 @@
 //!   the selected operations reach) and `requests` (one builder per operation).
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), atlassian_client::Error> {
+//! # fn run() -> Result<(), atlassian_client::Error> {
 //! use atlassian_client::{BasicAuth, Client};
 //!
 //! let client = Client::builder("https://your-domain.atlassian.net")
 //!     .auth(BasicAuth::new("me@example.com", "api-token"))
 //!     .build()?;
-//! let issue = client.jira_platform_v2().get_issue("PROJ-1").send().await?;
-//! println!("{:?}", issue.key);
+//! # let _ = client;
 //! # Ok(()) }
+//! ```
+//!
+//! Each selected operation is then a method of its spec's `Api`. With the default listing (which operations exist
+//! depends on the listing the crate was generated from, so this one is not compiled here; `examples/get_issue.rs`
+//! is):
+//!
+//! ```ignore
+//! let issue = client.jira_platform_v2().get_issue("PROJ-1").fields(["summary"]).send().await?;
 //! ```
 //!
 //! Regenerate the generated modules with `cargo xtask regen`; do not edit `src/generated/` by hand.

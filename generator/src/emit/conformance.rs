@@ -125,9 +125,10 @@ fn test(spec: &Spec, op: &Operation, call: &SampleCall, name: &str, mutation: Op
             let request = run.build(|client| {
                 ::std::result::Result::Ok(client.#module().#fn_name(#(#args),*) #(#setters)*)
             });
-            let raw = request.clone().send_raw().await;
-            let typed = request.send().await.map(|_| ());
-            run.finish(raw, typed);
+            let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await) else {
+                return;
+            };
+            run.finish(raw, request.send().await.map(|_| ()));
         }
     }
 }

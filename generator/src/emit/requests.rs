@@ -94,7 +94,7 @@ fn constructor(spec: &Spec, op: &Operation) -> TokenStream {
             let (arg, value) = argument(spec, param);
             args.push(arg);
             // `id: id` would trip clippy's `redundant_field_names`.
-            if value.to_string() == name.to_string() {
+            if value.to_string() == param.name {
                 inits.push(quote!(#name));
             } else {
                 inits.push(quote!(#name: #value));
@@ -504,8 +504,10 @@ fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStre
 
                 impl #builder {
                     /// Every item of every page, fetching pages as the stream is polled.
-                    pub fn into_stream(self) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send {
-                        crate::runtime::offset_stream(self)
+                    pub fn into_stream(
+                        self,
+                    ) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send + ::std::marker::Unpin {
+                        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
                     }
                 }
             }
@@ -533,8 +535,10 @@ fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStre
 
                 impl #builder {
                     /// Every item of every page, fetching pages as the stream is polled.
-                    pub fn into_stream(self) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send {
-                        crate::runtime::cursor_stream(self)
+                    pub fn into_stream(
+                        self,
+                    ) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send + ::std::marker::Unpin {
+                        ::std::boxed::Box::pin(crate::runtime::cursor_stream(self))
                     }
                 }
             }

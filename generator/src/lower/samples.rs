@@ -8,10 +8,14 @@
 //! where a property is optional. The same walk validates examples, and the unit tests check synthesized samples
 //! with it.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
-    Schema, SchemaKind, SecurityScheme, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody, Schema, SchemaKind, SecurityScheme, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
+use regex::Regex;
 use serde_json::{json, Map, Value};
 
 use super::component_key;
@@ -23,7 +27,10 @@ pub(super) fn attach(document: &OpenAPI, op: &mut Operation) {
     let Some(ReferenceOr::Item(item)) = document.paths.paths.get(&op.path) else { return };
     let method = method_key(op.method);
     let Some((_, operation)) = item.iter().find(|(m, _)| *m == method) else { return };
-    op.auth = auth(document, operation);
+    // An `Authorization` header parameter (Connect's JWT) carries the credentials itself.
+    let own_credentials =
+        op.params.iter().any(|p| p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("authorization"));
+    op.auth = if own_credentials { Auth::None } else { auth(document, operation) };
     op.samples = sample_calls(document, item, operation, op);
 }
 
@@ -236,11 +243,58 @@ pub(crate) struct Sampler<'a> {
     document: &'a OpenAPI,
     /// The component schemas being expanded, innermost last: meeting one again is a cycle.
     stack: Vec<&'a str>,
+    /// `pattern`s compiled so far; `None` for one the `regex` crate cannot read (it is then not checked).
+    patterns: RefCell<BTreeMap<String, Option<Regex>>>,
 }
+
+/// Strings tried, in order, for a string with a `pattern` that the plain sample does not match.
+const PATTERN_CANDIDATES: &[&str] = &["sample", "10000", "PROJ-1", "JWT sample", "att10000", "sample-1", "a", "1"];
 
 impl<'a> Sampler<'a> {
     pub(crate) fn new(document: &'a OpenAPI) -> Sampler<'a> {
-        Sampler { document, stack: Vec::new() }
+        Sampler { document, stack: Vec::new(), patterns: RefCell::new(BTreeMap::new()) }
+    }
+
+    /// Whether `text` matches a JSON Schema `pattern` (an ECMAScript regex that may match anywhere), or `None`
+    /// if the pattern cannot be compiled here.
+    fn pattern_matches(&self, pattern: &str, text: &str) -> Option<bool> {
+        let mut patterns = self.patterns.borrow_mut();
+        let regex = patterns.entry(pattern.to_owned()).or_insert_with(|| {
+            // ECMAScript's `\p{Digit}` is Unicode's `\p{Nd}`.
+            Regex::new(&pattern.replace(r"\p{Digit}", r"\p{Nd}")).ok()
+        });
+        regex.as_ref().map(|regex| regex.is_match(text))
+    }
+
+    /// A string sample that also matches `pattern`: the plain sample if it does, else the first candidate that
+    /// does and fits the length bounds.
+    fn string_sample<'v>(
+        &self,
+        format: &str,
+        enumeration: impl Iterator<Item = &'v str>,
+        min_length: Option<usize>,
+        max_length: Option<usize>,
+        pattern: Option<&str>,
+    ) -> Value {
+        let value = string_value(format, enumeration, min_length, max_length);
+        let Some(pattern) = pattern else { return value };
+        if self.pattern_matches(pattern, value.as_str().unwrap_or_default()) != Some(false) {
+            return value;
+        }
+        let fits = |c: &&str| {
+            let length = c.chars().count();
+            min_length.is_none_or(|min| length >= min) && max_length.is_none_or(|max| length <= max)
+        };
+        // Last, the pattern's own letters and digits: `(att)?0-9+` -> `att0-9`.
+        let literal: String = pattern.chars().filter(|c| c.is_alphanumeric() || "-_ ".contains(*c)).collect();
+        let found = PATTERN_CANDIDATES
+            .iter()
+            .copied()
+            .chain([literal.as_str()])
+            .filter(|c| fits(c))
+            .find(|c| self.pattern_matches(pattern, c) == Some(true))
+            .map(str::to_owned);
+        found.map_or(value, Value::from)
     }
 
     /// A valid value for a parameter: its example, its schema's example or default, or one built from the schema.
@@ -384,6 +438,15 @@ impl<'a> Sampler<'a> {
                 return Some(candidate.clone());
             }
         }
+        // A discriminated union: the first member, its discriminator property set to the value naming it.
+        if let Some(discriminator) = &data.discriminator {
+            for (tag, reference) in discriminated_members(schema, discriminator) {
+                if let Some(Value::Object(mut object)) = self.value(SchemaRef::Ref(reference), mode) {
+                    object.insert(discriminator.property_name.clone(), Value::from(tag));
+                    return Some(Value::Object(object));
+                }
+            }
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let format = match &s.format {
@@ -391,11 +454,12 @@ impl<'a> Sampler<'a> {
                     VariantOrUnknownOrEmpty::Unknown(f) => f.to_ascii_lowercase(),
                     VariantOrUnknownOrEmpty::Empty => String::new(),
                 };
-                Some(string_value(
+                Some(self.string_sample(
                     &format,
                     s.enumeration.iter().flatten().map(String::as_str),
                     s.min_length,
                     s.max_length,
+                    s.pattern.as_deref(),
                 ))
             }
             SchemaKind::Type(Type::Integer(i)) => Some(match i.enumeration.iter().flatten().next() {
@@ -454,9 +518,13 @@ impl<'a> Sampler<'a> {
                 }
                 let format = any.format.as_deref().unwrap_or_default().to_ascii_lowercase();
                 match (typ, format.as_str()) {
-                    (Some("string"), _) | (None, "string") => {
-                        Some(string_value(&format, std::iter::empty(), any.min_length, any.max_length))
-                    }
+                    (Some("string"), _) | (None, "string") => Some(self.string_sample(
+                        &format,
+                        std::iter::empty(),
+                        any.min_length,
+                        any.max_length,
+                        any.pattern.as_deref(),
+                    )),
                     (Some("integer"), _) => Some(Value::from(integer_value(
                         any.minimum.map(|m| m.ceil() as i64),
                         any.maximum.map(|m| m.floor() as i64),
@@ -491,7 +559,7 @@ impl<'a> Sampler<'a> {
                 // `uniqueItems` with `minItems` > 1 needs distinct strings; numbers and objects repeat.
                 for i in 1..count {
                     values.push(match &item {
-                        Value::String(s) => Value::String(format!("{s}{i}")),
+                        Value::String(s) => Value::String(distinct(s, i)),
                         other => other.clone(),
                     });
                 }
@@ -517,7 +585,7 @@ impl<'a> Sampler<'a> {
             self.merge_member(member.into(), &mut fields, &mut required, &mut additional, 0);
         }
         let mut object = Map::new();
-        for (name, schema) in fields {
+        for &(name, schema) in &fields {
             let is_required = required.contains(&name);
             if self.read_only(schema) || (mode == Mode::Minimal && !is_required) {
                 continue;
@@ -529,6 +597,18 @@ impl<'a> Sampler<'a> {
                 None if is_required => return None,
                 None => {}
             }
+        }
+        // A required property the schema does not declare (a spec mistake) is sent where undeclared ones may be.
+        for name in required {
+            if object.contains_key(name) || fields.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let value = match additional {
+                Some(AdditionalProperties::Any(false)) => continue,
+                Some(AdditionalProperties::Schema(value)) => self.value(value.as_ref().into(), Mode::Minimal)?,
+                _ => Value::from("sample"),
+            };
+            object.insert(name.to_owned(), value);
         }
         if object.is_empty() && mode == Mode::Full {
             if let Some(AdditionalProperties::Schema(value)) = additional {
@@ -623,6 +703,21 @@ impl<'a> Sampler<'a> {
             }
             return;
         }
+        // A discriminated union: the member its discriminator property names, and no other.
+        if let (Some(discriminator), Some(object)) = (&schema.schema_data.discriminator, value.as_object()) {
+            let members = discriminated_members(schema, discriminator);
+            if !members.is_empty() {
+                let tag = object.get(&discriminator.property_name).and_then(Value::as_str);
+                match members.iter().find(|(t, _)| Some(t.as_str()) == tag) {
+                    Some((_, reference)) => self.check(SchemaRef::Ref(reference), value, at, problems, depth + 1),
+                    None => problems.push(problem(format!(
+                        "discriminator `{}` is {tag:?}, which names no member",
+                        discriminator.property_name
+                    ))),
+                }
+                return;
+            }
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let Some(text) = value.as_str() else {
@@ -641,6 +736,11 @@ impl<'a> Sampler<'a> {
                     problems.push(problem(message));
                 }
                 check_length(text, s.min_length, s.max_length, problems, place);
+                if let Some(pattern) = &s.pattern {
+                    if self.pattern_matches(pattern, text) == Some(false) {
+                        problems.push(problem(format!("{text:?} does not match the pattern {pattern:?}")));
+                    }
+                }
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 let Some(number) = value.as_i64() else {
@@ -741,6 +841,12 @@ impl<'a> Sampler<'a> {
                                     problems.push(problem(message));
                                 }
                                 check_length(text, any.min_length, any.max_length, problems, place);
+                                if let Some(pattern) = &any.pattern {
+                                    if self.pattern_matches(pattern, text) == Some(false) {
+                                        problems
+                                            .push(problem(format!("{text:?} does not match the pattern {pattern:?}")));
+                                    }
+                                }
                             }
                             None => problems.push(problem(format!("{value} is not a string"))),
                         },
@@ -860,6 +966,36 @@ impl<'a> Sampler<'a> {
             problems.push(format!("{place}: matches {matching} of the oneOf alternatives, not exactly one"));
         }
     }
+}
+
+/// The `i`th of several distinct strings like `text`: a UUID keeps its shape.
+fn distinct(text: &str, i: usize) -> String {
+    if text.len() == 36 && text.matches('-').count() == 4 {
+        format!("{}{:x}", &text[..35], i % 16)
+    } else {
+        format!("{text}{i}")
+    }
+}
+
+/// The members a discriminator chooses between, with the value that names each: its `mapping`, else each
+/// `$ref` member under its component's name.
+fn discriminated_members<'a>(schema: &'a Schema, discriminator: &'a Discriminator) -> Vec<(String, &'a str)> {
+    if !discriminator.mapping.is_empty() {
+        return discriminator.mapping.iter().map(|(tag, reference)| (tag.clone(), reference.as_str())).collect();
+    }
+    let members = match &schema.schema_kind {
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members,
+        SchemaKind::Any(any) if !any.one_of.is_empty() => &any.one_of,
+        SchemaKind::Any(any) => &any.any_of,
+        _ => return Vec::new(),
+    };
+    members
+        .iter()
+        .filter_map(|member| match member {
+            ReferenceOr::Reference { reference } => Some((component_key(reference, "schemas")?, reference.as_str())),
+            ReferenceOr::Item(_) => None,
+        })
+        .collect()
 }
 
 /// An object schema's properties, in declaration order.

@@ -6,14 +6,22 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::Result;
 
+/// Where Prism is installed: its command, and the script that ties its life to this process.
+pub struct Prism {
+    pub bin: PathBuf,
+    pub watchdog: PathBuf,
+}
+
 /// A running Prism mock server.
 pub struct Server {
     child: Child,
+    /// Held open for as long as the server may run: Prism exits when it closes (see `exit-with-parent.cjs`).
+    _stdin: Option<ChildStdin>,
     pub spec: String,
     pub port: u16,
     pub seed: u64,
@@ -29,17 +37,25 @@ pub fn free_ports(count: usize) -> Result<Vec<u16>> {
 impl Server {
     /// Starts `prism mock` for `spec_file` with dynamic responses and a fixed seed; its output goes to `log`.
     /// Never with `--errors`: Prism's own response bugs would turn valid calls into 500s.
-    pub fn start(bin: &Path, spec_file: &Path, spec: &str, port: u16, seed: u64, log: PathBuf) -> Result<Server> {
+    ///
+    /// Prism runs under `node --require exit-with-parent.cjs`, which ends it when this process goes away, even
+    /// when it is killed and cannot drop the server.
+    pub fn start(prism: &Prism, spec_file: &Path, spec: &str, port: u16, seed: u64, log: PathBuf) -> Result<Server> {
+        let Prism { bin, watchdog } = prism;
         let file = std::fs::File::create(&log)?;
-        let child = Command::new(bin)
+        let mut child = Command::new("node")
+            .arg("--require")
+            .arg(watchdog)
+            .arg(bin)
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "-d", "--seed", &seed.to_string()])
             .arg(spec_file)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(file.try_clone()?)
             .stderr(file)
             .spawn()
-            .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
-        Ok(Server { child, spec: spec.to_owned(), port, seed, log })
+            .map_err(|e| format!("could not start Prism ({}) with node: {e}", bin.display()))?;
+        let stdin = child.stdin.take();
+        Ok(Server { child, _stdin: stdin, spec: spec.to_owned(), port, seed, log })
     }
 
     /// The base URL the client uses.
@@ -80,7 +96,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // `prism` is a node script run directly: the child is the server itself, with no children of its own.
+        // The child is node running Prism, which starts no processes of its own.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -28,9 +28,11 @@ async fn delete_dashboard_item_property_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_dashboard_full() {
@@ -53,9 +55,11 @@ async fn get_dashboard_full() {
                     .get_dashboard(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_dashboard_item_property_full() {
@@ -82,9 +86,11 @@ async fn get_dashboard_item_property_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_dashboard_item_property_keys_full() {
@@ -110,9 +116,11 @@ async fn get_dashboard_item_property_keys_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_dashboard_item_property_full() {
@@ -140,9 +148,11 @@ async fn set_dashboard_item_property_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_dashboard_item_property_example() {
@@ -172,9 +182,11 @@ async fn set_dashboard_item_property_example() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_attachment_full() {
@@ -197,9 +209,11 @@ async fn get_attachment_full() {
                     .get_attachment(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_attachment_meta_full() {
@@ -218,9 +232,11 @@ async fn get_attachment_meta_full() {
         .build(|client| {
             ::std::result::Result::Ok(client.jira_platform_v2().get_attachment_meta())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_notification_schemes_full() {
@@ -257,9 +273,11 @@ async fn get_notification_schemes_full() {
                     .expand(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_notification_schemes_required() {
@@ -280,9 +298,11 @@ async fn get_notification_schemes_required() {
                 client.jira_platform_v2().get_notification_schemes(),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_worklog_full() {
@@ -312,9 +332,11 @@ async fn get_issue_worklog_full() {
                     .expand(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_worklog_required() {
@@ -339,9 +361,11 @@ async fn get_issue_worklog_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_worklog_full() {
@@ -368,9 +392,11 @@ async fn get_worklog_full() {
                     .expand(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_worklog_required() {
@@ -396,9 +422,11 @@ async fn get_worklog_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn update_worklog_full() {
@@ -444,9 +472,11 @@ async fn update_worklog_full() {
                     .override_editable_flag(harness::arg::<bool>("false")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn update_worklog_required() {
@@ -479,9 +509,11 @@ async fn update_worklog_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn update_worklog_example() {
@@ -518,9 +550,11 @@ async fn update_worklog_example() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_full() {
@@ -564,9 +598,11 @@ async fn get_issue_full() {
                     .fail_fast(harness::arg::<bool>("false")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_required() {
@@ -596,9 +632,11 @@ async fn get_issue_required() {
                     .get_issue(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn create_project_role_full() {
@@ -625,9 +663,11 @@ async fn create_project_role_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn create_project_role_required() {
@@ -654,9 +694,11 @@ async fn create_project_role_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn create_project_role_example() {
@@ -685,9 +727,11 @@ async fn create_project_role_example() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_project_role_details_full() {
@@ -715,9 +759,11 @@ async fn get_project_role_details_full() {
                     .exclude_other_service_roles(harness::arg::<bool>("false")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_project_role_details_required() {
@@ -742,9 +788,11 @@ async fn get_project_role_details_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_project_roles_full() {
@@ -769,9 +817,11 @@ async fn get_project_roles_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_selected_time_tracking_implementation_full() {
@@ -792,9 +842,11 @@ async fn get_selected_time_tracking_implementation_full() {
                 client.jira_platform_v2().get_selected_time_tracking_implementation(),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn delete_user_property_full() {
@@ -826,9 +878,11 @@ async fn delete_user_property_full() {
                     .username(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn delete_user_property_required() {
@@ -853,9 +907,11 @@ async fn delete_user_property_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_user_property_full() {
@@ -887,9 +943,11 @@ async fn get_user_property_full() {
                     .username(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_user_property_required() {
@@ -914,9 +972,11 @@ async fn get_user_property_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_user_property_keys_full() {
@@ -946,9 +1006,11 @@ async fn get_user_property_keys_full() {
                     .username(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_user_property_keys_required() {
@@ -967,9 +1029,11 @@ async fn get_user_property_keys_required() {
         .build(|client| {
             ::std::result::Result::Ok(client.jira_platform_v2().get_user_property_keys())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_user_property_full() {
@@ -1002,9 +1066,11 @@ async fn set_user_property_full() {
                     .username(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_user_property_required() {
@@ -1030,9 +1096,11 @@ async fn set_user_property_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_notification_schemes_negative_wrong_type() {
@@ -1072,9 +1140,11 @@ async fn get_notification_schemes_negative_wrong_type() {
                     .expand(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_dashboard_item_property_negative_missing_body() {
@@ -1102,7 +1172,9 @@ async fn set_dashboard_item_property_negative_missing_body() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }

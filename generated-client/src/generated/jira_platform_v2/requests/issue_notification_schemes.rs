@@ -190,7 +190,7 @@ impl GetNotificationSchemes {
         self,
     ) -> impl ::futures_core::Stream<
         Item = crate::Result<crate::jira_platform_v2::types::NotificationScheme>,
-    > + ::std::marker::Send {
-        crate::runtime::offset_stream(self)
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
     }
 }

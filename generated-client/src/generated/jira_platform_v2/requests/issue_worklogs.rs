@@ -230,8 +230,8 @@ impl GetIssueWorklog {
         self,
     ) -> impl ::futures_core::Stream<
         Item = crate::Result<crate::jira_platform_v2::types::Worklog>,
-    > + ::std::marker::Send {
-        crate::runtime::offset_stream(self)
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
     }
 }
 /// A request to `GET /rest/api/2/issue/{issueIdOrKey}/worklog/{id}`: start it with [`Api::get_worklog`](crate::jira_platform_v2::Api::get_worklog), set what you need, then `.send()`.
