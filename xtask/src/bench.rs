@@ -195,7 +195,11 @@ pub fn run(args: &Args) -> Result<()> {
 
     let ours = generation::build_ours(&mut bench)?;
     let generation = generation::run(&mut bench, &ours)?;
-    let compiled = if args.no_compile { Default::default() } else { compile::run(&mut bench, &generation) };
+    let compiled = if args.no_compile {
+        compile::skipped("not run (--no-compile)")
+    } else {
+        compile::run(&mut bench, &generation)
+    };
     let runtime = if args.no_runtime { Err("not run (--no-runtime)".to_owned()) } else { runtime::run(&mut bench) };
 
     let results =

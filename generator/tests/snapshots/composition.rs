@@ -19,9 +19,11 @@ async fn get_child_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.composition().get_child()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_default_value_full() {
@@ -40,9 +42,11 @@ async fn get_default_value_full() {
         .build(|client| {
             ::std::result::Result::Ok(client.composition().get_default_value())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_group_full() {
@@ -59,9 +63,11 @@ async fn get_group_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.composition().get_group()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_query_full() {
@@ -78,9 +84,11 @@ async fn get_query_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.composition().get_query()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_remote_links_full() {
@@ -99,9 +107,11 @@ async fn get_remote_links_full() {
         .build(|client| {
             ::std::result::Result::Ok(client.composition().get_remote_links())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 
 // ===== src/generated/composition/mod.rs =====

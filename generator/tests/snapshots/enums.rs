@@ -19,9 +19,11 @@ async fn get_clause_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.enums().get_clause()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_feature_full() {
@@ -38,9 +40,11 @@ async fn get_feature_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.enums().get_feature()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 
 // ===== src/generated/enums/mod.rs =====

@@ -19,9 +19,11 @@ async fn get_fields_2_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.names().get_fields_2()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_error_get_full() {
@@ -38,9 +40,11 @@ async fn get_error_get_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.names().get_error_get()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_fields_full() {
@@ -57,9 +61,11 @@ async fn get_fields_full() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.names().get_fields()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn result_full() {
@@ -86,9 +92,11 @@ async fn result_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn result_required() {
@@ -109,9 +117,11 @@ async fn result_required() {
                 client.names().result(harness::arg::<crate::names::types::Option>("{}")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn result_negative_missing_body() {
@@ -138,9 +148,11 @@ async fn result_negative_missing_body() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 
 // ===== src/generated/names/mod.rs =====

@@ -25,9 +25,11 @@ async fn get_record_full() {
                     .get_record(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 
 // ===== src/generated/objects/examples.rs =====

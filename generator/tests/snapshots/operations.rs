@@ -23,9 +23,11 @@ async fn upload_avatar_full() {
                 client.operations().upload_avatar(::bytes::Bytes::from_static(b"sample")),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn add_comment_full() {
@@ -49,9 +51,11 @@ async fn add_comment_full() {
                     .body(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn add_comment_required() {
@@ -70,9 +74,11 @@ async fn add_comment_required() {
         .build(|client| {
             ::std::result::Result::Ok(client.operations().add_comment())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_issue_property_full() {
@@ -99,9 +105,11 @@ async fn set_issue_property_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn delete_issue_full() {
@@ -125,9 +133,11 @@ async fn delete_issue_full() {
                     .delete_subtasks(harness::arg::<bool>("true")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn delete_issue_required() {
@@ -150,9 +160,11 @@ async fn delete_issue_required() {
                     .delete_issue(harness::arg::<::std::string::String>("\"sample\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn edit_issue_full() {
@@ -182,9 +194,11 @@ async fn edit_issue_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn edit_issue_required() {
@@ -210,9 +224,11 @@ async fn edit_issue_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_notification_schemes_full() {
@@ -237,9 +253,11 @@ async fn get_notification_schemes_full() {
                     .max_results(harness::arg::<::std::string::String>("\"50\"")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_notification_schemes_required() {
@@ -258,9 +276,11 @@ async fn get_notification_schemes_required() {
         .build(|client| {
             ::std::result::Result::Ok(client.operations().get_notification_schemes())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn search_jql_full() {
@@ -287,9 +307,11 @@ async fn search_jql_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn search_jql_required() {
@@ -306,9 +328,11 @@ async fn search_jql_required() {
     };
     let request = run
         .build(|client| { ::std::result::Result::Ok(client.operations().search_jql()) });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_full() {
@@ -352,9 +376,11 @@ async fn get_issue_full() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_required() {
@@ -380,9 +406,11 @@ async fn get_issue_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_time_tracking_full() {
@@ -401,9 +429,11 @@ async fn get_time_tracking_full() {
         .build(|client| {
             ::std::result::Result::Ok(client.operations().get_time_tracking())
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_worklog_full() {
@@ -430,9 +460,11 @@ async fn get_issue_worklog_full() {
                     .max_results(harness::arg::<i32>("5000")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn get_issue_worklog_required() {
@@ -457,9 +489,11 @@ async fn get_issue_worklog_required() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn delete_issue_negative_wrong_type() {
@@ -486,9 +520,11 @@ async fn delete_issue_negative_wrong_type() {
                     .delete_subtasks(harness::arg::<bool>("true")?),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
 async fn set_issue_property_negative_missing_body() {
@@ -515,9 +551,11 @@ async fn set_issue_property_negative_missing_body() {
                     ),
             )
         });
-    let raw = request.clone().send_raw().await;
-    let typed = request.send().await.map(|_| ());
-    run.finish(raw, typed);
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
 }
 
 // ===== src/generated/operations/mod.rs =====
@@ -965,7 +1003,7 @@ impl GetNotificationSchemes {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::operations::types::PageBeanScheme> {
+    pub async fn send(self) -> crate::Result<crate::operations::types::SchemeListing> {
         let response = self.send_raw().await?;
         match response.status() {
             200..=299 => response.json(),
@@ -1024,8 +1062,8 @@ impl GetNotificationSchemes {
         self,
     ) -> impl ::futures_core::Stream<
         Item = crate::Result<crate::operations::types::Provider>,
-    > + ::std::marker::Send {
-        crate::runtime::offset_stream(self)
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
     }
 }
 
@@ -1073,7 +1111,7 @@ impl SearchJql {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::operations::types::SearchResults> {
+    pub async fn send(self) -> crate::Result<crate::operations::types::FoundIssues> {
         let response = self.send_raw().await?;
         match response.status() {
             200..=299 => response.json(),
@@ -1128,8 +1166,8 @@ impl SearchJql {
         self,
     ) -> impl ::futures_core::Stream<
         Item = crate::Result<crate::operations::types::Issue>,
-    > + ::std::marker::Send {
-        crate::runtime::cursor_stream(self)
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::cursor_stream(self))
     }
 }
 
@@ -1396,7 +1434,7 @@ impl GetIssueWorklog {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::operations::types::PageOfWorklogs> {
+    pub async fn send(self) -> crate::Result<crate::operations::types::WorkLogBatch> {
         let response = self.send_raw().await?;
         match response.status() {
             200..=299 => response.json(),
@@ -1458,14 +1496,43 @@ impl GetIssueWorklog {
         self,
     ) -> impl ::futures_core::Stream<
         Item = crate::Result<crate::operations::types::Worklog>,
-    > + ::std::marker::Send {
-        crate::runtime::offset_stream(self)
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
     }
 }
 
 // ===== src/generated/operations/types.rs =====
 // Generated by `cargo xtask regen` from `operations.json` (Operations 1.0.0); do not edit by hand.
 
+/// Schema `#/components/schemas/FoundIssues`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct FoundIssues {
+    #[serde(
+        rename = "nextPageToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_page_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issues: ::std::option::Option<::std::vec::Vec<crate::operations::types::Issue>>,
+}
+impl FoundIssues {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            next_page_token: ::std::option::Option::None,
+            issues: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `#/paths/~1rest~1api~12~1issue~1{issueIdOrKey}/get/parameters/4/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -1547,7 +1614,30 @@ impl Issue {
         crate::runtime::fields::field(self.fields.as_ref(), name)
     }
 }
-/// Schema `#/components/schemas/PageBeanScheme`.
+/// Schema `#/components/schemas/Provider`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Provider {
+    pub key: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl Provider {
+    ///A value with the required fields (`key`) set and every optional field unset.
+    pub fn new(key: ::std::string::String) -> Self {
+        Self {
+            key,
+            name: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `#/components/schemas/SchemeListing`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1557,7 +1647,7 @@ impl Issue {
     ::serde::Deserialize
 )]
 #[non_exhaustive]
-pub struct PageBeanScheme {
+pub struct SchemeListing {
     #[serde(
         rename = "startAt",
         default,
@@ -1583,7 +1673,7 @@ pub struct PageBeanScheme {
         ::std::vec::Vec<crate::operations::types::Provider>,
     >,
 }
-impl PageBeanScheme {
+impl SchemeListing {
     ///A value with every optional field unset.
     pub fn new() -> Self {
         Self {
@@ -1595,7 +1685,7 @@ impl PageBeanScheme {
         }
     }
 }
-/// Schema `#/components/schemas/PageOfWorklogs`.
+/// Schema `#/components/schemas/WorkLogBatch`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1605,7 +1695,7 @@ impl PageBeanScheme {
     ::serde::Deserialize
 )]
 #[non_exhaustive]
-pub struct PageOfWorklogs {
+pub struct WorkLogBatch {
     #[serde(
         rename = "startAt",
         default,
@@ -1625,7 +1715,7 @@ pub struct PageOfWorklogs {
         ::std::vec::Vec<crate::operations::types::Worklog>,
     >,
 }
-impl PageOfWorklogs {
+impl WorkLogBatch {
     ///A value with every optional field unset.
     pub fn new() -> Self {
         Self {
@@ -1633,58 +1723,6 @@ impl PageOfWorklogs {
             max_results: ::std::option::Option::None,
             total: ::std::option::Option::None,
             worklogs: ::std::option::Option::None,
-        }
-    }
-}
-/// Schema `#/components/schemas/Provider`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[non_exhaustive]
-pub struct Provider {
-    pub key: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-impl Provider {
-    ///A value with the required fields (`key`) set and every optional field unset.
-    pub fn new(key: ::std::string::String) -> Self {
-        Self {
-            key,
-            name: ::std::option::Option::None,
-        }
-    }
-}
-/// Schema `#/components/schemas/SearchResults`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[non_exhaustive]
-pub struct SearchResults {
-    #[serde(
-        rename = "nextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issues: ::std::option::Option<::std::vec::Vec<crate::operations::types::Issue>>,
-}
-impl SearchResults {
-    ///A value with every optional field unset.
-    pub fn new() -> Self {
-        Self {
-            next_page_token: ::std::option::Option::None,
-            issues: ::std::option::Option::None,
         }
     }
 }

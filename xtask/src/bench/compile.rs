@@ -59,6 +59,11 @@ pub fn run(bench: &mut Bench, generation: &Generation) -> BTreeMap<(Tool, Input)
     runs
 }
 
+/// Every crate of [`CRATES`] not compiled, for `why`.
+pub fn skipped(why: &str) -> BTreeMap<(Tool, Input), CompileRun> {
+    CRATES.iter().map(|(tool, row, _)| ((*tool, *row), not_run(why.to_owned()))).collect()
+}
+
 fn not_run(why: String) -> CompileRun {
     CompileRun { build: Err(why.clone()), check: Err(why.clone()), warnings: Err(why) }
 }

@@ -269,8 +269,16 @@ pub fn first_error_line(output: &str) -> Option<String> {
     lines.iter().find(is_error).or(lines.last()).map(|line| shorten((*line).to_owned()))
 }
 
+/// Cuts long lines, and cargo's registry folder out of paths (`/root/.cargo/registry/src/index.crates.io-<hash>/`).
 fn shorten(text: String) -> String {
     const MAX: usize = 300;
+    let mut text = text;
+    while let Some(at) = text.find("/registry/src/") {
+        let start = text[..at].rfind(|c: char| c.is_whitespace()).map_or(0, |space| space + 1);
+        let after_index = at + "/registry/src/".len();
+        let end = text[after_index..].find('/').map_or(text.len(), |slash| after_index + slash + 1);
+        text.replace_range(start..end, "");
+    }
     if text.chars().count() <= MAX {
         return text;
     }
@@ -337,7 +345,8 @@ mod tests {
 
     #[test]
     fn finds_the_panic_with_its_message() {
-        let log = "\n   Compiling x\nthread 'main' panicked at progenitor-impl-0.15.1/src/method.rs:477:29:\n\
+        let log = "\n   Compiling x\nthread 'main' panicked at \
+                   /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/progenitor-impl-0.15.1/src/method.rs:477:29:\n\
                    not yet implemented: media type encoding, no schema\nnote: run with `RUST_BACKTRACE=1`\n";
         assert_eq!(
             first_error_line(log).as_deref(),

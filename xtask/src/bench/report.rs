@@ -186,7 +186,7 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
     let jira_ops = operation_count(&inputs.jira_v2_spec).unwrap_or(0);
     let all_ops: usize = inputs.specs.iter().map(|(_, path)| operation_count(path).unwrap_or(0)).sum();
     let label = |input: Input| match input {
-        Input::Seed => format!("seed listing ({ops} ops, reads 6 specs)"),
+        Input::Seed => format!("seed listing ({ops} ops, reads {} specs)", inputs.specs.len()),
         Input::Pruned => format!("seed20-pruned ({ops} ops, {} schemas)", inputs.closure_schemas.len()),
         Input::JiraV2 => format!("Jira REST v2, all {jira_ops} ops"),
         Input::AllSix => format!("all six specs, all {all_ops} ops"),
@@ -194,13 +194,18 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
     let mut rows = Vec::new();
     let wall = |m: &Measurement| Cell::Secs(m.median_wall().as_secs_f64());
     let rss = |m: &Measurement| Cell::Bytes(m.peak_rss());
+    // A failed run's time is shown on its wall-time row only.
+    let untimed = |cell: Cell| match cell {
+        Cell::Failed { message, .. } => Cell::Failed { after: None, message },
+        other => other,
+    };
 
     // Generation.
     let floor_secs = |input: Input| gen.floors.get(&input).and_then(|f| f.as_ref().ok()).map(|m| m.median_wall());
     for input in Input::ALL {
         let run = |tool: Tool| gen.runs.get(&(tool, input));
         let ours_wall = gen_cell(run(Tool::Ours), wall);
-        let ours_rss = gen_cell(run(Tool::Ours), rss);
+        let ours_rss = untimed(gen_cell(run(Tool::Ours), rss));
         let (target, verdict) = match input {
             Input::Seed => match floor_secs(Input::Seed) {
                 Some(floor) => {
@@ -246,8 +251,8 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
             ours: ours_rss,
             target,
             verdict,
-            oag: gen_cell(run(Tool::Oag), rss),
-            progenitor: gen_cell(run(Tool::Progenitor), rss),
+            oag: untimed(gen_cell(run(Tool::Oag), rss)),
+            progenitor: untimed(gen_cell(run(Tool::Progenitor), rss)),
             ratio: true,
         });
     }
@@ -313,13 +318,13 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
         let runs: BTreeMap<Tool, Option<&CompileRun>> =
             Tool::ALL.iter().map(|tool| (*tool, results.compiled.get(&(*tool, input)))).collect();
         let input_label = match input {
-            Input::Seed => format!("{} (theirs: seed20-pruned)", label(Input::Seed)),
+            Input::Seed => format!("seed listing ({ops} ops; theirs: seed20-pruned)"),
             _ => label(input),
         };
         let build = |tool: Tool, f: &dyn Fn(&Measurement) -> Cell| measured_cell(runs[&tool].map(|r| &r.build), f);
         let check = |tool: Tool| measured_cell(runs[&tool].map(|r| &r.check), &wall);
         let ours_build = build(Tool::Ours, &wall);
-        let ours_rss = build(Tool::Ours, &rss);
+        let ours_rss = untimed(build(Tool::Ours, &rss));
         let (build_target, build_verdict) = match input {
             Input::Seed => below_secs(&ours_build, SEED_BUILD_SECS),
             _ => below_secs(&ours_build, JIRA_V2_BUILD_SECS),
@@ -344,8 +349,8 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
             ours: ours_rss,
             target: rss_target,
             verdict: rss_verdict,
-            oag: build(Tool::Oag, &rss),
-            progenitor: build(Tool::Progenitor, &rss),
+            oag: untimed(build(Tool::Oag, &rss)),
+            progenitor: untimed(build(Tool::Progenitor, &rss)),
             ratio: true,
         });
         rows.push(Row {
