@@ -356,12 +356,13 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             "sl-violations",
-            HeaderValue::from_static(
-                r#"[{"location":["request","query","adjustestimate"],"severity":"Error","code":"enum","message":"must be one of"},
-                    {"location":["response","body"],"severity":"Error","code":"type","message":"Response body must be object"},
-                    {"location":["request"],"severity":"Error","code":401,"message":"Invalid security scheme used"},
-                    {"location":["request","query","x"],"severity":"Warning","code":"deprecated","message":"deprecated"}]"#,
-            ),
+            // One line: a header value cannot hold line breaks.
+            HeaderValue::from_static(concat!(
+                r#"[{"location":["request","query","adjustestimate"],"severity":"Error","code":"enum","message":"must be one of"},"#,
+                r#"{"location":["response","body"],"severity":"Error","code":"type","message":"Response body must be object"},"#,
+                r#"{"location":["request"],"severity":"Error","code":401,"message":"Invalid security scheme used"},"#,
+                r#"{"location":["request","query","x"],"severity":"Warning","code":"deprecated","message":"deprecated"}]"#,
+            )),
         );
         assert_eq!(
             request_violations(400, &headers, ""),

@@ -32,6 +32,15 @@ pub(crate) fn decodes<T: DeserializeOwned>(what: &str, json: &str) {
     }
 }
 
+/// Panics unless the body fails to decode with `error` in the message: for examples known to contradict their
+/// schema, so that a fixed example is noticed.
+pub(crate) fn fails<T: DeserializeOwned>(what: &str, json: &str, error: &str) {
+    match serde_json::from_str::<T>(json) {
+        Ok(_) => panic!("{what}: now decodes; remove it from example-exceptions.json"),
+        Err(e) => assert!(e.to_string().contains(error), "{what}: fails differently than recorded: {e}"),
+    }
+}
+
 /// What a round trip did to a document.
 #[derive(Default)]
 pub(crate) struct Diff {
@@ -85,6 +94,13 @@ mod tests {
         diff.compare(&before, &after, String::new());
         assert!(diff.changed.is_empty());
         assert_eq!(diff.lost.into_iter().collect::<Vec<_>>(), ["/c/*/e"]);
+    }
+
+    #[test]
+    fn a_known_contradiction_must_keep_failing_with_its_error() {
+        fails::<Vec<u32>>("contradiction", r#"{"a": 1}"#, "expected a sequence");
+        let fixed = std::panic::catch_unwind(|| fails::<Vec<u32>>("fixed", "[1]", "expected a sequence"));
+        assert!(fixed.is_err(), "an example that decodes now must fail the check");
     }
 
     #[test]

@@ -313,6 +313,8 @@ pub struct Example {
     /// JSON paths (array indices as `*`) of example fields that the schema does not declare: they do not survive a
     /// decode and re-encode, and the check expects exactly these to be lost.
     pub undeclared: Vec<String>,
+    /// For an example known to contradict its schema: the decode error it must give, and why.
+    pub expected_error: Option<(String, String)>,
 }
 
 /// How to walk the pages of a paginated operation.

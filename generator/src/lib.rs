@@ -19,6 +19,7 @@
 pub mod captures;
 pub mod emit;
 pub mod error;
+pub mod exceptions;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -64,6 +65,8 @@ pub fn generate(listing: &load::Listing, options: &Options) -> Result<Output> {
         Some(dir) => captures::load(dir)?,
         None => Vec::new(),
     };
-    let api = lower::lower(&selection, &captures)?;
+    let exceptions = exceptions::load(&listing.spec_dir())?;
+    let mut api = lower::lower(&selection, &captures)?;
+    lower::apply_example_exceptions(&mut api, &exceptions);
     emit::emit(&api)
 }

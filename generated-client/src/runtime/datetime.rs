@@ -4,32 +4,65 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A Jira date-time such as `2021-01-17T12:34:00.000+0000`, kept as the original text.
+/// A Jira date-time such as `2021-01-17T12:34:00.000+0000`, kept as the server wrote it.
 ///
 /// Jira writes offsets without a colon, which is not RFC 3339, so the value is not parsed on the way in:
-/// any string deserialises, and it serialises back byte for byte. [`JiraDateTime::to_unix_millis`] parses it
-/// on demand.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct JiraDateTime(String);
+/// any string deserialises, and it serialises back byte for byte. Some Jira fields that the spec calls date-times
+/// hold epoch milliseconds instead (`1651316514000`): a number is kept as a number and written back as one.
+/// [`JiraDateTime::to_unix_millis`] parses either on demand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JiraDateTime {
+    text: String,
+    /// Whether the server sent a JSON number rather than a string.
+    numeric: bool,
+}
+
+impl Serialize for JiraDateTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.text.parse::<i64>() {
+            Ok(number) if self.numeric => serializer.serialize_i64(number),
+            _ => serializer.serialize_str(&self.text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for JiraDateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(i64),
+        }
+        Ok(match Raw::deserialize(deserializer)? {
+            Raw::Text(text) => JiraDateTime { text, numeric: false },
+            Raw::Number(number) => JiraDateTime { text: number.to_string(), numeric: true },
+        })
+    }
+}
 
 impl JiraDateTime {
-    /// The original text.
+    /// The original text (for a number, its decimal digits).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// Consumes the value and returns the original text.
     pub fn into_string(self) -> String {
-        self.0
+        self.text
     }
 
     /// Milliseconds since the Unix epoch, when the text is a date-time this parser understands.
     ///
     /// Accepted: `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z`, `±HHMM`, `±HH:MM` or `±HH`. Fractions
     /// beyond milliseconds are truncated. Text without an offset, or with out-of-range fields, gives `None`.
+    /// A number is epoch milliseconds, or epoch seconds when it is below 10^11 (before 1973 in milliseconds).
     pub fn to_unix_millis(&self) -> Option<i64> {
-        let mut text = Cursor(self.0.trim().as_bytes());
+        if self.numeric {
+            let number: i64 = self.text.parse().ok()?;
+            return Some(if number.abs() < 100_000_000_000 { number.saturating_mul(1000) } else { number });
+        }
+        let mut text = Cursor(self.text.trim().as_bytes());
         let year = text.number(4)?;
         text.expect(b"-")?;
         let month = text.number(2)?;
@@ -61,31 +94,31 @@ impl JiraDateTime {
 
 impl From<String> for JiraDateTime {
     fn from(text: String) -> JiraDateTime {
-        JiraDateTime(text)
+        JiraDateTime { text, numeric: false }
     }
 }
 
 impl From<&str> for JiraDateTime {
     fn from(text: &str) -> JiraDateTime {
-        JiraDateTime(text.to_owned())
+        JiraDateTime { text: text.to_owned(), numeric: false }
     }
 }
 
 impl From<JiraDateTime> for String {
     fn from(value: JiraDateTime) -> String {
-        value.0
+        value.text
     }
 }
 
 impl AsRef<str> for JiraDateTime {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl fmt::Display for JiraDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
@@ -190,6 +223,17 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_milliseconds_stay_numbers() {
+        let value: JiraDateTime = serde_json::from_str("1651316514000").expect("a number decodes");
+        assert_eq!(value.to_unix_millis(), Some(1_651_316_514_000));
+        assert_eq!(serde_json::to_string(&value).expect("encodes"), "1651316514000");
+        let seconds: JiraDateTime = serde_json::from_str("1492070429").expect("a number decodes");
+        assert_eq!(seconds.to_unix_millis(), Some(1_492_070_429_000));
+        let text: JiraDateTime = serde_json::from_str("\"1651316514000\"").expect("a string decodes");
+        assert_eq!(serde_json::to_string(&text).expect("encodes"), "\"1651316514000\"");
+    }
 
     fn millis(text: &str) -> Option<i64> {
         JiraDateTime::from(text).to_unix_millis()

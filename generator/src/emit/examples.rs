@@ -16,10 +16,22 @@ pub fn emit_examples(spec: &Spec) -> TokenStream {
             let json = &example.json;
             let undeclared = &example.undeclared;
             let what = format!("{} {}", op.id, example.status);
-            quote! {
-                #[test]
-                fn #test() {
-                    crate::example_check::check::<#ty>(#what, #json, &[#(#undeclared),*]);
+            match &example.expected_error {
+                None => quote! {
+                    #[test]
+                    fn #test() {
+                        crate::example_check::check::<#ty>(#what, #json, &[#(#undeclared),*]);
+                    }
+                },
+                Some((error, reason)) => {
+                    let doc = format!(" A known contradiction (example-exceptions.json): {reason}");
+                    quote! {
+                        #[doc = #doc]
+                        #[test]
+                        fn #test() {
+                            crate::example_check::fails::<#ty>(#what, #json, #error);
+                        }
+                    }
                 }
             }
         })

@@ -84,6 +84,20 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
     })
 }
 
+/// Marks the examples that `example-exceptions.json` says contradict their schema.
+pub fn apply_example_exceptions(api: &mut Api, exceptions: &[crate::exceptions::ExampleException]) {
+    for spec in &mut api.specs {
+        for op in &mut spec.operations {
+            for example in &mut op.examples {
+                example.expected_error = exceptions
+                    .iter()
+                    .find(|e| e.spec == spec.name && e.operation_id == op.id && e.status == example.status)
+                    .map(|e| (e.error.clone(), e.reason.clone()));
+            }
+        }
+    }
+}
+
 /// The path part of the first server URL: `https://{your-domain}/wiki/api/v2` -> `/wiki/api/v2`.
 fn server_prefix(document: &OpenAPI) -> String {
     let Some(server) = document.servers.first() else { return String::new() };

@@ -287,7 +287,7 @@ fn lower_success<'a>(
                         None => TypeRef::Any,
                     };
                     if let Some(json) = media.example.as_ref().and_then(example_json) {
-                        examples.push(Example { status: *status, json, undeclared: Vec::new() });
+                        examples.push(Example { status: *status, json, undeclared: Vec::new(), expected_error: None });
                     }
                     Outcome::Json(ty)
                 }

@@ -163,7 +163,7 @@ fn steps(bench: &Bench, ours: &OurBinaries, tool: Tool, input: Input, out: &Path
             Ok(vec![Step::new(cmd).prepare(fresh(out, false))])
         }
         Tool::Oag => {
-            let oag = bench.baselines.oag.as_ref().map_err(|why| format!("not run: {why}"))?;
+            let oag = bench.baselines.oag.as_ref().map_err(Clone::clone)?;
             let generate = |spec: &Path, out: &Path| {
                 Cmd::new("java")
                     .arg("-jar")
@@ -187,7 +187,7 @@ fn steps(bench: &Bench, ours: &OurBinaries, tool: Tool, input: Input, out: &Path
             })
         }
         Tool::Progenitor => {
-            let progenitor = bench.baselines.progenitor.as_ref().map_err(|why| format!("not run: {why}"))?;
+            let progenitor = bench.baselines.progenitor.as_ref().map_err(Clone::clone)?;
             let generate = |spec: &Path, out: &Path| {
                 Cmd::new(&progenitor.bin)
                     .args(["progenitor", "-i"])
@@ -217,10 +217,10 @@ fn six(bench: &Bench, out: &Path, create: bool, generate: impl Fn(&Path, &Path) 
         .enumerate()
         .map(|(i, (source, spec))| {
             let dir = out.join(&source.name);
-            let (all, first) = (out.to_owned(), i == 0);
+            let (whole, first) = (out.to_owned(), i == 0);
             Step::new(generate(spec, &dir)).label(source.name.clone()).prepare(move || {
-                if first && all.exists() {
-                    std::fs::remove_dir_all(&all).map_err(|e| format!("cannot remove {}: {e}", all.display()))?;
+                if first && whole.exists() {
+                    std::fs::remove_dir_all(&whole).map_err(|e| format!("cannot remove {}: {e}", whole.display()))?;
                 }
                 if create {
                     std::fs::create_dir_all(&dir)?;

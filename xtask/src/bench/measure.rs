@@ -49,9 +49,11 @@ impl Cmd {
         self
     }
 
-    /// The command as a shell line, with paths below `root` written relative to it.
+    /// The command as a shell line, with paths below `root` written relative to it (variables' values only when
+    /// the command runs in `root`, where relative paths mean the same).
     pub fn display(&self, root: &Path) -> String {
         let show = |text: &OsStr| quote(&relative_text(text, root));
+        let in_root = self.dir.as_deref().is_none_or(|dir| dir == root);
         let mut parts = Vec::new();
         if let Some(dir) = &self.dir {
             let dir = show(dir.as_os_str());
@@ -60,7 +62,8 @@ impl Cmd {
             }
         }
         for (key, value) in &self.env {
-            parts.push(format!("{key}={}", show(value)));
+            let value = if in_root { show(value) } else { quote(&value.to_string_lossy()) };
+            parts.push(format!("{key}={value}"));
         }
         parts.push(show(&self.program));
         parts.extend(self.args.iter().map(|arg| show(arg)));
@@ -140,10 +143,11 @@ pub fn run_once(cmd: &Cmd, root: &Path, log: &Path) -> Result<Sample> {
     Ok(Sample { wall, peak_rss, failure })
 }
 
-/// Runs the steps one after the other as one sample: wall times add up, the peak is the largest; stops at the first
-/// failing step.
+/// Runs the steps one after the other as one sample: wall times add up, the peak is the largest. A failing step
+/// does not stop the others; the sample's failure counts the failed steps and names the first.
 pub fn run_steps(steps: &[Step], root: &Path, log_dir: &Path, name: &str) -> Result<Sample> {
     let mut total = Sample { wall: Duration::ZERO, peak_rss: 0, failure: None };
+    let mut failed = 0;
     for (i, step) in steps.iter().enumerate() {
         if let Some(prepare) = &step.prepare {
             prepare()?;
@@ -157,12 +161,17 @@ pub fn run_steps(steps: &[Step], root: &Path, log_dir: &Path, name: &str) -> Res
         total.wall += sample.wall;
         total.peak_rss = total.peak_rss.max(sample.peak_rss);
         if let Some(failure) = sample.failure {
-            total.failure = Some(match &step.label {
-                Some(label) => format!("{label}: {failure}"),
-                None => failure,
-            });
-            break;
+            failed += 1;
+            if total.failure.is_none() {
+                total.failure = Some(match &step.label {
+                    Some(label) => format!("{label}: {failure}"),
+                    None => failure,
+                });
+            }
         }
+    }
+    if steps.len() > 1 && failed > 0 {
+        total.failure = total.failure.map(|first| format!("{failed} of {} fail; first {first}", steps.len()));
     }
     Ok(total)
 }
@@ -373,6 +382,18 @@ mod tests {
     }
 
     #[test]
+    fn steps_add_up_and_count_failures() {
+        let root = std::env::temp_dir();
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let step = |script: &str, label: &str| Step::new(Cmd::new("sh").args(["-c", script])).label(label);
+        let steps = [step("exit 0", "a"), step("echo 'error: b' >&2; exit 1", "b"), step("exit 2", "c")];
+        let sample = run_steps(&steps, &root, dir.path(), "steps").expect("runs");
+        let failure = sample.failure.expect("failed");
+        assert!(failure.starts_with("2 of 3 fail; first b: error: b (exit code 1; log: "), "{failure}");
+        assert!(dir.path().join("steps.2.log").exists());
+    }
+
+    #[test]
     fn displays_commands_relative_to_the_root() {
         let root = Path::new("/work/main");
         let cmd = Cmd::new("/work/main/target/release/generator")
@@ -381,7 +402,7 @@ mod tests {
             .env("CARGO_TARGET_DIR", "/work/main/target/t");
         assert_eq!(
             cmd.display(root),
-            "cd target/x && CARGO_TARGET_DIR=target/t target/release/generator --listing specs/atlassian.apis.yaml \
+            "cd target/x && CARGO_TARGET_DIR=/work/main/target/t target/release/generator --listing specs/atlassian.apis.yaml \
              --normalizer 'FILTER=operationId:a|b'"
         );
         assert_eq!(quote("it's"), r"'it'\''s'");

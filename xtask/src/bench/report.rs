@@ -11,7 +11,7 @@ use super::compile::CompileRun;
 use super::generation::{GenRun, Generation};
 use super::inputs::{closure_coverage, operation_count};
 use super::measure::Measurement;
-use super::runtime::RuntimeFigures;
+use super::runtime::{self, RuntimeFigures};
 use super::size::{self, Size};
 use super::table::{self, bytes_text, nanos_text, secs_text, Cell, Row, Verdict};
 use super::{Bench, Input, Outcome, Tool};
@@ -81,11 +81,23 @@ pub fn section(bench: &Bench, results: &Results) -> String {
     let runs = if bench.quick { "2 runs, no warm-up (`--quick`)" } else { "median of 5 runs after 1 warm-up" };
     let compile_runs = if bench.quick { "1 run (`--quick`)" } else { "median of 3 runs" };
     let _ = writeln!(out, "{START}\n## Generator and generated crates (`cargo xtask bench`)\n");
+    let loads = [&m.load, &results.machine_after.load];
+    let busy = loads.iter().any(|load| load.parse::<f64>().is_ok_and(|load| load > m.cores as f64));
     let _ = writeln!(
         out,
-        "Measured on {}: {} ({} cores), {}, {}; 1-minute load average {} at the start and {} at the end \
-         (other work on the machine slows every figure).  ",
-        m.date, m.cpu, m.cores, m.memory, m.os, m.load, results.machine_after.load
+        "Measured on {}: {} ({} cores), {}, {}; 1-minute load average {} at the start and {} at the end{}.  ",
+        m.date,
+        m.cpu,
+        m.cores,
+        m.memory,
+        m.os,
+        m.load,
+        results.machine_after.load,
+        if busy {
+            ": **more runnable processes than cores, so every time here is inflated by other work on the machine**"
+        } else {
+            " (other work on the machine slows every figure)"
+        }
     );
     let _ = writeln!(out, "Versions: {}.  ", versions(bench).join(", "));
     let _ = writeln!(
@@ -105,10 +117,10 @@ pub fn section(bench: &Bench, results: &Results) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n### Runtime (short criterion run)\n");
+    let _ = writeln!(out, "\n### Runtime, short criterion run\n");
     out.push_str(&runtime_text(&results.runtime));
 
-    let _ = writeln!(out, "\n### Commands\n");
+    let _ = writeln!(out, "\n### Commands run by `cargo xtask bench`\n");
     let _ = writeln!(out, "Paths relative to the workspace root; outputs and logs in `target/bench/`.\n\n```sh");
     for line in baselines::install_commands() {
         let _ = writeln!(out, "{line}   # --install-baselines");
@@ -224,7 +236,7 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
             Input::Pruned => (
                 format!("< {PROGENITOR_PRUNED_SECS:.2} s (progenitor), < {OAG_PRUNED_SECS:.2} s (oag)"),
                 Verdict::check(
-                    secs(&ours_wall).map(|s| s < PROGENITOR_PRUNED_SECS && s < OAG_PRUNED_SECS),
+                    secs(&ours_wall).map(|s| s < PROGENITOR_PRUNED_SECS.min(OAG_PRUNED_SECS)),
                     String::new(),
                 ),
             ),
@@ -471,8 +483,10 @@ fn runtime_text(runtime: &Outcome<RuntimeFigures>) -> String {
         Err(why) => return format!("Not measured: {why}.\n"),
     };
     let mut out = format!(
-        "`cargo bench -p atlassian-client-benches` with `--warm-up-time 0.5 --measurement-time 2`: criterion's median \
-         per iteration. The full-length figures, with instruction counts, are in the Runtime section.\n\n"
+        "`cargo bench -p atlassian-client-benches` with `--warm-up-time {} --measurement-time {}`: criterion's median \
+         per iteration. The full-length figures, with instruction counts, are in the Runtime section.\n\n",
+        runtime::WARM_UP,
+        runtime::MEASUREMENT
     );
     let mut lines = vec![vec!["benchmark".to_owned(), "median".to_owned(), "note".to_owned()]];
     for figure in &figures.figures {

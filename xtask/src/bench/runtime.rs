@@ -10,8 +10,8 @@ use super::{Bench, Outcome};
 use crate::Result;
 
 /// Criterion's warm-up and measurement time per benchmark, in seconds (the benches' own defaults are 1 s and 3 s).
-const WARM_UP: &str = "0.5";
-const MEASUREMENT: &str = "2";
+pub const WARM_UP: &str = "0.5";
+pub const MEASUREMENT: &str = "2";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
