@@ -178,6 +178,15 @@ fn cargo_test(manifest: &Path, target: &Path) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(["test", "--lib", "--manifest-path"]).arg(manifest).env("CARGO_TARGET_DIR", target);
+    // `cargo run` gave this process the xtask's package variables; build scripts that watch them (ring's) would
+    // rebuild on every run, and again for the workspace's next build.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let package = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_PRIMARY_PACKAGE", "CARGO_BIN_", "CARGO_CRATE_NAME"];
+        if package.iter().any(|prefix| name.starts_with(prefix)) {
+            command.env_remove(name.as_ref());
+        }
+    }
     command
 }
 

@@ -494,11 +494,34 @@ impl<'a> Sampler<'a> {
                 if let Some(first) = any.enumeration.iter().find(|v| !v.is_null() && *v != "") {
                     return Some(first.clone());
                 }
-                if !any.one_of.is_empty() {
-                    return self.choice(&any.one_of, true, mode);
-                }
-                if !any.any_of.is_empty() {
-                    return self.choice(&any.any_of, false, mode);
+                let chosen = if !any.one_of.is_empty() {
+                    Some(self.choice(&any.one_of, true, mode))
+                } else if !any.any_of.is_empty() {
+                    Some(self.choice(&any.any_of, false, mode))
+                } else {
+                    None
+                };
+                if let Some(chosen) = chosen {
+                    if any.properties.is_empty() && any.all_of.is_empty() {
+                        return chosen;
+                    }
+                    // Properties beside the alternatives apply whichever is chosen: both go into the object.
+                    let own = self.object_value(
+                        properties(&any.properties),
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        &any.all_of,
+                        mode,
+                    )?;
+                    return match (chosen, own) {
+                        (Some(Value::Object(mut chosen)), Value::Object(own)) => {
+                            for (key, value) in own {
+                                chosen.entry(key).or_insert(value);
+                            }
+                            Some(Value::Object(chosen))
+                        }
+                        (_, own) => Some(own),
+                    };
                 }
                 let typ = any.typ.as_deref();
                 if !any.properties.is_empty() || !any.all_of.is_empty() || typ == Some("object") {

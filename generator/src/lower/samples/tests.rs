@@ -336,3 +336,46 @@ fn every_sample_of_the_real_specs_validates() {
     assert!(all_failures.is_empty(), "{} samples do not validate:\n{}", all_failures.len(), all_failures.join("\n"));
     assert!(checked > 1000, "only {checked} bodies checked");
 }
+
+/// The calls of each operation together set every parameter and every writable property of a JSON body, so that a
+/// misspelled name cannot hide behind Prism ignoring unknown optional ones: for every operation of every spec.
+#[test]
+fn the_calls_of_every_operation_set_every_parameter_and_body_field() {
+    use crate::ir::{BodyMedia, TypeKind};
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let listing = crate::load::Listing::load(&root.join("specs/atlassian.apis.yaml")).expect("listing");
+    let selection =
+        crate::select::select(&listing, &crate::Options { all: true, ..Default::default() }).expect("select");
+    let api = crate::lower::lower(&selection, &[]).expect("lower");
+    let mut operations = 0;
+    let mut missing = Vec::new();
+    for spec in &api.specs {
+        let types: std::collections::BTreeMap<&str, &crate::ir::TypeDef> =
+            spec.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        for op in &spec.operations {
+            operations += 1;
+            assert!(op.samples.iter().any(|c| c.name == "full"), "{} {}: no full call", spec.name, op.id);
+            for param in &op.params {
+                if !op.samples.iter().any(|c| c.params.iter().any(|(name, _)| *name == param.name)) {
+                    missing.push(format!("{} {} parameter {}", spec.name, op.id, param.wire));
+                }
+            }
+            let Some(body) = op.body.as_ref().filter(|b| b.media == BodyMedia::Json) else { continue };
+            let Some(TypeKind::Struct(fields)) = body.ty.direct_name().and_then(|n| types.get(n)).map(|t| &t.kind)
+            else {
+                continue;
+            };
+            for field in fields.fields.iter().filter(|f| !f.read_only) {
+                let set = op.samples.iter().any(|c| c.body.as_ref().and_then(|b| b.get(&field.wire)).is_some());
+                // A property that leads straight back to the body's own type is left out (recursion).
+                let recursive = field.ty.direct_name() == body.ty.direct_name();
+                if !set && !recursive {
+                    missing.push(format!("{} {} body field {}", spec.name, op.id, field.wire));
+                }
+            }
+        }
+    }
+    assert!(operations > 1700, "only {operations} operations");
+    assert!(missing.is_empty(), "{} not set by any call:\n{}", missing.len(), missing.join("\n"));
+}
