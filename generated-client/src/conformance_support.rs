@@ -120,7 +120,9 @@ impl Run {
         // answers malformed JSON, so a bounded timeout turns a hang into a failure. No proxy for 127.0.0.1.
         let builder = Client::builder(base)
             .http_client_builder(reqwest::Client::builder().no_proxy())
-            .no_retries()
+            // A loaded machine can make Node drop a connection: connection failures of idempotent calls are
+            // retried (the runtime never retries a request Prism answered, so no violation is hidden).
+            .retry(crate::RetryPolicy::default().with_max_attempts(3))
             .timeout(Duration::from_secs(30))
             .apply_server_prefix(false)
             .request_hook(hook);
