@@ -35,14 +35,17 @@ pub fn build_ours(bench: &mut Bench) -> Result<OurBinaries> {
         .dir(&bench.root);
     bench.run_checked("build the generator", &build)?;
 
-    // The floor: a crate of its own (outside the workspace) calling the generator library's parser.
+    // The floor: a crate of its own (outside the workspace) calling the generator library's parser, built with the
+    // workspace's release profile.
     let floor_dir = bench.dir.join("floor");
     std::fs::create_dir_all(floor_dir.join("src"))?;
+    let workspace_manifest = std::fs::read_to_string(bench.root.join("Cargo.toml"))?;
     let manifest = format!(
         "# Written by `cargo xtask bench`: parses spec files with the generator's own parser, nothing else.\n\
          [package]\nname = \"bench-parse-floor\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\ngenerator = {{ path = {} }}\n\n[workspace]\n",
-        serde_json::Value::String(bench.root.join("generator").to_string_lossy().into_owned())
+         [dependencies]\ngenerator = {{ path = {} }}\n\n[workspace]\n{}",
+        serde_json::Value::String(bench.root.join("generator").to_string_lossy().into_owned()),
+        release_profile(&workspace_manifest)
     );
     write_if_changed(&floor_dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(&floor_dir.join("src/main.rs"), FLOOR_MAIN)?;
@@ -58,6 +61,26 @@ pub fn build_ours(bench: &mut Bench) -> Result<OurBinaries> {
         generator: target.join("release").join("generator"),
         floor: target.join("release").join("bench-parse-floor"),
     })
+}
+
+/// The `[profile.release]` tables (and `[profile.release.*]`) of a manifest, as written there.
+pub fn release_profile(manifest: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == "[profile.release]" || trimmed.starts_with("[profile.release.");
+            if inside {
+                out.push('\n');
+            }
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 const FLOOR_MAIN: &str = r#"//! Written by `cargo xtask bench`: the floor of generation, reading and parsing each spec file given.
@@ -229,4 +252,20 @@ fn six(bench: &Bench, out: &Path, create: bool, generate: impl Fn(&Path, &Path) 
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_the_release_profile_only() {
+        let manifest = "[workspace]\nmembers = []\n\n[profile.dev.package.serde]\nopt-level = 3\n\n[profile.release]\n\
+                        lto = \"thin\"\n[profile.release.package.syn]\nopt-level = 1\n[dependencies]\nx = 1\n";
+        assert_eq!(
+            release_profile(manifest),
+            "\n[profile.release]\nlto = \"thin\"\n\n[profile.release.package.syn]\nopt-level = 1\n"
+        );
+        assert_eq!(release_profile("[workspace]\n"), "");
+    }
 }

@@ -111,6 +111,9 @@ pub fn quote(word: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sample {
     pub wall: Duration,
+    /// User plus system time of the process and the descendants it waited for: less sensitive than the wall time
+    /// to other work on the machine.
+    pub cpu: Duration,
     /// Bytes.
     pub peak_rss: u64,
     /// `None` if the run succeeded, else the first error line of its output.
@@ -132,6 +135,7 @@ pub fn run_once(cmd: &Cmd, root: &Path, log: &Path) -> Result<Sample> {
         .map_err(|e| format!("waiting for `{}` (pid {}) failed: {e}", cmd.display(root), child.id()))?;
     let wall = start.elapsed();
     let peak_rss = maxrss_bytes(rusage.ru_maxrss);
+    let cpu = duration(rusage.ru_utime) + duration(rusage.ru_stime);
     let failure = match exit_description(status) {
         None => None,
         Some(exit) => {
@@ -140,13 +144,13 @@ pub fn run_once(cmd: &Cmd, root: &Path, log: &Path) -> Result<Sample> {
             Some(format!("{line} ({exit}; log: {})", relative_text(log.as_os_str(), root)))
         }
     };
-    Ok(Sample { wall, peak_rss, failure })
+    Ok(Sample { wall, cpu, peak_rss, failure })
 }
 
 /// Runs the steps one after the other as one sample: wall times add up, the peak is the largest. A failing step
 /// does not stop the others; the sample's failure counts the failed steps and names the first.
 pub fn run_steps(steps: &[Step], root: &Path, log_dir: &Path, name: &str) -> Result<Sample> {
-    let mut total = Sample { wall: Duration::ZERO, peak_rss: 0, failure: None };
+    let mut total = Sample { wall: Duration::ZERO, cpu: Duration::ZERO, peak_rss: 0, failure: None };
     let mut failed = 0;
     for (i, step) in steps.iter().enumerate() {
         if let Some(prepare) = &step.prepare {
@@ -159,6 +163,7 @@ pub fn run_steps(steps: &[Step], root: &Path, log_dir: &Path, name: &str) -> Res
         };
         let sample = run_once(&step.cmd, root, &log)?;
         total.wall += sample.wall;
+        total.cpu += sample.cpu;
         total.peak_rss = total.peak_rss.max(sample.peak_rss);
         if let Some(failure) = sample.failure {
             failed += 1;
@@ -212,6 +217,11 @@ impl Measurement {
         median(self.samples.iter().map(|s| s.wall).collect())
     }
 
+    /// The median CPU time of the runs.
+    pub fn median_cpu(&self) -> Duration {
+        median(self.samples.iter().map(|s| s.cpu).collect())
+    }
+
     /// The largest peak RSS of the runs.
     pub fn peak_rss(&self) -> u64 {
         self.samples.iter().map(|s| s.peak_rss).max().unwrap_or(0)
@@ -250,6 +260,12 @@ pub fn median(mut values: Vec<Duration>) -> Duration {
         n if n % 2 == 1 => values[n / 2],
         n => (values[n / 2 - 1] + values[n / 2]) / 2,
     }
+}
+
+fn duration(time: libc::timeval) -> Duration {
+    let secs = u64::try_from(time.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(time.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 /// `ru_maxrss` is in KiB on Linux.
@@ -344,10 +360,16 @@ mod tests {
 
     #[test]
     fn peak_is_the_largest_run_and_maxrss_is_kib() {
-        let sample = |ms, kib| Sample { wall: Duration::from_millis(ms), peak_rss: maxrss_bytes(kib), failure: None };
+        let sample = |ms, kib| Sample {
+            wall: Duration::from_millis(ms),
+            cpu: Duration::from_millis(ms / 2),
+            peak_rss: maxrss_bytes(kib),
+            failure: None,
+        };
         let m = Measurement { samples: vec![sample(300, 45_000), sample(100, 47_104), sample(200, 44_000)] };
         assert_eq!(m.peak_rss(), 47_104 * 1024);
         assert_eq!(m.median_wall(), Duration::from_millis(200));
+        assert_eq!(m.median_cpu(), Duration::from_millis(100));
         assert_eq!(m.failure(), None);
         assert_eq!(maxrss_bytes(-1), 0);
     }
@@ -415,6 +437,13 @@ mod tests {
         let ok = run_once(&Cmd::new("sh").args(["-c", "exit 0"]), &root, &dir.path().join("ok.log")).expect("runs");
         assert_eq!(ok.failure, None);
         assert!(ok.peak_rss > 0);
+        let busy = run_once(
+            &Cmd::new("sh").args(["-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"]),
+            &root,
+            &dir.path().join("busy.log"),
+        )
+        .expect("runs");
+        assert!(busy.cpu > Duration::ZERO && busy.cpu <= busy.wall + Duration::from_millis(20), "{busy:?}");
         let failed =
             run_once(&Cmd::new("sh").args(["-c", "echo 'error: nope' >&2; exit 3"]), &root, &dir.path().join("f.log"))
                 .expect("runs");

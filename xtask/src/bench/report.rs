@@ -165,10 +165,11 @@ fn method(bench: &Bench, runs: &str, compile_runs: &str) -> String {
     format!(
         "How, in short:\n\n\
          - **gen**: whole-process wall time of the generator as a child process, {runs}; **peak RSS** is the largest \
-         process's (`wait4` `ru_maxrss`, as `/usr/bin/time -v`). The output folder is removed before each run (not \
+         process's (`wait4` `ru_maxrss`, as `/usr/bin/time -v`); **CPU** is the median user + system time of the \
+         process tree, less sensitive than the wall time to other work on the machine. The output folder is removed before each run (not \
          timed). Ours is the release-built `generator` run as `cargo xtask regen` runs it (with `--captures`).\n\
          - **parse floor**: a release-built program that only reads and parses the spec files the input makes our \
-         generator read, with `generator::load::parse_spec`. The seed listing names six specs, so it reads all six.\n\
+         generator read, with `generator::load::parse_spec` (built with the workspace's release profile). The seed listing names six specs, so it reads all six.\n\
          - **inputs**: `seed` = `specs/atlassian.apis.yaml` ({ops} operations); openapi-generator gets the Jira REST v2 \
          spec with `--openapi-normalizer FILTER=operationId:...` (which keeps all {all} schemas); progenitor has no \
          filter. `seed20-pruned` = the Jira REST v2 spec cut to the {ops} operations and the `$ref` closure of their \
@@ -204,7 +205,7 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
         Input::AllSix => format!("all six specs, all {all_ops} ops"),
     };
     let mut rows = Vec::new();
-    let wall = |m: &Measurement| Cell::Secs(m.median_wall().as_secs_f64());
+    let wall = |m: &Measurement| Cell::Timed { wall: m.median_wall().as_secs_f64(), cpu: m.median_cpu().as_secs_f64() };
     let rss = |m: &Measurement| Cell::Bytes(m.peak_rss());
     // A failed run's time is shown on its wall-time row only.
     let untimed = |cell: Cell| match cell {
@@ -460,7 +461,7 @@ fn closure_verdict(bench: &Bench, size: &Size) -> (String, Verdict) {
 
 fn secs(cell: &Cell) -> Option<f64> {
     match cell {
-        Cell::Secs(secs) => Some(*secs),
+        Cell::Timed { wall, .. } => Some(*wall),
         _ => None,
     }
 }

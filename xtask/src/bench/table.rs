@@ -6,8 +6,11 @@ use std::fmt::Write as _;
 /// One measured figure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    /// Seconds.
-    Secs(f64),
+    /// Wall-clock seconds, with the CPU seconds beside them (compared by wall time).
+    Timed {
+        wall: f64,
+        cpu: f64,
+    },
     Bytes(u64),
     Count(u64),
     Text(String),
@@ -23,7 +26,7 @@ pub enum Cell {
 impl Cell {
     fn number(&self) -> Option<(u8, f64)> {
         match self {
-            Cell::Secs(secs) => Some((0, *secs)),
+            Cell::Timed { wall, .. } => Some((0, *wall)),
             Cell::Bytes(bytes) => Some((1, *bytes as f64)),
             Cell::Count(count) => Some((2, *count as f64)),
             _ => None,
@@ -181,7 +184,7 @@ pub fn ratio_text(ratio: f64) -> String {
 
 pub fn cell_text(cell: &Cell) -> String {
     match cell {
-        Cell::Secs(secs) => secs_text(*secs),
+        Cell::Timed { wall, cpu } => format!("{} (CPU {})", secs_text(*wall), secs_text(*cpu)),
         Cell::Bytes(bytes) => bytes_text(*bytes),
         Cell::Count(count) => count_text(*count),
         Cell::Text(text) => text.clone(),
@@ -256,16 +259,21 @@ mod tests {
         assert_eq!(nanos_text(2_500_000.0), "2.50 ms");
     }
 
+    fn secs(wall: f64) -> Cell {
+        Cell::Timed { wall, cpu: wall / 2.0 }
+    }
+
     #[test]
     fn ratios_compare_like_with_like() {
-        assert_eq!(ratio(&Cell::Secs(0.1), &Cell::Secs(2.65)), "0.038×");
-        assert_eq!(ratio(&Cell::Secs(0.3), &Cell::Secs(0.2)), "1.5×");
+        assert_eq!(ratio(&secs(0.1), &secs(2.65)), "0.038×");
+        assert_eq!(ratio(&secs(0.3), &secs(0.2)), "1.5×");
+        assert_eq!(cell_text(&Cell::Timed { wall: 0.3, cpu: 0.25 }), "0.300 s (CPU 0.250 s)");
         assert_eq!(ratio(&Cell::Bytes(40), &Cell::Bytes(100)), "0.40×");
         assert_eq!(ratio(&Cell::Count(500), &Cell::Count(20)), "25×");
-        assert_eq!(ratio(&Cell::Secs(0.3), &Cell::Bytes(3)), "–");
-        assert_eq!(ratio(&Cell::Secs(0.3), &Cell::Secs(0.0)), "–");
+        assert_eq!(ratio(&secs(0.3), &Cell::Bytes(3)), "–");
+        assert_eq!(ratio(&secs(0.3), &secs(0.0)), "–");
         let failed = Cell::Failed { after: Some(0.1), message: "panic".into() };
-        assert_eq!(ratio(&Cell::Secs(0.3), &failed), "–");
+        assert_eq!(ratio(&secs(0.3), &failed), "–");
     }
 
     #[test]
@@ -275,10 +283,10 @@ mod tests {
             Row {
                 what: "gen wall".into(),
                 input: "seed20-pruned".into(),
-                ours: Cell::Secs(0.05),
+                ours: secs(0.05),
                 target: "< 0.20 s".into(),
                 verdict: Verdict::check(Some(true), ""),
-                oag: Cell::Secs(2.5),
+                oag: secs(2.5),
                 progenitor: panic(),
                 ratio: true,
             },
@@ -295,10 +303,10 @@ mod tests {
         ];
         let (table, notes) = render(&rows);
         let expected = "\
-| measurement | input         | ours    | target   | verdict             | openapi-generator | ours/oag | progenitor                  | ours/prog |
-| ----------- | ------------- | ------- | -------- | ------------------- | ----------------- | -------- | --------------------------- | --------- |
-| gen wall    | seed20-pruned | 0.050 s | < 0.20 s | pass                | 2.50 s            | 0.020×   | **fails** after 0.145 s [1] | –         |
-| warnings    | seed20-pruned | 0 / 0   | 0        | **FAIL** (3 clippy) | – [2]             |          | **fails** after 0.145 s [1] |           |
+| measurement | input         | ours                  | target   | verdict             | openapi-generator   | ours/oag | progenitor                  | ours/prog |
+| ----------- | ------------- | --------------------- | -------- | ------------------- | ------------------- | -------- | --------------------------- | --------- |
+| gen wall    | seed20-pruned | 0.050 s (CPU 0.025 s) | < 0.20 s | pass                | 2.50 s (CPU 1.25 s) | 0.020×   | **fails** after 0.145 s [1] | –         |
+| warnings    | seed20-pruned | 0 / 0                 | 0        | **FAIL** (3 clippy) | – [2]               |          | **fails** after 0.145 s [1] |           |
 ";
         assert_eq!(table, expected);
         assert_eq!(notes, ["[1] progenitor, seed20-pruned: panicked at x.rs:1:2: todo", "[2] not installed"]);
