@@ -1,5 +1,6 @@
 //! Generation: wall time and peak RSS of each generator as a child process on each input, and the floor: a process
-//! that only reads and parses the specs the input makes our generator read (`generator::load::parse_spec`).
+//! that only reads and parses the specs the input makes our generator read (`generator::load::parse_spec`, one
+//! thread per file, as the generator's `select` stage parses them).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,20 +84,28 @@ pub fn release_profile(manifest: &str) -> String {
     out
 }
 
-const FLOOR_MAIN: &str = r#"//! Written by `cargo xtask bench`: the floor of generation, reading and parsing each spec file given.
+const FLOOR_MAIN: &str = r#"//! Written by `cargo xtask bench`: the floor of generation. Reads and parses each spec file given, one thread
+//! per file as the generator's `select` stage does, and nothing else.
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let parsed = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|path| {
+                scope.spawn(move || {
+                    let bytes = std::fs::read(path).map_err(|error| format!("{}: {error}", path.display()))?;
+                    generator::load::parse_spec(path, &bytes).map_err(|error| error.to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|_| Err("a parser thread panicked".into()))).collect::<Vec<_>>()
+    });
     let mut documents = Vec::new();
-    for path in std::env::args_os().skip(1).map(std::path::PathBuf::from) {
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                eprintln!("error: {}: {error}", path.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        match generator::load::parse_spec(&path, &bytes) {
+    for result in parsed {
+        match result {
             Ok(document) => documents.push(document),
             Err(error) => {
                 eprintln!("error: {error}");

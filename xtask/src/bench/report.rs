@@ -31,6 +31,8 @@ const JIRA_V2_BUILD_SECS: f64 = 13.0;
 const JIRA_V2_BUILD_RSS: u64 = 1024 * 1024 * 1024;
 const SEED_BUILD_SECS: f64 = 2.5;
 const FLOOR_FACTOR: f64 = 2.0;
+/// openapi-generator's `seed20-pruned` crate in `baselines.md`: `cargo build` seconds.
+const OAG_PRUNED_BUILD_SECS: f64 = 3.44;
 
 pub struct Results {
     pub generation: Generation,
@@ -116,6 +118,9 @@ pub fn section(bench: &Bench, results: &Results) -> String {
             let _ = writeln!(out, "{note}  ");
         }
     }
+    if let Some(calibration) = calibration(&results.generation, &results.compiled) {
+        let _ = writeln!(out, "\n{calibration}");
+    }
 
     let _ = writeln!(out, "\n### Runtime, short criterion run\n");
     out.push_str(&runtime_text(&results.runtime));
@@ -169,7 +174,8 @@ fn method(bench: &Bench, runs: &str, compile_runs: &str) -> String {
          process tree, less sensitive than the wall time to other work on the machine. The output folder is removed before each run (not \
          timed). Ours is the release-built `generator` run as `cargo xtask regen` runs it (with `--captures`).\n\
          - **parse floor**: a release-built program that only reads and parses the spec files the input makes our \
-         generator read, with `generator::load::parse_spec` (built with the workspace's release profile). The seed listing names six specs, so it reads all six.\n\
+         generator read, with `generator::load::parse_spec`, one thread per file as the generator does (built with the \
+         workspace's release profile). The seed listing names six specs, so it reads all six.\n\
          - **inputs**: `seed` = `specs/atlassian.apis.yaml` ({ops} operations); openapi-generator gets the Jira REST v2 \
          spec with `--openapi-normalizer FILTER=operationId:...` (which keeps all {all} schemas); progenitor has no \
          filter. `seed20-pruned` = the Jira REST v2 spec cut to the {ops} operations and the `$ref` closure of their \
@@ -403,6 +409,34 @@ fn rows(bench: &Bench, results: &Results) -> Vec<Row> {
     rows
 }
 
+/// How this run compares with `baselines.md` on the same tool and input (openapi-generator on `seed20-pruned`),
+/// where the issue's absolute targets come from.
+fn calibration(generation: &Generation, compiled: &BTreeMap<(Tool, Input), CompileRun>) -> Option<String> {
+    let ok = |outcome: Option<&Outcome<Measurement>>| match outcome {
+        Some(Ok(measured)) if measured.failure().is_none() => Some(measured.median_wall().as_secs_f64()),
+        _ => None,
+    };
+    let gen = ok(generation.runs.get(&(Tool::Oag, Input::Pruned)).map(|run| &run.outcome));
+    let build = ok(compiled.get(&(Tool::Oag, Input::Seed)).map(|run| &run.build));
+    let pair = |here: Option<f64>, there: f64, what: &str| {
+        here.map(|here| {
+            format!("{what} {} here, {} there ({})", secs_text(here), secs_text(there), table::ratio_text(here / there))
+        })
+    };
+    let parts: Vec<String> = [pair(gen, OAG_PRUNED_SECS, "gen"), pair(build, OAG_PRUNED_BUILD_SECS, "cargo build")]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Calibration against `shared/notes/baselines.md` (openapi-generator on `seed20-pruned`, where the absolute \
+             targets come from): {}. Where this run is slower than that one, the ratio columns are the fairer \
+             comparison.",
+            parts.join("; ")
+        )
+    })
+}
+
 /// A generator run's figure, its failure, or why it was not run.
 fn gen_cell(run: Option<&GenRun>, figure: impl Fn(&Measurement) -> Cell) -> Cell {
     measured_cell(run.map(|run| &run.outcome), &figure)
@@ -485,7 +519,8 @@ fn runtime_text(runtime: &Outcome<RuntimeFigures>) -> String {
     };
     let mut out = format!(
         "`cargo bench -p atlassian-client-benches` with `--warm-up-time {} --measurement-time {}`: criterion's median \
-         per iteration. The full-length figures, with instruction counts, are in the Runtime section.\n\n",
+         per iteration. Runs this short are noisy (differences under about 20% mean little); the full-length \
+         figures, with instruction counts, are in the Runtime section.\n\n",
         runtime::WARM_UP,
         runtime::MEASUREMENT
     );
@@ -553,6 +588,32 @@ pub fn splice(existing: Option<&str>, section: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calibrates_against_the_recorded_baseline() {
+        use super::super::measure::Sample;
+        let measured = |secs: f64| Measurement {
+            samples: vec![Sample {
+                wall: std::time::Duration::from_secs_f64(secs),
+                cpu: std::time::Duration::ZERO,
+                peak_rss: 0,
+                failure: None,
+            }],
+        };
+        let mut runs = BTreeMap::new();
+        runs.insert((Tool::Oag, Input::Pruned), GenRun { outcome: Ok(measured(4.4)), out: "x".into() });
+        let generation = Generation { runs, floors: BTreeMap::new() };
+        let mut compiled = BTreeMap::new();
+        let build = CompileRun { build: Ok(measured(8.18)), check: Err("-".into()), warnings: Err("-".into()) };
+        compiled.insert((Tool::Oag, Input::Seed), build);
+        let text = calibration(&generation, &compiled).expect("a calibration");
+        assert!(
+            text.contains(": gen 4.40 s here, 2.65 s there (1.7×); cargo build 8.18 s here, 3.44 s there (2.4×). "),
+            "{text}"
+        );
+        let empty = Generation { runs: BTreeMap::new(), floors: BTreeMap::new() };
+        assert_eq!(calibration(&empty, &BTreeMap::new()), None);
+    }
 
     fn section(body: &str) -> String {
         format!("{START}\n## Generator\n{body}\n{END}\n")
