@@ -431,11 +431,18 @@ impl ErrorCollection {
     /// Reads a Jira error collection from a response body, if the body is one.
     ///
     /// A body counts as an error collection when it is a JSON object with an `errorMessages` or an `errors`
-    /// member. Messages that are not strings are kept as their JSON text.
+    /// member, or (the `ErrorMessages` of Jira Software's and the DevOps APIs' error responses) a non-empty JSON
+    /// array of objects with a `message`, whose messages become [`error_messages`](Self::error_messages).
+    /// Messages that are not strings are kept as their JSON text.
     pub fn from_body(body: &[u8]) -> Option<ErrorCollection> {
-        let serde_json::Value::Object(object) = serde_json::from_slice(body).ok()? else {
-            return None;
-        };
+        match serde_json::from_slice(body).ok()? {
+            serde_json::Value::Object(object) => Self::from_object(&object),
+            serde_json::Value::Array(items) => Self::from_message_list(&items),
+            _ => None,
+        }
+    }
+
+    fn from_object(object: &serde_json::Map<String, serde_json::Value>) -> Option<ErrorCollection> {
         if !object.contains_key("errorMessages") && !object.contains_key("errors") {
             return None;
         }
@@ -451,6 +458,24 @@ impl ErrorCollection {
             warning_messages: string_list(object.get("warningMessages")),
             status: object.get("status").and_then(serde_json::Value::as_i64),
         })
+    }
+
+    /// `[{"message": "..", "errorTraceId": ".."}, ..]`; the trace ids are kept after the message.
+    fn from_message_list(items: &[serde_json::Value]) -> Option<ErrorCollection> {
+        let messages = items
+            .iter()
+            .map(|item| {
+                let message = json_text(item.get("message")?);
+                Some(match item.get("errorTraceId") {
+                    Some(trace) => format!("{message} (errorTraceId {})", json_text(trace)),
+                    None => message,
+                })
+            })
+            .collect::<Option<Vec<String>>>()?;
+        if messages.is_empty() {
+            return None;
+        }
+        Some(ErrorCollection { error_messages: messages, ..ErrorCollection::default() })
     }
 }
 
@@ -508,6 +533,17 @@ mod tests {
         assert_eq!(collection.status, Some(404));
         assert!(ErrorCollection::from_body(br#"{"message":"x"}"#).is_none());
         assert!(ErrorCollection::from_body(b"<html>").is_none());
+    }
+
+    #[test]
+    fn jira_software_error_message_lists_are_error_collections() {
+        let body = br#"[{"message":"Flag not found"},{"message":"Try later","errorTraceId":"abc-1"}]"#;
+        let collection = ErrorCollection::from_body(body).expect("a message list");
+        assert_eq!(collection.error_messages, ["Flag not found", "Try later (errorTraceId abc-1)"]);
+        assert!(collection.errors.is_empty());
+        assert!(ErrorCollection::from_body(b"[]").is_none());
+        assert!(ErrorCollection::from_body(br#"[{"message":"x"},{"other":1}]"#).is_none());
+        assert!(ErrorCollection::from_body(br#"["x"]"#).is_none());
     }
 
     #[test]

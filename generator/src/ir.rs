@@ -181,6 +181,8 @@ pub struct Operation {
     pub success: Success,
     /// The operation documents a 303 (See Other): it is returned, not followed.
     pub see_other: bool,
+    /// The error responses the spec documents (4xx, 5xx and `default`), for the documentation of `send`.
+    pub errors: Vec<ErrorResponse>,
     /// 2xx response examples from the spec, to check that they decode.
     pub examples: Vec<Example>,
     /// Response bodies captured from real Jira instances, to check that they decode.
@@ -295,6 +297,14 @@ pub enum Success {
     SeeOther,
     /// Several 2xx statuses with different bodies: an enum named `name` with one variant per status.
     Several { name: String, variants: Vec<StatusVariant> },
+}
+
+/// A documented error response: its status (`4XX` for a range, `default` for any other) and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorResponse {
+    pub status: String,
+    /// The first line of the response's description.
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -171,6 +171,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
         op.fn_name
     );
     let pagination = op.pagination.as_ref().map(|p| pagination(spec, op, p));
+    let send_doc = doc_attr(Some(&send_doc(op)));
     quote! {
         #[doc = #doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -192,7 +193,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
                 self
             }
 
-            /// Sends the request and decodes the response.
+            #send_doc
             pub async fn send(self) -> crate::Result<#output> {
                 let response = self.send_raw().await?;
                 #decode
@@ -208,6 +209,29 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
         #extra
         #pagination
     }
+}
+
+/// The documentation of `send`: what it returns on failure, with the error responses the spec documents.
+fn send_doc(op: &Operation) -> String {
+    let mut doc = String::from(
+        "Sends the request and decodes the response.\n\n# Errors\n\nAn [`Error`](crate::Error) when the request \
+         cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and \
+         [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.",
+    );
+    if !op.errors.is_empty() {
+        doc.push_str(" The spec documents these error responses:\n");
+        for error in &op.errors {
+            let status = match error.status.as_str() {
+                "default" => "any other status (`default`)".to_owned(),
+                status => format!("`{status}`"),
+            };
+            match error.description.as_str() {
+                "" => doc.push_str(&format!("\n- {status}")),
+                description => doc.push_str(&format!("\n- {status}: {description}")),
+            }
+        }
+    }
+    doc
 }
 
 fn setter(spec: &Spec, param: &Param) -> TokenStream {

@@ -7,7 +7,9 @@ use openapiv3::{
 use super::schema::SchemaRef;
 use super::{component_key, docs, Context};
 use crate::error::pointer_token;
-use crate::ir::{Body, BodyMedia, Example, Method, Operation, Param, ParamLocation, StatusVariant, Success, TypeRef};
+use crate::ir::{
+    Body, BodyMedia, ErrorResponse, Example, Method, Operation, Param, ParamLocation, StatusVariant, Success, TypeRef,
+};
 use crate::names::{snake_name, type_name, Namespace};
 use crate::select::OperationRef;
 
@@ -82,6 +84,7 @@ pub(super) fn lower_operation<'a>(
 
     let mut examples = Vec::new();
     let success = lower_success(cx, &op.responses, &builder, &pointer, &mut examples);
+    let errors = lower_errors(cx, &op.responses, &pointer);
     let see_other = op.responses.responses.contains_key(&StatusCode::Code(303));
 
     Some(Operation {
@@ -99,6 +102,7 @@ pub(super) fn lower_operation<'a>(
         body,
         success,
         see_other,
+        errors,
         examples,
         captures: Vec::new(),
         pagination: None,
@@ -266,35 +270,17 @@ fn lower_success<'a>(
             continue;
         }
         let at = format!("{pointer}/responses/{status}");
-        let Some(response) = resolve_response(cx, response, &at) else { continue };
-        let outcome = if *status == 204 {
-            Outcome::NoBody
-        } else {
-            match pick_media(response) {
-                None => Outcome::NoBody,
-                Some((media_name, media)) if is_json(media_name) => {
-                    let hint = if outcomes.is_empty() {
-                        format!("{builder}Response")
-                    } else {
-                        format!("{builder}Response{status}")
-                    };
-                    let ty = match &media.schema {
-                        Some(schema) => cx.lower_ref(
-                            schema.into(),
-                            &hint,
-                            &format!("{at}/content/{}/schema", pointer_token(media_name)),
-                        ),
-                        None => TypeRef::Any,
-                    };
-                    if let Some(json) = media.example.as_ref().and_then(example_json) {
-                        examples.push(Example { status: *status, json, undeclared: Vec::new(), expected_error: None });
-                    }
-                    Outcome::Json(ty)
-                }
-                Some(_) => Outcome::Bytes,
-            }
-        };
-        outcomes.push((*status, outcome));
+        if let Some(outcome) = lower_outcome(cx, response, *status, outcomes.is_empty(), builder, &at, examples) {
+            outcomes.push((*status, outcome));
+        }
+    }
+    // An operation that documents no 2xx and no 303 but a `default` response: `default` describes its successes too.
+    let see_other = responses.responses.contains_key(&StatusCode::Code(303));
+    if let (true, false, Some(response)) = (outcomes.is_empty(), see_other, &responses.default) {
+        let at = format!("{pointer}/responses/default");
+        if let Some(outcome) = lower_outcome(cx, response, 200, true, builder, &at, examples) {
+            outcomes.push((200, outcome));
+        }
     }
 
     if outcomes.iter().any(|(_, o)| matches!(o, Outcome::Bytes)) {
@@ -310,7 +296,7 @@ fn lower_success<'a>(
     body_types.dedup();
     let empty_statuses: Vec<u16> =
         outcomes.iter().filter(|(_, o)| matches!(o, Outcome::NoBody)).map(|(status, _)| *status).collect();
-    if outcomes.is_empty() && responses.responses.contains_key(&StatusCode::Code(303)) {
+    if outcomes.is_empty() && see_other {
         return Success::SeeOther;
     }
     match body_types.as_slice() {
@@ -333,6 +319,74 @@ fn lower_success<'a>(
             Success::Several { name, variants }
         }
     }
+}
+
+/// What one success response (2xx, or `default` standing in for them) decodes into.
+fn lower_outcome<'a>(
+    cx: &mut Context<'a>,
+    response: &'a ReferenceOr<Response>,
+    status: u16,
+    first: bool,
+    builder: &str,
+    at: &str,
+    examples: &mut Vec<Example>,
+) -> Option<Outcome> {
+    let response = resolve_response(cx, response, at)?;
+    if status == 204 {
+        return Some(Outcome::NoBody);
+    }
+    Some(match pick_media(response) {
+        None => Outcome::NoBody,
+        Some((media_name, media)) if is_json(media_name) => {
+            let hint = if first { format!("{builder}Response") } else { format!("{builder}Response{status}") };
+            let ty = match &media.schema {
+                Some(schema) => {
+                    cx.lower_ref(schema.into(), &hint, &format!("{at}/content/{}/schema", pointer_token(media_name)))
+                }
+                None => TypeRef::Any,
+            };
+            if let Some(json) = media.example.as_ref().and_then(example_json) {
+                examples.push(Example { status, json, undeclared: Vec::new(), expected_error: None });
+            }
+            Outcome::Json(ty)
+        }
+        Some(_) => Outcome::Bytes,
+    })
+}
+
+/// The error responses an operation documents: 4xx and 5xx statuses and ranges, and `default` unless it stands in
+/// for the successes (see [`lower_success`]).
+fn lower_errors<'a>(cx: &mut Context<'a>, responses: &'a openapiv3::Responses, pointer: &str) -> Vec<ErrorResponse> {
+    let mut errors = Vec::new();
+    let mut has_success = false;
+    for (code, response) in &responses.responses {
+        let status = match code {
+            StatusCode::Code(status) if *status >= 400 => status.to_string(),
+            StatusCode::Range(range) if *range >= 4 => format!("{range}XX"),
+            StatusCode::Code(status) => {
+                has_success |= (200..400).contains(status);
+                continue;
+            }
+            StatusCode::Range(range) => {
+                has_success |= (2..4).contains(range);
+                continue;
+            }
+        };
+        if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/{status}")) {
+            errors.push(ErrorResponse { status, description: first_line(&response.description) });
+        }
+    }
+    if let (true, Some(response)) = (has_success, &responses.default) {
+        if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/default")) {
+            errors.push(ErrorResponse { status: "default".to_owned(), description: first_line(&response.description) });
+        }
+    }
+    errors
+}
+
+/// The first line of a description, as Markdown that fits in a list item.
+fn first_line(description: &str) -> String {
+    docs::sanitize(description).lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default().to_owned()
 }
 
 fn resolve_response<'a>(

@@ -268,6 +268,33 @@ async fn an_error_status_is_an_error_holding_status_and_jira_messages() {
 }
 
 #[tokio::test]
+async fn a_default_error_response_is_an_error_with_its_messages() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/rest/featureflags/0.1/flag/ff-1"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!([{"message": "Flag store down", "errorTraceId": "t-9"}])))
+        .mount(&server)
+        .await;
+    let error = client(&server).await.operations().delete_feature_flag("ff-1").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    let collection = error.error_collection().expect("Jira Software's ErrorMessages body");
+    assert_eq!(collection.error_messages, ["Flag store down (errorTraceId t-9)"]);
+    assert!(error.to_string().contains("Flag store down"), "{error}");
+}
+
+#[tokio::test]
+async fn an_operation_with_only_a_default_response_decodes_it_as_its_success() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/serverInfo"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"version": "1001.0.0"})))
+        .mount(&server)
+        .await;
+    let info = client(&server).await.operations().get_server_info().send().await.unwrap();
+    assert_eq!(info.version.as_deref(), Some("1001.0.0"));
+}
+
+#[tokio::test]
 async fn offset_pages_are_streamed_until_the_total_is_reached() {
     let server = MockServer::start().await;
     // The first request carries no `startAt`; later ones start after the items received so far.

@@ -208,6 +208,10 @@ impl GetChild {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::composition::types::Child> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -250,6 +254,10 @@ impl GetDefaultValue {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::composition::types::DefaultValue> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -292,6 +300,10 @@ impl GetGroup {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::composition::types::LinkGroup> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -334,6 +346,10 @@ impl GetQuery {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::composition::types::JqlQueryClause> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -376,6 +392,10 @@ impl GetRemoteLinks {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(
         self,
     ) -> crate::Result<crate::composition::types::GetRemoteLinksResponse> {

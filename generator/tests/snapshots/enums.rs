@@ -114,6 +114,10 @@ impl GetClause {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::enums::types::Clause> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -156,6 +160,10 @@ impl GetFeature {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::enums::types::ProjectFeature> {
         let response = self.send_raw().await?;
         match response.status() {

@@ -216,6 +216,10 @@ impl GetFields2 {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::names::types::Fields2> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -293,6 +297,10 @@ impl GetErrorGet {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::names::types::Error> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -335,6 +343,10 @@ impl GetFields {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::names::types::Fields> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -378,6 +390,10 @@ impl Result {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::names::types::Result> {
         let response = self.send_raw().await?;
         match response.status() {

@@ -111,6 +111,10 @@ impl GetRecord {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub async fn send(self) -> crate::Result<crate::objects::types::Record> {
         let response = self.send_raw().await?;
         match response.status() {

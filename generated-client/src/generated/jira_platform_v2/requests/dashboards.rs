@@ -147,6 +147,15 @@ impl DeleteDashboardItemProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if the dashboard or dashboard item ID is invalid.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user is not the owner of the dashboard.
+    /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
     pub async fn send(self) -> crate::Result<()> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -195,6 +204,14 @@ impl GetDashboard {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: 400 response
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if the dashboard is not found or the dashboard is not owned by or shared with the user.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Dashboard> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -242,6 +259,13 @@ impl GetDashboardItemProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if the dashboard, the dashboard item, or dashboard item property is not found, or the dashboard is not owned by or shared with the user.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
@@ -293,6 +317,13 @@ impl GetDashboardItemPropertyKeys {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if the dashboard or dashboard item is not found, or the dashboard is not owned by or shared with the user.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
@@ -345,6 +376,15 @@ impl SetDashboardItemProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if:
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user is not the owner of the dashboard.
+    /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
     pub async fn send(self) -> crate::Result<::serde_json::Value> {
         let response = self.send_raw().await?;
         match response.status() {

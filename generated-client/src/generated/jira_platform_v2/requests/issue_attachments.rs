@@ -58,6 +58,14 @@ impl GetAttachment {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission.
+    /// - `404`: Returned if:
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::AttachmentMetadata> {
@@ -104,6 +112,12 @@ impl GetAttachmentMeta {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::AttachmentSettings> {

@@ -106,6 +106,13 @@ impl GetNotificationSchemes {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if the request isn't valid.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PageBeanNotificationScheme> {

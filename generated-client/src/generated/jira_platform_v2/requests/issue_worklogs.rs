@@ -146,6 +146,13 @@ impl GetIssueWorklog {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if:
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PageOfWorklogs> {
@@ -263,6 +270,13 @@ impl GetWorklog {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect.
+    /// - `404`: Returned if:
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -363,6 +377,14 @@ impl UpdateWorklog {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if:
+    /// - `401`: Returned if the authentication credentials are incorrect.
+    /// - `404`: Returned if:
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
         let response = self.send_raw().await?;
         match response.status() {

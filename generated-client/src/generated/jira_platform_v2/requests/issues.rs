@@ -136,6 +136,13 @@ impl GetIssue {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
     pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::IssueBean> {
         let response = self.send_raw().await?;
         match response.status() {

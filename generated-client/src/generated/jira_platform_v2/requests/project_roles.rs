@@ -80,6 +80,15 @@ impl CreateProjectRole {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if the request is not valid. The `name` cannot be empty or start or end with whitespace.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have administrative permissions.
+    /// - `409`: Returned if a project role with the provided name already exists.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::ProjectRole> {
@@ -150,6 +159,13 @@ impl GetProjectRoleDetails {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `404`: Returned if the project is not found or if the user does not have the necessary permissions for the project.
     pub async fn send(
         self,
     ) -> crate::Result<
@@ -216,6 +232,13 @@ impl GetProjectRoles {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `401`: Returned if the authentication credentials are incorrect or missing or if the user lacks administrative permissions for the project.
+    /// - `404`: Returned if the project is not found or or if the user does not have administrative permissions for the project.
     pub async fn send(
         self,
     ) -> crate::Result<

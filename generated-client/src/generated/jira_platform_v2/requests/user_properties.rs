@@ -143,6 +143,15 @@ impl DeleteUserProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if `accountId` is missing.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
+    /// - `404`: Returned if the user or the property is not found.
     pub async fn send(self) -> crate::Result<()> {
         let response = self.send_raw().await?;
         match response.status() {
@@ -225,6 +234,15 @@ impl GetUserProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if `accountId` is missing.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
+    /// - `404`: Returned if the user is not found.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
@@ -308,6 +326,15 @@ impl GetUserPropertyKeys {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if `accountId` is missing.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
+    /// - `404`: Returned if the user is not found.
     pub async fn send(
         self,
     ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
@@ -390,6 +417,16 @@ impl SetUserProperty {
         self
     }
     /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if `accountId` is missing.
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
+    /// - `404`: Returned if the user is not found.
+    /// - `405`: Returned if the property key is not specified.
     pub async fn send(self) -> crate::Result<::serde_json::Value> {
         let response = self.send_raw().await?;
         match response.status() {
