@@ -1,6 +1,8 @@
 //! Sending a request: building the HTTP request, retrying, following redirects, reading the body.
 
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 use reqwest::Url;
 use tracing::Instrument;
 
@@ -36,7 +38,8 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
     loop {
         attempts += 1;
         span.record("attempt", attempts);
-        let replayable = body.as_ref().is_none_or(|body| body.replayable);
+        // A streamed body is read by this attempt: it is neither retried nor sent again on a redirect.
+        let replayable = body.as_ref().is_none_or(Body::replayable);
         let http_request = build_http_request(client, &request, method, &url, body.as_ref()).await?;
         let response = match send_once(client, &request, http_request).await {
             Ok(response) => response,
@@ -136,10 +139,18 @@ async fn build_http_request(
         let content_type = HeaderValue::try_from(body.content_type.as_str())
             .map_err(|_| Error::invalid_request(meta.id, "the content type is not allowed in HTTP"))?;
         headers.insert(CONTENT_TYPE, content_type);
-        *http_request.body_mut() = Some(body.bytes.clone().into());
     }
     if let Some(authorization) = client.auth.authorization().await? {
         http_request.headers_mut().insert(AUTHORIZATION, authorization);
+    }
+    // Last of all that can fail, so that a failure before sending does not use up a streamed body.
+    if let Some(body) = body {
+        let (http_body, length) = body.to_http(meta.id)?;
+        if let Some(length) = length {
+            // A stream does not know its length: without this the body would go chunked.
+            http_request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        *http_request.body_mut() = Some(http_body);
     }
     if let Some(hook) = &client.request_hook {
         hook(&mut http_request);

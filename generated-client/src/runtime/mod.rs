@@ -28,7 +28,7 @@ pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
 pub use fields::FieldsExt;
-pub use multipart::{Multipart, Part};
+pub use multipart::{Multipart, Part, PartData, PartStream};
 pub use nullable::Nullable;
 pub use page::{cursor_stream, offset_stream, CursorPage, CursorPaged, OffsetPage, OffsetPaged};
 pub use path::encode_path_segment;

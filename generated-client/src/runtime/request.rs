@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use super::multipart::{self, Multipart};
 use crate::error::{Error, ErrorKind, Result};
 
 /// An HTTP method used by an operation.
@@ -79,16 +80,49 @@ pub struct OperationMeta {
     pub see_other_documented: bool,
 }
 
-/// A request body held in memory.
+/// A request body: bytes in memory, or a multipart form with streamed parts.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
     /// The `Content-Type` header to send.
     pub(crate) content_type: String,
-    /// The bytes to send.
-    pub(crate) bytes: Bytes,
-    /// Whether the body can be sent again on a retry or a redirect. Bodies held in memory always can;
-    /// the flag exists for streamed uploads.
-    pub(crate) replayable: bool,
+    /// What to send.
+    pub(crate) content: BodyContent,
+}
+
+/// The content of a [`Body`].
+#[derive(Debug, Clone)]
+pub(crate) enum BodyContent {
+    /// Bytes held in memory, sent again as often as needed.
+    Bytes(Bytes),
+    /// A form with streamed parts, encoded with `boundary` while it is sent. Clones share the streams, which can
+    /// be taken once.
+    Streamed { form: Multipart, boundary: String },
+}
+
+impl Body {
+    /// Whether the body can be sent again on a retry or a redirect: bodies held in memory can, streamed ones
+    /// cannot.
+    pub(crate) fn replayable(&self) -> bool {
+        matches!(self.content, BodyContent::Bytes(_))
+    }
+
+    /// The body for one attempt and, for a stream of known length, its `Content-Length` (a body in memory gets
+    /// its own). Takes the streams of a streamed body: sending it a second time fails rather than sending an
+    /// empty or partial body.
+    pub(crate) fn to_http(&self, operation_id: &'static str) -> Result<(reqwest::Body, Option<u64>)> {
+        match &self.content {
+            BodyContent::Bytes(bytes) => Ok((reqwest::Body::from(bytes.clone()), None)),
+            BodyContent::Streamed { form, boundary } => {
+                let stream = form.take_stream(boundary).ok_or_else(|| {
+                    Error::invalid_request(
+                        operation_id,
+                        "the multipart form's streamed parts were already sent; a streamed form can be sent once",
+                    )
+                })?;
+                Ok((reqwest::Body::wrap_stream(stream), form.encoded_length(boundary)))
+            }
+        }
+    }
 }
 
 /// One call of an operation: path, query, headers and body, ready for [`Client::execute`](crate::Client::execute).
@@ -161,9 +195,19 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body (file uploads).
-    pub fn multipart(&mut self, form: &super::Multipart) {
-        let (content_type, body) = form.encode();
-        self.bytes(&content_type, body);
+    ///
+    /// A form held wholly in memory is encoded now. A form with streamed parts
+    /// ([`Multipart::file_stream`](super::Multipart::file_stream)) is encoded while the request is sent, and only
+    /// once: the request is then not retried, a redirect that would send the body again is returned to the
+    /// caller, and a clone of the request (or another request with a clone of the form) cannot be sent after it.
+    pub fn multipart(&mut self, form: &Multipart) {
+        let boundary = form.boundary();
+        let content_type = multipart::content_type(&boundary);
+        let content = match form.encode_with(&boundary) {
+            Some(bytes) => BodyContent::Bytes(bytes),
+            None => BodyContent::Streamed { form: form.clone(), boundary },
+        };
+        self.body = Some(Body { content_type, content });
     }
 
     /// Sets a plain-text body.
@@ -173,7 +217,7 @@ impl Request {
 
     /// Sets a raw body with the given content type, e.g. an image upload.
     pub fn bytes(&mut self, content_type: &str, body: Bytes) {
-        self.body = Some(Body { content_type: content_type.to_owned(), bytes: body, replayable: true });
+        self.body = Some(Body { content_type: content_type.to_owned(), content: BodyContent::Bytes(body) });
     }
 
     /// Overrides the client's request timeout for this call.

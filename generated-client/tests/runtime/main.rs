@@ -10,4 +10,5 @@ mod faults;
 mod pagination;
 mod redirects;
 mod retries;
+mod streaming_upload;
 mod support;
