@@ -183,6 +183,8 @@ pub struct Operation {
     pub see_other: bool,
     /// The error responses the spec documents (4xx, 5xx and `default`), for the documentation of `send`.
     pub errors: Vec<ErrorResponse>,
+    /// The `Accept` header to send when the successes are not all JSON (images, `application/zip`, `*/*`).
+    pub accept: Option<String>,
     /// 2xx response examples from the spec, to check that they decode.
     pub examples: Vec<Example>,
     /// Response bodies captured from real Jira instances, to check that they decode.
@@ -293,8 +295,9 @@ pub enum Success {
     MaybeJson { ty: TypeRef, empty_statuses: Vec<u16> },
     /// A binary body (images): bytes and content type.
     Bytes,
-    /// No 2xx response, but a documented 303 (See Other): the `Location` to look at.
-    SeeOther,
+    /// No 2xx response, but a documented 303 (See Other): the `Location` to look at and the 303's body, if the spec
+    /// gives it one.
+    SeeOther(Option<TypeRef>),
     /// Several 2xx statuses with different bodies: an enum named `name` with one variant per status.
     Several { name: String, variants: Vec<StatusVariant> },
 }
@@ -359,7 +362,8 @@ impl Operation {
             Success::Several { variants, .. } => {
                 variants.iter().find(|v| v.status == status).and_then(|v| v.ty.clone()).unwrap_or(TypeRef::Any)
             }
-            Success::Empty | Success::Bytes | Success::SeeOther => TypeRef::Any,
+            Success::SeeOther(Some(ty)) => ty.clone(),
+            Success::Empty | Success::Bytes | Success::SeeOther(None) => TypeRef::Any,
         }
     }
 }

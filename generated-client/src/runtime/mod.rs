@@ -22,6 +22,7 @@ mod redirect;
 mod request;
 mod response;
 pub(crate) mod retry;
+mod see_other;
 pub(crate) mod url;
 
 pub use binary::Binary;
@@ -35,3 +36,4 @@ pub use path::encode_path_segment;
 pub use request::{HttpMethod, OperationMeta, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use see_other::SeeOther;

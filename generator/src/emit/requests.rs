@@ -324,6 +324,7 @@ fn send_body(spec: &Spec, op: &Operation) -> TokenStream {
             quote! { if let ::std::option::Option::Some(body) = body { #add; } }
         }
     });
+    let accept = op.accept.as_deref().map(|accept| quote!(request.header("Accept", #accept);));
     let used_path_params = op
         .params
         .iter()
@@ -344,6 +345,7 @@ fn send_body(spec: &Spec, op: &Operation) -> TokenStream {
         #(#used_path_params)*
         let mut request = crate::runtime::Request::new(&OPERATION, #path);
         #(#params)*
+        #accept
         #body
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
@@ -388,16 +390,22 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
             quote! { match response.status() { 200..=299 => ::std::result::Result::Ok(response.binary()), #error } },
             quote!(),
         ),
-        Success::SeeOther => (
-            quote!(::std::string::String),
-            quote! {
-                match (response.status(), response.location()) {
-                    (303, ::std::option::Option::Some(location)) => ::std::result::Result::Ok(location),
-                    #error
+        Success::SeeOther(body) => {
+            let (output, decode) = match body {
+                Some(ty) => {
+                    let rust = rust_type(spec, ty);
+                    let decode = match ty {
+                        TypeRef::Any => quote!(response.see_other_or_null()),
+                        _ => quote!(response.see_other::<#rust>()),
+                    };
+                    (quote!(crate::runtime::SeeOther<#rust>), decode)
                 }
-            },
-            quote!(),
-        ),
+                None => {
+                    (quote!(crate::runtime::SeeOther), quote!(::std::result::Result::Ok(response.see_other_empty())))
+                }
+            };
+            (output, quote! { match response.status() { 303 => #decode, #error } }, quote!())
+        }
         Success::Several { name, variants } => {
             let ident = format_ident!("{}", name);
             let arms = variants.iter().map(|v| several_arm(&ident, v, &json));

@@ -85,6 +85,7 @@ pub(super) fn lower_operation<'a>(
     let mut examples = Vec::new();
     let success = lower_success(cx, &op.responses, &builder, &pointer, &mut examples);
     let errors = lower_errors(cx, &op.responses, &pointer);
+    let accept = accept(&op.responses);
     let see_other = op.responses.responses.contains_key(&StatusCode::Code(303));
 
     Some(Operation {
@@ -103,6 +104,7 @@ pub(super) fn lower_operation<'a>(
         success,
         see_other,
         errors,
+        accept,
         examples,
         captures: Vec::new(),
         pagination: None,
@@ -224,6 +226,8 @@ fn lower_body<'a>(
             (name, m, BodyMedia::Multipart)
         } else if let Some((name, m)) = find(&|m| base_media(m) == "text/plain") {
             (name, m, BodyMedia::Text)
+        } else if let Some((name, m)) = find(&|m| m == "*/*").filter(|(name, m)| is_json_anything(name, m)) {
+            (name, m, BodyMedia::Json)
         } else {
             let (name, m) = content.iter().next()?;
             let content_type = if name.contains('*') { "application/octet-stream".to_owned() } else { name.clone() };
@@ -239,7 +243,9 @@ fn lower_body<'a>(
         (BodyMedia::Text, _) => TypeRef::String,
         (BodyMedia::Bytes(_) | BodyMedia::Multipart, _) => TypeRef::Any,
     };
-    let media_type = base_media(media_name).to_owned();
+    // `*/*` described by a component schema (Confluence's Connect modules) is JSON.
+    let media_type =
+        if media_name == "*/*" { "application/json".to_owned() } else { base_media(media_name).to_owned() };
     Some(Body {
         ty,
         required: body.required,
@@ -297,7 +303,14 @@ fn lower_success<'a>(
     let empty_statuses: Vec<u16> =
         outcomes.iter().filter(|(_, o)| matches!(o, Outcome::NoBody)).map(|(status, _)| *status).collect();
     if outcomes.is_empty() && see_other {
-        return Success::SeeOther;
+        let body = responses.responses.get(&StatusCode::Code(303)).and_then(|response| {
+            let at = format!("{pointer}/responses/303");
+            match lower_outcome(cx, response, 303, true, builder, &at, examples)? {
+                Outcome::Json(ty) => Some(ty),
+                Outcome::NoBody | Outcome::Bytes => None,
+            }
+        });
+        return Success::SeeOther(body);
     }
     match body_types.as_slice() {
         [] => Success::Empty,
@@ -337,7 +350,7 @@ fn lower_outcome<'a>(
     }
     Some(match pick_media(response) {
         None => Outcome::NoBody,
-        Some((media_name, media)) if is_json(media_name) => {
+        Some((media_name, media)) if is_json(media_name) || is_json_anything(media_name, media) => {
             let hint = if first { format!("{builder}Response") } else { format!("{builder}Response{status}") };
             let ty = match &media.schema {
                 Some(schema) => {
@@ -424,6 +437,29 @@ fn pick_media(response: &Response) -> Option<(&str, &MediaType)> {
 /// The media type without parameters: `application/json; charset=utf-8` -> `application/json`.
 fn base_media(media: &str) -> &str {
     media.split(';').next().unwrap_or(media).trim()
+}
+
+/// `*/*` whose schema is a component (Confluence's Connect modules): JSON in practice. Without a schema, or with an
+/// inline one, `*/*` is raw bytes (Jira's avatar uploads and images).
+fn is_json_anything(media_name: &str, media: &MediaType) -> bool {
+    media_name == "*/*" && matches!(media.schema, Some(ReferenceOr::Reference { .. }))
+}
+
+/// The `Accept` header for an operation whose successes are not all JSON: their media types, in spec order.
+fn accept(responses: &openapiv3::Responses) -> Option<String> {
+    let mut media: Vec<&str> = Vec::new();
+    for (code, response) in &responses.responses {
+        let (StatusCode::Code(200..=299 | 303), ReferenceOr::Item(response)) = (code, response) else { continue };
+        for name in response.content.keys() {
+            if !media.contains(&name.as_str()) {
+                media.push(name);
+            }
+        }
+    }
+    if media.iter().all(|name| is_json(name)) {
+        return None;
+    }
+    Some(media.join(", "))
 }
 
 fn is_json(media: &str) -> bool {

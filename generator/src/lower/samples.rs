@@ -481,7 +481,22 @@ impl<'a> Sampler<'a> {
             }
             SchemaKind::Type(Type::Array(a)) => self.array_value(a.items.as_ref(), a.min_items, mode),
             SchemaKind::Type(Type::Object(o)) => {
-                self.object_value(properties(&o.properties), &o.required, o.additional_properties.as_ref(), &[], mode)
+                let mut value = self.object_value(
+                    properties(&o.properties),
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &[],
+                    mode,
+                )?;
+                if let (Some(max), Value::Object(object)) = (o.max_properties, &mut value) {
+                    // Optional properties beyond `maxProperties` are left out (Jira's `JsonNode`: 36 of them, 10 at most).
+                    let optional: Vec<String> =
+                        object.keys().filter(|key| !o.required.contains(key)).cloned().collect();
+                    for key in optional.into_iter().rev().take(object.len().saturating_sub(max)) {
+                        object.remove(&key);
+                    }
+                }
+                Some(value)
             }
             SchemaKind::AllOf { all_of } => match all_of.as_slice() {
                 [only] => self.value(only.into(), mode),
@@ -802,16 +817,22 @@ impl<'a> Sampler<'a> {
             SchemaKind::Type(Type::Array(a)) => {
                 self.check_array(a.items.as_ref(), a.min_items, a.max_items, a.unique_items, value, at, problems, depth)
             }
-            SchemaKind::Type(Type::Object(o)) => self.check_object(
-                properties(&o.properties),
-                &o.required,
-                o.additional_properties.as_ref(),
-                &[],
-                value,
-                at,
-                problems,
-                depth,
-            ),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.check_object(
+                    properties(&o.properties),
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &[],
+                    value,
+                    at,
+                    problems,
+                    depth,
+                );
+                let count = value.as_object().map_or(0, Map::len);
+                if o.max_properties.is_some_and(|max| count > max) {
+                    problems.push(problem(format!("{count} properties, more than maxProperties")));
+                }
+            }
             SchemaKind::AllOf { all_of } => {
                 if let [only] = all_of.as_slice() {
                     self.check(only.into(), value, at, problems, depth + 1);

@@ -6,7 +6,7 @@ use atlassian_client::runtime::{JiraDateTime, Nullable};
 use atlassian_client::{composition, enums, names, objects, operations, BasicAuth, Client};
 use futures_util::StreamExt;
 use serde_json::json;
-use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+use wiremock::matchers::{body_json, body_string, header, headers, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn record_json() -> serde_json::Value {
@@ -292,6 +292,72 @@ async fn an_operation_with_only_a_default_response_decodes_it_as_its_success() {
         .await;
     let info = client(&server).await.operations().get_server_info().send().await.unwrap();
     assert_eq!(info.version.as_deref(), Some("1001.0.0"));
+}
+
+#[tokio::test]
+async fn a_see_other_task_answer_is_returned_with_its_location_and_body_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/rest/api/2/field/customfield_1"))
+        .respond_with(
+            ResponseTemplate::new(303)
+                .insert_header("Location", "/rest/api/2/task/10")
+                .set_body_json(json!({"id": "10", "status": "RUNNING", "progress": 40})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/rest/api/2/task/10")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let task = client(&server).await.operations().delete_custom_field("customfield_1").send().await.unwrap();
+    assert_eq!(task.location.as_deref(), Some("/rest/api/2/task/10"));
+    assert_eq!((task.body.id.as_str(), task.body.progress), ("10", Some(40)));
+    assert_eq!(task.body.status, operations::types::TaskProgressStatus::Running);
+}
+
+#[tokio::test]
+async fn a_see_other_without_location_or_body_still_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(303)).mount(&server).await;
+    let answer = client(&server).await.operations().bulk_delete_issue_property("prop").send().await.unwrap();
+    assert_eq!(answer, atlassian_client::runtime::SeeOther { location: None, body: () });
+    let error = client(&server).await.operations().delete_custom_field("f").send().await.unwrap_err();
+    assert!(error.is_decode(), "a 303 without the documented body does not decode: {error}");
+}
+
+#[tokio::test]
+async fn image_responses_ask_for_their_media_types_and_keep_bytes_and_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/universal_avatar/view/type/project"))
+        .and(headers("Accept", vec!["image/png", "image/svg+xml"]))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(b"\x89PNG\r\n".to_vec(), "image/png"))
+        .mount(&server)
+        .await;
+    let image = client(&server).await.operations().get_avatar_image_by_type("project").send().await.unwrap();
+    assert_eq!(image.content_type.as_deref(), Some("image/png"));
+    assert_eq!(&image.bytes[..], b"\x89PNG\r\n");
+}
+
+#[tokio::test]
+async fn any_media_type_with_a_component_schema_is_json_both_ways() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/atlassian-connect/1/app/module/dynamic"))
+        .and(header("Accept", "*/*"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"key": "module-1"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/atlassian-connect/1/app/module/dynamic"))
+        .and(header("Content-Type", "application/json"))
+        .and(body_json(json!({"key": "module-2"})))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    assert_eq!(client.operations().get_modules().send().await.unwrap().key, "module-1");
+    let body = operations::types::Provider::new("module-2".into());
+    client.operations().register_modules(body).send().await.unwrap();
 }
 
 #[tokio::test]

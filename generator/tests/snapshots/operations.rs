@@ -335,6 +335,64 @@ async fn search_jql_required() {
     run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
+async fn bulk_delete_issue_property_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "bulkDeleteIssueProperty",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .bulk_delete_issue_property(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn delete_custom_field_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "deleteCustomField",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .delete_custom_field(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
 async fn delete_feature_flag_full() {
     let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
         spec: SPEC,
@@ -353,6 +411,35 @@ async fn delete_feature_flag_full() {
                 client
                     .operations()
                     .delete_feature_flag(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn get_avatar_image_by_type_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "getAvatarImageByType",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .get_avatar_image_by_type(
                         harness::arg::<::std::string::String>("\"sample\"")?,
                     ),
             )
@@ -442,6 +529,29 @@ async fn get_issue_required() {
     run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
+async fn get_modules_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "getModules",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(client.operations().get_modules())
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
 async fn get_server_info_full() {
     let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
         spec: SPEC,
@@ -457,6 +567,68 @@ async fn get_server_info_full() {
     let request = run
         .build(|client| {
             ::std::result::Result::Ok(client.operations().get_server_info())
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn register_modules_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "registerModules",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .register_modules(
+                        harness::arg::<
+                            crate::operations::types::Provider,
+                        >("{\"key\":\"sample\",\"name\":\"sample\"}")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn register_modules_required() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "registerModules",
+        name: "required",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .register_modules(
+                        harness::arg::<
+                            crate::operations::types::Provider,
+                        >("{\"key\":\"sample\"}")?,
+                    ),
+            )
         });
     let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
     else {
@@ -613,6 +785,12 @@ async fn set_issue_property_negative_missing_body() {
 // ===== src/generated/operations/examples.rs =====
 // Generated by `cargo xtask regen` from `operations.json` (Operations 1.0.0); do not edit by hand.
 
+#[test]
+fn delete_custom_field_303() {
+    crate::example_check::check::<
+        crate::operations::types::TaskProgress,
+    >("deleteCustomField 303", "{\"id\":\"10\",\"status\":\"ENQUEUED\"}", &[]);
+}
 #[test]
 fn get_server_info_200() {
     crate::example_check::check::<
@@ -1268,6 +1446,32 @@ impl SearchJql {
 
 /// Operations tagged “Things”.
 impl crate::operations::Api {
+    /// A 303 without a body
+    ///
+    /// `DELETE /rest/api/2/issue/properties/{propertyKey}` (operationId `bulkDeleteIssueProperty`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn bulk_delete_issue_property(
+        &self,
+        property_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> BulkDeleteIssueProperty {
+        BulkDeleteIssueProperty {
+            client: self.client.clone(),
+            property_key: property_key.into(),
+            timeout: ::std::option::Option::None,
+        }
+    }
+    /// A long-running task: 303 with the task's progress
+    ///
+    /// `DELETE /rest/api/2/field/{id}` (operationId `deleteCustomField`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn delete_custom_field(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> DeleteCustomField {
+        DeleteCustomField {
+            client: self.client.clone(),
+            id: id.into(),
+            timeout: ::std::option::Option::None,
+        }
+    }
     /// An operation whose `default` response is its errors (Jira Software)
     ///
     /// `DELETE /rest/featureflags/0.1/flag/{featureFlagId}` (operationId `deleteFeatureFlag`). The required parameters are arguments; set optional ones on the returned builder.
@@ -1278,6 +1482,19 @@ impl crate::operations::Api {
         DeleteFeatureFlag {
             client: self.client.clone(),
             feature_flag_id: feature_flag_id.into(),
+            timeout: ::std::option::Option::None,
+        }
+    }
+    /// An image response in one of two media types
+    ///
+    /// `GET /rest/api/2/universal_avatar/view/type/{type}` (operationId `getAvatarImageByType`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn get_avatar_image_by_type(
+        &self,
+        type_: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetAvatarImageByType {
+        GetAvatarImageByType {
+            client: self.client.clone(),
+            type_: type_.into(),
             timeout: ::std::option::Option::None,
         }
     }
@@ -1302,6 +1519,15 @@ impl crate::operations::Api {
             timeout: ::std::option::Option::None,
         }
     }
+    /// A `*/*` response described by a component schema: JSON
+    ///
+    /// `GET /rest/atlassian-connect/1/app/module/dynamic` (operationId `getModules`).
+    pub fn get_modules(&self) -> GetModules {
+        GetModules {
+            client: self.client.clone(),
+            timeout: ::std::option::Option::None,
+        }
+    }
     /// An operation that documents only a `default` response
     ///
     /// `GET /rest/api/2/serverInfo` (operationId `getServerInfo`).
@@ -1310,6 +1536,124 @@ impl crate::operations::Api {
             client: self.client.clone(),
             timeout: ::std::option::Option::None,
         }
+    }
+    /// A `*/*` body described by a component schema: sent as JSON
+    ///
+    /// `POST /rest/atlassian-connect/1/app/module/dynamic` (operationId `registerModules`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn register_modules(
+        &self,
+        body: crate::operations::types::Provider,
+    ) -> RegisterModules {
+        RegisterModules {
+            client: self.client.clone(),
+            body,
+            timeout: ::std::option::Option::None,
+        }
+    }
+}
+/// A request to `DELETE /rest/api/2/issue/properties/{propertyKey}`: start it with [`Api::bulk_delete_issue_property`](crate::operations::Api::bulk_delete_issue_property), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct BulkDeleteIssueProperty {
+    client: crate::Client,
+    property_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl BulkDeleteIssueProperty {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<crate::runtime::SeeOther> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            303 => ::std::result::Result::Ok(response.see_other_empty()),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "bulkDeleteIssueProperty",
+            method: crate::runtime::HttpMethod::Delete,
+            path: "/rest/api/2/issue/properties/{propertyKey}",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, property_key, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::format!(
+                "/rest/api/2/issue/properties/{}", crate ::runtime::encode_path_segment(&
+                property_key)
+            ),
+        );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
+/// A request to `DELETE /rest/api/2/field/{id}`: start it with [`Api::delete_custom_field`](crate::operations::Api::delete_custom_field), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct DeleteCustomField {
+    client: crate::Client,
+    id: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl DeleteCustomField {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Bad request.
+    pub async fn send(
+        self,
+    ) -> crate::Result<
+        crate::runtime::SeeOther<crate::operations::types::TaskProgress>,
+    > {
+        let response = self.send_raw().await?;
+        match response.status() {
+            303 => response.see_other::<crate::operations::types::TaskProgress>(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "deleteCustomField",
+            method: crate::runtime::HttpMethod::Delete,
+            path: "/rest/api/2/field/{id}",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::format!(
+                "/rest/api/2/field/{}", crate ::runtime::encode_path_segment(& id)
+            ),
+        );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
     }
 }
 /// A request to `DELETE /rest/featureflags/0.1/flag/{featureFlagId}`: start it with [`Api::delete_feature_flag`](crate::operations::Api::delete_feature_flag), set what you need, then `.send()`.
@@ -1360,6 +1704,57 @@ impl DeleteFeatureFlag {
                 feature_flag_id)
             ),
         );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
+/// A request to `GET /rest/api/2/universal_avatar/view/type/{type}`: start it with [`Api::get_avatar_image_by_type`](crate::operations::Api::get_avatar_image_by_type), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct GetAvatarImageByType {
+    client: crate::Client,
+    type_: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl GetAvatarImageByType {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<crate::runtime::Binary> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => ::std::result::Result::Ok(response.binary()),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "getAvatarImageByType",
+            method: crate::runtime::HttpMethod::Get,
+            path: "/rest/api/2/universal_avatar/view/type/{type}",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, type_, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::format!(
+                "/rest/api/2/universal_avatar/view/type/{}", crate
+                ::runtime::encode_path_segment(& type_)
+            ),
+        );
+        request.header("Accept", "image/png, image/svg+xml");
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
@@ -1500,6 +1895,53 @@ impl GetIssue {
         client.execute(request).await
     }
 }
+/// A request to `GET /rest/atlassian-connect/1/app/module/dynamic`: start it with [`Api::get_modules`](crate::operations::Api::get_modules), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct GetModules {
+    client: crate::Client,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl GetModules {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<crate::operations::types::Provider> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "getModules",
+            method: crate::runtime::HttpMethod::Get,
+            path: "/rest/atlassian-connect/1/app/module/dynamic",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::string::String::from("/rest/atlassian-connect/1/app/module/dynamic"),
+        );
+        request.header("Accept", "*/*");
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
 /// A request to `GET /rest/api/2/serverInfo`: start it with [`Api::get_server_info`](crate::operations::Api::get_server_info), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()`"]
@@ -1542,6 +1984,54 @@ impl GetServerInfo {
             &OPERATION,
             ::std::string::String::from("/rest/api/2/serverInfo"),
         );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
+/// A request to `POST /rest/atlassian-connect/1/app/module/dynamic`: start it with [`Api::register_modules`](crate::operations::Api::register_modules), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct RegisterModules {
+    client: crate::Client,
+    body: crate::operations::types::Provider,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl RegisterModules {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<()> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "registerModules",
+            method: crate::runtime::HttpMethod::Post,
+            path: "/rest/atlassian-connect/1/app/module/dynamic",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, body, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::string::String::from("/rest/atlassian-connect/1/app/module/dynamic"),
+        );
+        request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
@@ -1933,6 +2423,74 @@ impl SchemeListing {
             is_last: ::std::option::Option::None,
             values: ::std::option::Option::None,
         }
+    }
+}
+/// Schema `#/components/schemas/TaskProgress`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TaskProgress {
+    pub id: ::std::string::String,
+    pub status: crate::operations::types::TaskProgressStatus,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub progress: ::std::option::Option<i64>,
+}
+impl TaskProgress {
+    ///A value with the required fields (`id`, `status`) set and every optional field unset.
+    pub fn new(
+        id: ::std::string::String,
+        status: crate::operations::types::TaskProgressStatus,
+    ) -> Self {
+        Self {
+            id,
+            status,
+            progress: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `#/components/schemas/TaskProgress/properties/status`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::PartialOrd,
+    ::std::cmp::Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum TaskProgressStatus {
+    #[serde(rename = "ENQUEUED")]
+    Enqueued,
+    #[serde(rename = "RUNNING")]
+    Running,
+    #[serde(rename = "COMPLETE")]
+    Complete,
+    /// A value this client does not know (Atlassian adds values over time), kept as sent.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl TaskProgressStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enqueued => "ENQUEUED",
+            Self::Running => "RUNNING",
+            Self::Complete => "COMPLETE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for TaskProgressStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// Schema `#/components/schemas/WorkLogBatch`.

@@ -1,0 +1,32 @@
+//! `303 See Other` answers, which some operations give instead of a 2xx: Jira's long-running tasks (deleting a
+//! custom field, bulk-setting issue properties) answer 303 with the task's progress and a `Location` to poll.
+
+/// A `303 See Other` response: where to look next, and the body the spec documents for it (`()` for none).
+///
+/// The runtime does not follow it: the caller decides whether and when to fetch the location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeeOther<T = ()> {
+    /// The `Location` header, when the server sent one.
+    pub location: Option<String>,
+    /// The decoded body, e.g. Jira's `TaskProgressBeanObject`.
+    pub body: T,
+}
+
+impl super::Response {
+    /// A 303 response as [`SeeOther`], its body decoded as `T`.
+    pub fn see_other<T: serde::de::DeserializeOwned>(self) -> crate::Result<SeeOther<T>> {
+        let location = self.location();
+        Ok(SeeOther { location, body: self.json()? })
+    }
+
+    /// A 303 response whose body may be any JSON, or none (`null`), as [`SeeOther`].
+    pub fn see_other_or_null(self) -> crate::Result<SeeOther<serde_json::Value>> {
+        let location = self.location();
+        Ok(SeeOther { location, body: self.json_or_null()? })
+    }
+
+    /// A 303 response without a documented body as [`SeeOther`].
+    pub fn see_other_empty(self) -> SeeOther<()> {
+        SeeOther { location: self.location(), body: () }
+    }
+}
