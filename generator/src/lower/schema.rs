@@ -325,10 +325,21 @@ impl<'a> Context<'a> {
             let ty = self.lower_ref(schema, &format!("{name}{}", type_name(wire)), &pointer);
             let read_only = data.is_some_and(|d| d.read_only);
             let nullable = data.is_some_and(|d| d.nullable);
+            // A required property whose component is `nullable` (Confluence v1 marks most components so) may be
+            // `null` as well.
+            let names_nullable = match schema {
+                SchemaRef::Item(_) => false,
+                SchemaRef::Ref(reference) => matches!(
+                    self.component_schema(reference),
+                    Some((_, ReferenceOr::Item(target))) if target.schema_data.nullable
+                ),
+            };
             let required = parts.required.contains(&wire);
-            // A "required" readOnly property is one Jira omits in some responses: decode it as optional.
+            // A "required" readOnly property is one Jira omits in some responses, and a "required" nullable one
+            // may be `null`: both decode as optional.
             let presence = match (required && !read_only, nullable) {
-                (true, _) => Presence::Required,
+                (true, false) if !names_nullable => Presence::Required,
+                (true, _) => Presence::Optional,
                 (false, true) => Presence::Nullable,
                 (false, false) => Presence::Optional,
             };

@@ -137,6 +137,17 @@ fn all_of_members_are_merged_into_one_struct() {
     assert_eq!((child.name.as_str(), child.age), ("n", Some(3)));
 }
 
+#[test]
+fn required_properties_that_may_be_null_decode_null_as_none() {
+    let watcher: objects::types::Watcher =
+        serde_json::from_value(json!({"name": "ann", "icon": null, "email": null})).unwrap();
+    assert_eq!((watcher.name.as_str(), watcher.icon, watcher.email), ("ann", None, None));
+    let watcher: objects::types::Watcher =
+        serde_json::from_value(json!({"name": "bo", "icon": {"path": "/i.png"}, "email": "b@example.com"})).unwrap();
+    assert_eq!(watcher.icon.map(|icon| icon.path).as_deref(), Some("/i.png"));
+    assert!(serde_json::from_value::<objects::types::Watcher>(json!({"icon": null})).is_err(), "name is required");
+}
+
 async fn client(server: &MockServer) -> Client {
     Client::builder(server.uri()).auth(BasicAuth::new("me@example.com", "token")).no_retries().build().unwrap()
 }
