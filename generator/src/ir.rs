@@ -156,6 +156,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A heap indirection that breaks a recursive cycle.
     Boxed(Box<TypeRef>),
+    /// A value that may be `null`: the items of an array whose item schema says `nullable`.
+    Nullable(Box<TypeRef>),
 }
 
 /// One operation: one request builder and one method on the spec's `Api`.

@@ -180,6 +180,10 @@ pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(spec, inner);
             quote!(::std::boxed::Box<#inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(spec, inner);
+            quote!(::std::option::Option<#inner>)
+        }
     }
 }
 

@@ -31,7 +31,8 @@ fn walk(
         return;
     }
     match (ty, value) {
-        (TypeRef::Boxed(inner), _) => walk(types, inner, value, path, found, depth + 1),
+        (TypeRef::Nullable(_), serde_json::Value::Null) => {}
+        (TypeRef::Boxed(inner) | TypeRef::Nullable(inner), _) => walk(types, inner, value, path, found, depth + 1),
         (TypeRef::Vec(item), serde_json::Value::Array(items)) => {
             for element in items {
                 walk(types, item, element, format!("{path}/*"), found, depth + 1);

@@ -98,11 +98,16 @@ impl<'a> Context<'a> {
             SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(items) => TypeRef::Vec(Box::new(self.lower_ref(
-                    items.into(),
-                    &format!("{hint}Item"),
-                    &format!("{pointer}/items"),
-                ))),
+                Some(items) => {
+                    let item = self.lower_ref(items.into(), &format!("{hint}Item"), &format!("{pointer}/items"));
+                    // Items said to be `nullable` in place (not by a component's blanket `nullable`) may be null.
+                    match items {
+                        ReferenceOr::Item(schema) if schema.schema_data.nullable => {
+                            TypeRef::Vec(Box::new(TypeRef::Nullable(Box::new(item))))
+                        }
+                        _ => TypeRef::Vec(Box::new(item)),
+                    }
+                }
                 None => TypeRef::Vec(Box::new(TypeRef::Any)),
             },
             SchemaKind::Type(Type::Object(object)) => {
@@ -386,7 +391,7 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::Named(name) => name.clone(),
         TypeRef::Vec(item) => format!("{}List", variant_label(item)),
         TypeRef::Map(value) => format!("{}Map", variant_label(value)),
-        TypeRef::Boxed(inner) => variant_label(inner),
+        TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => variant_label(inner),
         TypeRef::String => "String".into(),
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Bool => "Bool".into(),

@@ -148,6 +148,14 @@ fn required_properties_that_may_be_null_decode_null_as_none() {
     assert!(serde_json::from_value::<objects::types::Watcher>(json!({"icon": null})).is_err(), "name is required");
 }
 
+#[test]
+fn items_said_to_be_nullable_may_be_null() {
+    let watcher: objects::types::Watcher =
+        serde_json::from_value(json!({"name": "ann", "icon": null, "email": null, "exclude": [null, "reporter"]})).unwrap();
+    let exclude = watcher.exclude.and_then(|e| e.into_option()).expect("a list");
+    assert_eq!(exclude, [None, Some(objects::types::WatcherExcludeItem::Reporter)]);
+}
+
 async fn client(server: &MockServer) -> Client {
     Client::builder(server.uri()).auth(BasicAuth::new("me@example.com", "token")).no_retries().build().unwrap()
 }

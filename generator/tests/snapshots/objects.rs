@@ -368,6 +368,18 @@ pub struct Watcher {
     pub icon: ::std::option::Option<crate::objects::types::Icon>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::nullable::deserialize"
+    )]
+    pub exclude: ::std::option::Option<
+        crate::runtime::Nullable<
+            ::std::vec::Vec<
+                ::std::option::Option<crate::objects::types::WatcherExcludeItem>,
+            >,
+        >,
+    >,
 }
 impl Watcher {
     ///A value with the required fields (`name`) set and every optional field unset.
@@ -376,7 +388,45 @@ impl Watcher {
             name,
             icon: ::std::option::Option::None,
             email: ::std::option::Option::None,
+            exclude: ::std::option::Option::None,
         }
+    }
+}
+/// Schema `#/components/schemas/Watcher/properties/exclude/items`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::PartialOrd,
+    ::std::cmp::Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub enum WatcherExcludeItem {
+    #[serde(rename = "assignee")]
+    Assignee,
+    #[serde(rename = "reporter")]
+    Reporter,
+    /// A value this client does not know (Atlassian adds values over time), kept as sent.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+impl WatcherExcludeItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Assignee => "assignee",
+            Self::Reporter => "reporter",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl ::std::fmt::Display for WatcherExcludeItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
