@@ -119,7 +119,9 @@ impl Run {
         // Prism serves a spec's routes without its server path (Confluence v2's `/wiki/api/v2`); it never
         // answers malformed JSON, so a bounded timeout turns a hang into a failure. No proxy for 127.0.0.1.
         let builder = Client::builder(base)
-            .http_client_builder(reqwest::Client::builder().no_proxy())
+            // Node closes an idle keep-alive connection after 5 s; a request sent on it at that moment is lost
+            // ("error sending request", seen on POSTs, which are not retried). Idle connections are dropped first.
+            .http_client_builder(reqwest::Client::builder().no_proxy().pool_idle_timeout(Duration::from_secs(2)))
             // A loaded machine can make Node drop a connection: connection failures of idempotent calls are
             // retried (the runtime never retries a request Prism answered, so no violation is hidden).
             .retry(crate::RetryPolicy::default().with_max_attempts(3))

@@ -86,6 +86,9 @@ pub struct Field {
     pub read_only: bool,
     pub write_only: bool,
     pub deprecated: bool,
+    /// A list of a component that the spec marks `nullable` wholesale (Confluence v1 does so for most): `null`
+    /// items are left out when decoding rather than failing the whole response.
+    pub skip_null_items: bool,
 }
 
 /// Whether a field must be present, as we decode it.

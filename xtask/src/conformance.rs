@@ -29,12 +29,18 @@ pub struct Args {
     /// The listing to check (default: specs/atlassian.apis.yaml, whose crate is generated-client).
     #[arg(long)]
     pub listing: Option<PathBuf>,
-    /// The calls known to fail, with why (default: xtask/conformance/expected-failures.json).
+    /// The calls known to fail, with why (default: xtask/conformance/expected-failures.json, with `--all`
+    /// expected-failures-all.json).
     #[arg(long)]
     pub expected_failures: Option<PathBuf>,
     /// Check every operation of every listed spec, ignoring the listing's `apis` entries.
     #[arg(long)]
     pub all: bool,
+    /// Generate the crate into DIR exactly as `cargo xtask regen --out DIR` does (same flags, same files), so that
+    /// a crate already built there is not compiled again (default: target/conformance/crate, a workspace of its
+    /// own).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// The longest a Prism server may take to answer its first request (Confluence v1 needs about 9 s alone).
@@ -72,7 +78,9 @@ fn run(args: &Args) -> Result<report::Summary> {
         .into());
     }
     let prism = prism::Prism { bin: prism_bin, watchdog: settings_dir.join("exit-with-parent.cjs") };
-    let expected_path = args.expected_failures.clone().unwrap_or_else(|| settings_dir.join("expected-failures.json"));
+    // Every operation fails in more ways than the listed ones: `--all` has a list of its own.
+    let default_expected = if args.all { "expected-failures-all.json" } else { "expected-failures.json" };
+    let expected_path = args.expected_failures.clone().unwrap_or_else(|| settings_dir.join(default_expected));
     let expected = report::load_expected(&expected_path)?;
     let seeds = report::load_seeds(&settings_dir.join("seeds.json"))?;
 
@@ -83,7 +91,12 @@ fn run(args: &Args) -> Result<report::Summary> {
     // 1. The crate.
     let listing_path = args.listing.clone().unwrap_or_else(default_listing);
     let is_default = !args.all && (args.listing.is_none() || same_file(&listing_path, &default_listing()));
-    let crate_dir = if is_default { root.join("generated-client") } else { work.join("crate") };
+    let crate_dir = match (&args.out, is_default) {
+        (Some(out), _) => out.clone(),
+        (None, true) => root.join("generated-client"),
+        (None, false) => work.join("crate"),
+    };
+    let is_default = is_default && args.out.is_none();
     let mut output = crate::regen::crate_output(&listing_path, &crate_dir, args.all)?;
     if is_default {
         let stale = generator::write::stale_files(&crate_dir, &output)?;
@@ -95,9 +108,12 @@ fn run(args: &Args) -> Result<report::Summary> {
             .into());
         }
     } else {
-        // The crate lives under the workspace's target folder: it is a workspace of its own.
-        if let Some(manifest) = output.files.get_mut("Cargo.toml") {
-            manifest.push_str("\n[workspace]\n");
+        // The crate lives under the workspace's target folder: it is a workspace of its own. (With `--out` the
+        // files are regen's, byte for byte.)
+        if args.out.is_none() {
+            if let Some(manifest) = output.files.get_mut("Cargo.toml") {
+                manifest.push_str("\n[workspace]\n");
+            }
         }
         generator::write::write_files(&crate_dir, &output)?;
         println!("generated {} into {}", listing_path.display(), crate_dir.display());

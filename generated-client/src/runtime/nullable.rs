@@ -70,6 +70,28 @@ where
     Option::<T>::deserialize(deserializer).map(|value| value.map(Nullable::Value))
 }
 
+/// Deserialises a list, leaving out `null` items: for lists of components that a spec marks `nullable` wholesale
+/// (Confluence v1 does so for most of its components), where one `null` should not fail the whole response.
+pub fn without_null_items<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Vec::<Option<T>>::deserialize(deserializer).map(|items| items.into_iter().flatten().collect())
+}
+
+/// [`without_null_items`] for an optional list: absent or `null` is `None`.
+///
+/// Use with `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = ...)]`.
+pub fn without_null_items_optional<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<Vec<Option<T>>>::deserialize(deserializer)
+        .map(|list| list.map(|items| items.into_iter().flatten().collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +114,24 @@ mod tests {
         assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
         assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"assignee":null}"#);
         assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"assignee":"me"}"#);
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Page {
+        #[serde(deserialize_with = "crate::runtime::nullable::without_null_items")]
+        results: Vec<String>,
+        #[serde(default, deserialize_with = "crate::runtime::nullable::without_null_items_optional")]
+        more: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn null_items_are_left_out_of_lists_of_nullable_components() {
+        let page: Page = serde_json::from_str(r#"{"results":["a",null,"b"],"more":[null]}"#).unwrap();
+        assert_eq!(page, Page { results: vec!["a".into(), "b".into()], more: Some(Vec::new()) });
+        let page: Page = serde_json::from_str(r#"{"results":[],"more":null}"#).unwrap();
+        assert_eq!(page, Page { results: Vec::new(), more: None });
+        assert!(serde_json::from_str::<Page>(r#"{"results":[1]}"#).is_err(), "items keep their type");
+        assert!(serde_json::from_str::<Page>(r#"{"more":[]}"#).is_err(), "a required list stays required");
     }
 
     #[test]

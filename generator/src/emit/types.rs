@@ -139,10 +139,25 @@ fn emit_field(spec: &Spec, field: &Field) -> TokenStream {
     };
     let doc = doc_attr(doc_text.as_deref());
     match field.presence {
+        Presence::Required if field.skip_null_items => quote! {
+            #doc
+            #[serde(#rename deserialize_with = "crate::runtime::nullable::without_null_items")]
+            pub #name: #ty,
+        },
         Presence::Required => {
             let serde = rename.map(|r| quote!(#[serde(#r)]));
             quote! { #doc #serde pub #name: #ty, }
         }
+        Presence::Optional if field.skip_null_items => quote! {
+            #doc
+            #[serde(
+                #rename
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "crate::runtime::nullable::without_null_items_optional"
+            )]
+            pub #name: ::std::option::Option<#ty>,
+        },
         Presence::Optional => quote! {
             #doc
             #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]

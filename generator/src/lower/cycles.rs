@@ -107,6 +107,7 @@ mod tests {
                 read_only: false,
                 write_only: false,
                 deprecated: false,
+                skip_null_items: false,
             })
             .collect();
         TypeDef {

@@ -319,6 +319,11 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether `reference` names a component schema marked `nullable`.
+    fn is_nullable_component(&self, reference: &str) -> bool {
+        matches!(self.component_schema(reference), Some((_, ReferenceOr::Item(target))) if target.schema_data.nullable)
+    }
+
     fn structure(&mut self, parts: ObjectParts<'a>, name: &str) -> Struct {
         let mut names = Namespace::new();
         let mut fields = Vec::with_capacity(parts.properties.len());
@@ -334,10 +339,14 @@ impl<'a> Context<'a> {
             // `null` as well.
             let names_nullable = match schema {
                 SchemaRef::Item(_) => false,
-                SchemaRef::Ref(reference) => matches!(
-                    self.component_schema(reference),
-                    Some((_, ReferenceOr::Item(target))) if target.schema_data.nullable
+                SchemaRef::Ref(reference) => self.is_nullable_component(reference),
+            };
+            let skip_null_items = match schema {
+                SchemaRef::Item(Schema { schema_kind: SchemaKind::Type(Type::Array(array)), .. }) => matches!(
+                    &array.items,
+                    Some(ReferenceOr::Reference { reference }) if self.is_nullable_component(reference)
                 ),
+                _ => false,
             };
             let required = parts.required.contains(&wire);
             // A "required" readOnly property is one Jira omits in some responses, and a "required" nullable one
@@ -357,6 +366,7 @@ impl<'a> Context<'a> {
                 read_only,
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
+                skip_null_items,
             });
         }
         let additional = match parts.additional {

@@ -149,6 +149,14 @@ fn required_properties_that_may_be_null_decode_null_as_none() {
 }
 
 #[test]
+fn null_items_of_a_nullable_component_are_left_out() {
+    let watcher: objects::types::Watcher =
+        serde_json::from_value(json!({"name": "ann", "icons": [null, {"path": "/a.png"}, null]})).unwrap();
+    let paths: Vec<String> = watcher.icons.unwrap_or_default().into_iter().map(|icon| icon.path).collect();
+    assert_eq!(paths, ["/a.png"]);
+}
+
+#[test]
 fn items_said_to_be_nullable_may_be_null() {
     let watcher: objects::types::Watcher =
         serde_json::from_value(json!({"name": "ann", "icon": null, "email": null, "exclude": [null, "reporter"]})).unwrap();

@@ -380,6 +380,12 @@ pub struct Watcher {
             >,
         >,
     >,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::nullable::without_null_items_optional"
+    )]
+    pub icons: ::std::option::Option<::std::vec::Vec<crate::objects::types::Icon>>,
 }
 impl Watcher {
     ///A value with the required fields (`name`) set and every optional field unset.
@@ -389,6 +395,7 @@ impl Watcher {
             icon: ::std::option::Option::None,
             email: ::std::option::Option::None,
             exclude: ::std::option::Option::None,
+            icons: ::std::option::Option::None,
         }
     }
 }
