@@ -53,13 +53,14 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
     cycles::box_cycles(&mut types);
     cycles::box_union_members(&mut types);
     let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut sampler = samples::Sampler::new(document);
     for op in &mut operations {
         let expected: Vec<_> = op.examples.iter().map(|e| op.success_type(e.status)).collect();
         for (example, ty) in op.examples.iter_mut().zip(&expected) {
             example.undeclared = examples::undeclared(&by_name, ty, &example.json);
         }
         op.pagination = pagination::detect(&by_name, op);
-        samples::attach(document, op);
+        samples::attach(&mut sampler, op);
         op.captures = captures
             .iter()
             .filter(|c| c.operation_id == op.id && op.path.starts_with(&c.path_prefix))

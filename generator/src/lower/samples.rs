@@ -22,8 +22,10 @@ use super::component_key;
 use super::schema::SchemaRef;
 use crate::ir::{Auth, BodyMedia, Method, Operation, Param, ParamLocation, SampleCall, TypeRef};
 
-/// Fills in `op.samples` and `op.auth` from the operation's definition in `document`.
-pub(super) fn attach(document: &OpenAPI, op: &mut Operation) {
+/// Fills in `op.samples` and `op.auth` from the operation's definition in the sampler's document. One sampler
+/// serves every operation of a spec, so each distinct `pattern` is compiled once.
+pub(super) fn attach<'a>(sampler: &mut Sampler<'a>, op: &mut Operation) {
+    let document = sampler.document;
     let Some(ReferenceOr::Item(item)) = document.paths.paths.get(&op.path) else { return };
     let method = method_key(op.method);
     let Some((_, operation)) = item.iter().find(|(m, _)| *m == method) else { return };
@@ -31,7 +33,7 @@ pub(super) fn attach(document: &OpenAPI, op: &mut Operation) {
     let own_credentials =
         op.params.iter().any(|p| p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("authorization"));
     op.auth = if own_credentials { Auth::None } else { auth(document, operation) };
-    op.samples = sample_calls(document, item, operation, op);
+    op.samples = sample_calls(sampler, item, operation, op);
 }
 
 /// The credentials to send: basic where a requirement allows it, else a bearer token where one allows OAuth 2.0,
@@ -75,12 +77,12 @@ fn method_key(method: Method) -> &'static str {
 }
 
 fn sample_calls<'a>(
-    document: &'a OpenAPI,
+    sampler: &mut Sampler<'a>,
     item: &'a PathItem,
     operation: &'a openapiv3::Operation,
     op: &Operation,
 ) -> Vec<SampleCall> {
-    let mut sampler = Sampler::new(document);
+    let document = sampler.document;
     let raw = raw_parameters(document, item, operation);
     let mut full_params = Vec::new();
     let mut required_params = Vec::new();
