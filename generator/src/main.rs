@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Generation allocates and frees many small token trees; mimalloc takes about a quarter off its CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate the client crate's generated files from an APIs.json listing.
 #[derive(Parser)]
 #[command(version, about)]

@@ -13,6 +13,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The generator runs in this process (`regen`, `conformance`): the same allocator as its own binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The error type of every task: a message for the user.
 pub type DynError = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T, E = DynError> = std::result::Result<T, E>;
