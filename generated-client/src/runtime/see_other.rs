@@ -11,22 +11,3 @@ pub struct SeeOther<T = ()> {
     /// The decoded body, e.g. Jira's `TaskProgressBeanObject`.
     pub body: T,
 }
-
-impl super::Response {
-    /// A 303 response as [`SeeOther`], its body decoded as `T`.
-    pub fn see_other<T: serde::de::DeserializeOwned>(self) -> crate::Result<SeeOther<T>> {
-        let location = self.location();
-        Ok(SeeOther { location, body: self.json()? })
-    }
-
-    /// A 303 response whose body may be any JSON, or none (`null`), as [`SeeOther`].
-    pub fn see_other_or_null(self) -> crate::Result<SeeOther<serde_json::Value>> {
-        let location = self.location();
-        Ok(SeeOther { location, body: self.json_or_null()? })
-    }
-
-    /// A 303 response without a documented body as [`SeeOther`].
-    pub fn see_other_empty(self) -> SeeOther<()> {
-        SeeOther { location: self.location(), body: () }
-    }
-}

@@ -391,18 +391,23 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
             quote!(),
         ),
         Success::SeeOther(body) => {
+            // The 303's body decodes as a 2xx one would; the `Location` is read first.
             let (output, decode) = match body {
                 Some(ty) => {
-                    let rust = rust_type(spec, ty);
-                    let decode = match ty {
-                        TypeRef::Any => quote!(response.see_other_or_null()),
-                        _ => quote!(response.see_other::<#rust>()),
-                    };
+                    let (rust, decode) = (rust_type(spec, ty), json(ty));
+                    let decode = quote! {{
+                        let location = response.location();
+                        #decode.map(|body| crate::runtime::SeeOther { location, body })
+                    }};
                     (quote!(crate::runtime::SeeOther<#rust>), decode)
                 }
-                None => {
-                    (quote!(crate::runtime::SeeOther), quote!(::std::result::Result::Ok(response.see_other_empty())))
-                }
+                None => (
+                    quote!(crate::runtime::SeeOther),
+                    quote!(::std::result::Result::Ok(crate::runtime::SeeOther {
+                        location: response.location(),
+                        body: ()
+                    })),
+                ),
             };
             (output, quote! { match response.status() { 303 => #decode, #error } }, quote!())
         }

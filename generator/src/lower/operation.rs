@@ -226,7 +226,7 @@ fn lower_body<'a>(
             (name, m, BodyMedia::Multipart)
         } else if let Some((name, m)) = find(&|m| base_media(m) == "text/plain") {
             (name, m, BodyMedia::Text)
-        } else if let Some((name, m)) = find(&|m| m == "*/*").filter(|(name, m)| is_json_anything(name, m)) {
+        } else if let Some((name, m)) = find(&|m| m == "*/*").filter(|(name, m)| is_json_by_schema(name, m)) {
             (name, m, BodyMedia::Json)
         } else {
             let (name, m) = content.iter().next()?;
@@ -280,9 +280,8 @@ fn lower_success<'a>(
             outcomes.push((*status, outcome));
         }
     }
-    // An operation that documents no 2xx and no 303 but a `default` response: `default` describes its successes too.
     let see_other = responses.responses.contains_key(&StatusCode::Code(303));
-    if let (true, false, Some(response)) = (outcomes.is_empty(), see_other, &responses.default) {
+    if let (true, Some(response)) = (default_is_success(responses), &responses.default) {
         let at = format!("{pointer}/responses/default");
         if let Some(outcome) = lower_outcome(cx, response, 200, true, builder, &at, examples) {
             outcomes.push((200, outcome));
@@ -350,7 +349,7 @@ fn lower_outcome<'a>(
     }
     Some(match pick_media(response) {
         None => Outcome::NoBody,
-        Some((media_name, media)) if is_json(media_name) || is_json_anything(media_name, media) => {
+        Some((media_name, media)) if is_json(media_name) || is_json_by_schema(media_name, media) => {
             let hint = if first { format!("{builder}Response") } else { format!("{builder}Response{status}") };
             let ty = match &media.schema {
                 Some(schema) => {
@@ -367,29 +366,26 @@ fn lower_outcome<'a>(
     })
 }
 
+/// Whether `default` describes the operation's successes: the operation documents no 2xx and no 303 response.
+fn default_is_success(responses: &openapiv3::Responses) -> bool {
+    !responses.responses.keys().any(|code| matches!(code, StatusCode::Code(200..=299 | 303)))
+}
+
 /// The error responses an operation documents: 4xx and 5xx statuses and ranges, and `default` unless it stands in
-/// for the successes (see [`lower_success`]).
+/// for the successes.
 fn lower_errors<'a>(cx: &mut Context<'a>, responses: &'a openapiv3::Responses, pointer: &str) -> Vec<ErrorResponse> {
     let mut errors = Vec::new();
-    let mut has_success = false;
     for (code, response) in &responses.responses {
         let status = match code {
             StatusCode::Code(status) if *status >= 400 => status.to_string(),
             StatusCode::Range(range) if *range >= 4 => format!("{range}XX"),
-            StatusCode::Code(status) => {
-                has_success |= (200..400).contains(status);
-                continue;
-            }
-            StatusCode::Range(range) => {
-                has_success |= (2..4).contains(range);
-                continue;
-            }
+            StatusCode::Code(_) | StatusCode::Range(_) => continue,
         };
         if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/{status}")) {
             errors.push(ErrorResponse { status, description: first_line(&response.description) });
         }
     }
-    if let (true, Some(response)) = (has_success, &responses.default) {
+    if let (false, Some(response)) = (default_is_success(responses), &responses.default) {
         if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/default")) {
             errors.push(ErrorResponse { status: "default".to_owned(), description: first_line(&response.description) });
         }
@@ -441,7 +437,7 @@ fn base_media(media: &str) -> &str {
 
 /// `*/*` whose schema is a component (Confluence's Connect modules): JSON in practice. Without a schema, or with an
 /// inline one, `*/*` is raw bytes (Jira's avatar uploads and images).
-fn is_json_anything(media_name: &str, media: &MediaType) -> bool {
+fn is_json_by_schema(media_name: &str, media: &MediaType) -> bool {
     media_name == "*/*" && matches!(media.schema, Some(ReferenceOr::Reference { .. }))
 }
 

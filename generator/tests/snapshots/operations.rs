@@ -1573,7 +1573,12 @@ impl BulkDeleteIssueProperty {
     pub async fn send(self) -> crate::Result<crate::runtime::SeeOther> {
         let response = self.send_raw().await?;
         match response.status() {
-            303 => ::std::result::Result::Ok(response.see_other_empty()),
+            303 => {
+                ::std::result::Result::Ok(crate::runtime::SeeOther {
+                    location: response.location(),
+                    body: (),
+                })
+            }
             _ => ::std::result::Result::Err(response.into_error()),
         }
     }
@@ -1629,7 +1634,15 @@ impl DeleteCustomField {
     > {
         let response = self.send_raw().await?;
         match response.status() {
-            303 => response.see_other::<crate::operations::types::TaskProgress>(),
+            303 => {
+                let location = response.location();
+                response
+                    .json()
+                    .map(|body| crate::runtime::SeeOther {
+                        location,
+                        body,
+                    })
+            }
             _ => ::std::result::Result::Err(response.into_error()),
         }
     }
