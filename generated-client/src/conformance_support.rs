@@ -119,9 +119,10 @@ impl Run {
         // Prism serves a spec's routes without its server path (Confluence v2's `/wiki/api/v2`); it never
         // answers malformed JSON, so a bounded timeout turns a hang into a failure. No proxy for 127.0.0.1.
         let builder = Client::builder(base)
-            // Node closes an idle keep-alive connection after 5 s; a request sent on it at that moment is lost
-            // ("error sending request", seen on POSTs, which are not retried). Idle connections are dropped first.
-            .http_client_builder(reqwest::Client::builder().no_proxy().pool_idle_timeout(Duration::from_secs(2)))
+            // Node may close a keep-alive connection just as the next request goes out on it ("connection closed
+            // before message completed"; lost POSTs are not retried). What is under test is the request, not
+            // connection reuse, so every request gets a fresh loopback connection.
+            .http_client_builder(reqwest::Client::builder().no_proxy().pool_max_idle_per_host(0))
             // A loaded machine can make Node drop a connection: connection failures of idempotent calls are
             // retried (the runtime never retries a request Prism answered, so no violation is hidden).
             .retry(crate::RetryPolicy::default().with_max_attempts(3))
@@ -162,7 +163,7 @@ impl Run {
                     let what = format!("{} {}", self.call.operation, self.call.name);
                     STUCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push((self.call.spec, what));
                 }
-                conclude(&self.call, Outcome::Fail { kind: "transport", detail: one_line(&error.to_string()) });
+                conclude(&self.call, Outcome::Fail { kind: "transport", detail: one_line(&with_causes(&error)) });
                 None
             }
         }
@@ -256,14 +257,14 @@ fn judge(call: &Call, sent: &[reqwest::Url], response: Response, typed: crate::R
     match typed {
         Ok(()) => Outcome::Pass,
         Err(error) => {
-            let kind = if error.is_decode() {
-                "decode"
+            let (kind, detail) = if error.is_decode() {
+                ("decode", error.to_string())
             } else if error.status().is_some() {
-                "status"
+                ("status", error.to_string())
             } else {
-                "transport"
+                ("transport", with_causes(&error))
             };
-            Outcome::Fail { kind, detail: one_line(&error.to_string()) }
+            Outcome::Fail { kind, detail: one_line(&detail) }
         }
     }
 }
@@ -329,6 +330,20 @@ fn describe(location: &[String], entry: &serde_json::Value) -> String {
 }
 
 /// Text on one line and of bounded length, for the result line.
+/// A transport error with the causes below the HTTP client's own message ("connection closed before message
+/// completed", "connection reset by peer"), which say what went wrong.
+fn with_causes(error: &crate::Error) -> String {
+    let mut text = error.to_string();
+    // The error's message already includes its direct source, the HTTP client's error.
+    let mut cause = std::error::Error::source(error).and_then(std::error::Error::source);
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
+}
+
 fn one_line(text: &str) -> String {
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() > 600 {
@@ -377,6 +392,28 @@ mod tests {
             HeaderValue::from_static(r#"[{"location":["response","body"],"code":"type","message":"x"}]"#),
         );
         assert!(request_violations(200, &headers, r#"{"validation":[{"location":["body"]}]}"#).is_empty());
+    }
+
+    #[tokio::test]
+    async fn transport_failures_name_their_causes() {
+        let address =
+            std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("port");
+        let client =
+            Client::builder(format!("http://{address}")).retry(crate::RetryPolicy::disabled()).build().expect("client");
+        static META: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "testOperation",
+            method: crate::runtime::HttpMethod::Get,
+            path: "/x",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let request = crate::runtime::Request::new(&META, "/x".to_owned());
+        let error = client.execute(request).await.expect_err("nothing listens");
+
+        let detail = with_causes(&error);
+        assert!(detail.starts_with(&error.to_string()), "{detail}");
+        assert!(!error.to_string().to_lowercase().contains("refused"), "{error}");
+        assert!(detail.to_lowercase().contains("refused"), "{detail}");
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub enum TransportErrorKind {
     Connect,
     /// The request or the response took longer than the configured timeout.
     Timeout,
+    /// The connection was closed or reset after the request went out and before a response arrived (a server
+    /// or proxy closing a connection as the request was sent on it, a server restarting).
+    ConnectionLost,
     /// The connection was closed before the whole response body arrived.
     BodyCutOff,
     /// Any other failure while sending the request.
@@ -342,6 +345,7 @@ impl fmt::Display for Error {
                 let stage = match transport.kind {
                     TransportErrorKind::Connect => "could not connect",
                     TransportErrorKind::Timeout => "timed out",
+                    TransportErrorKind::ConnectionLost => "connection lost before a response",
                     TransportErrorKind::BodyCutOff => "response body cut off",
                     TransportErrorKind::Other => "transport error",
                 };

@@ -44,7 +44,7 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
         let response = match send_once(client, &request, http_request).await {
             Ok(response) => response,
             Err((kind, source)) => {
-                let retry = kind == TransportErrorKind::Connect
+                let retry = matches!(kind, TransportErrorKind::Connect | TransportErrorKind::ConnectionLost)
                     && method.is_idempotent()
                     && replayable
                     && client.retry.allows_another(attempts);
@@ -169,6 +169,8 @@ async fn send_once(
             TransportErrorKind::Timeout
         } else if error.is_connect() {
             TransportErrorKind::Connect
+        } else if is_connection_lost(&error) {
+            TransportErrorKind::ConnectionLost
         } else {
             TransportErrorKind::Other
         };
@@ -181,4 +183,21 @@ async fn send_once(
         (kind, error)
     })?;
     Ok(Response::new(request.meta, status, headers, body))
+}
+
+/// Whether the connection was closed or reset before any response arrived: hyper's "connection closed before
+/// message completed", or a reset, abort, broken pipe or early end of stream below it.
+fn is_connection_lost(error: &reqwest::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_incomplete_message) {
+            return true;
+        }
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof);
+        }
+        cause = error.source();
+    }
+    false
 }

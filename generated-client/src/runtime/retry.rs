@@ -13,7 +13,8 @@ use super::request::HttpMethod;
 ///
 /// - `429 Too Many Requests` for any method,
 /// - `502`, `503` and `504` for idempotent methods (`GET`, `PUT`, `DELETE`, `HEAD`, `OPTIONS`),
-/// - connection failures for idempotent methods,
+/// - connection failures for idempotent methods: no connection made, or the connection closed or reset before
+///   any response arrived (a request sent on a connection the server was closing),
 ///
 /// and only when the request body can be sent again. Other statuses are never retried.
 ///

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use atlassian_client::runtime::HttpMethod;
-use atlassian_client::{Client, RetryPolicy};
+use atlassian_client::{Client, RetryPolicy, TransportErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -212,4 +212,62 @@ async fn connection_failures_are_not_retried_for_post() {
     let error = client.execute(request(HttpMethod::Get, "/x")).await.unwrap_err();
     assert!(error.is_connect(), "{error:?}");
     assert_eq!(attempts.load(Ordering::SeqCst), 1 + 4);
+}
+
+/// A server that reads each request and then, for the first `drops` connections, closes the connection without
+/// answering (or resets it, when `reset`); later connections get `200 ok`. Returns its URL and the number of
+/// connections accepted so far.
+async fn server_dropping_connections(drops: usize, reset: bool) -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let connection = counter.fetch_add(1, Ordering::SeqCst);
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            if connection < drops {
+                if reset {
+                    // Lingering for zero seconds makes the close a TCP reset (and cannot block, the reason for the
+                    // deprecation).
+                    #[allow(deprecated)]
+                    socket.set_linger(Some(Duration::ZERO)).unwrap();
+                }
+                drop(socket);
+            } else {
+                let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                let _ = socket.write_all(answer).await;
+            }
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_connection_lost_before_the_response_is_retried_for_idempotent_methods() {
+    for (method, reset) in [(HttpMethod::Get, false), (HttpMethod::Delete, true), (HttpMethod::Put, false)] {
+        let (url, accepted) = server_dropping_connections(2, reset).await;
+        let client = Client::builder(url).retry(fast_retries()).build().unwrap();
+
+        let response = client.execute(request(method, "/x")).await.unwrap();
+
+        assert_eq!(response.bytes(), "ok", "{method}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 3, "{method}");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_lost_before_the_response_is_not_retried_for_post() {
+    for reset in [false, true] {
+        let (url, accepted) = server_dropping_connections(1, reset).await;
+        let client = Client::builder(url).retry(fast_retries()).build().unwrap();
+
+        let error = client.execute(request(HttpMethod::Post, "/x")).await.unwrap_err();
+
+        assert_eq!(error.transport_kind(), Some(TransportErrorKind::ConnectionLost), "{error:?}");
+        assert!(error.to_string().contains("connection lost before a response"), "{error}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    }
 }
