@@ -303,7 +303,8 @@ pub enum Success {
     /// No 2xx response, but a documented 303 (See Other): the `Location` to look at and the 303's body, if the spec
     /// gives it one.
     SeeOther(Option<TypeRef>),
-    /// Several 2xx statuses with different bodies: an enum named `name` with one variant per status.
+    /// Several 2xx statuses with different bodies, or 2xx beside a documented 303: an enum named `name` with one
+    /// variant per status.
     Several { name: String, variants: Vec<StatusVariant> },
 }
 
@@ -321,6 +322,8 @@ pub struct StatusVariant {
     pub name: String,
     /// `None` for a status without a body.
     pub ty: Option<TypeRef>,
+    /// A 303 (See Other): the variant holds the `Location` beside the body.
+    pub see_other: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

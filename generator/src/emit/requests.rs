@@ -391,32 +391,20 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
             quote!(),
         ),
         Success::SeeOther(body) => {
-            // The 303's body decodes as a 2xx one would; the `Location` is read first.
-            let (output, decode) = match body {
-                Some(ty) => {
-                    let (rust, decode) = (rust_type(spec, ty), json(ty));
-                    let decode = quote! {{
-                        let location = response.location();
-                        #decode.map(|body| crate::runtime::SeeOther { location, body })
-                    }};
-                    (quote!(crate::runtime::SeeOther<#rust>), decode)
-                }
-                None => (
-                    quote!(crate::runtime::SeeOther),
-                    quote!(::std::result::Result::Ok(crate::runtime::SeeOther {
-                        location: response.location(),
-                        body: ()
-                    })),
-                ),
-            };
+            let (output, decode) = see_other(spec, body.as_ref(), &json, None);
             (output, quote! { match response.status() { 303 => #decode, #error } }, quote!())
         }
         Success::Several { name, variants } => {
             let ident = format_ident!("{}", name);
-            let arms = variants.iter().map(|v| several_arm(&ident, v, &json));
+            let arms = variants.iter().map(|v| several_arm(spec, &ident, v, &json));
             let defs = variants.iter().map(|v| {
                 let variant = format_ident!("{}", v.name);
                 let doc = format!(" HTTP {}.", v.status);
+                if v.see_other {
+                    let (ty, _) = see_other(spec, v.ty.as_ref(), &json, None);
+                    let doc = " HTTP 303 (See Other): where to look next, and the body if the API sends one.";
+                    return quote!(#[doc = #doc] #variant(#ty),);
+                }
                 match &v.ty {
                     Some(ty) => {
                         let ty = rust_type(spec, ty);
@@ -425,7 +413,11 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
                     None => quote!(#[doc = #doc] #variant,),
                 }
             });
-            let doc = format!(" What [`{}`] returns: its 2xx responses carry different bodies.", op.builder);
+            let doc = if variants.iter().any(|v| v.see_other) {
+                format!(" What [`{}`] returns: a 2xx response, or a 303 pointing elsewhere.", op.builder)
+            } else {
+                format!(" What [`{}`] returns: its 2xx responses carry different bodies.", op.builder)
+            };
             (
                 quote!(#ident),
                 quote! { match response.status() { #(#arms)* #error } },
@@ -433,6 +425,8 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
                     #[doc = #doc]
                     #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
                     #[non_exhaustive]
+                    // Returned by one call and matched once: boxing a large variant would only cost an allocation.
+                    #[allow(clippy::large_enum_variant)]
                     pub enum #ident { #(#defs)* }
                 },
             )
@@ -440,9 +434,48 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
     }
 }
 
-fn several_arm(ident: &proc_macro2::Ident, v: &StatusVariant, json: &dyn Fn(&TypeRef) -> TokenStream) -> TokenStream {
+/// The output type and decoding expression of a 303 answer: `SeeOther<T>` with the `Location` and the body, which
+/// decodes as a 2xx one would.
+/// The value is passed to `variant` when there is one (a variant of a response enum).
+fn see_other(
+    spec: &Spec,
+    body: Option<&TypeRef>,
+    json: &dyn Fn(&TypeRef) -> TokenStream,
+    variant: Option<TokenStream>,
+) -> (TokenStream, TokenStream) {
+    let wrap = |value: TokenStream| match &variant {
+        Some(variant) => quote!(#variant(#value)),
+        None => value,
+    };
+    match body {
+        Some(ty) => {
+            let (rust, decode) = (rust_type(spec, ty), json(ty));
+            let value = wrap(quote!(crate::runtime::SeeOther { location, body }));
+            let decode = quote! {{
+                let location = response.location();
+                #decode.map(|body| #value)
+            }};
+            (quote!(crate::runtime::SeeOther<#rust>), decode)
+        }
+        None => {
+            let value = wrap(quote!(crate::runtime::SeeOther { location: response.location(), body: () }));
+            (quote!(crate::runtime::SeeOther), quote!(::std::result::Result::Ok(#value)))
+        }
+    }
+}
+
+fn several_arm(
+    spec: &Spec,
+    ident: &proc_macro2::Ident,
+    v: &StatusVariant,
+    json: &dyn Fn(&TypeRef) -> TokenStream,
+) -> TokenStream {
     let status = Literal::u16_unsuffixed(v.status);
     let variant = format_ident!("{}", v.name);
+    if v.see_other {
+        let (_, decode) = see_other(spec, v.ty.as_ref(), json, Some(quote!(#ident::#variant)));
+        return quote!(#status => #decode,);
+    }
     match &v.ty {
         Some(ty) => {
             let decode = json(ty);

@@ -280,7 +280,6 @@ fn lower_success<'a>(
             outcomes.push((*status, outcome));
         }
     }
-    let see_other = responses.responses.contains_key(&StatusCode::Code(303));
     if let (true, Some(response)) = (default_is_success(responses), &responses.default) {
         let at = format!("{pointer}/responses/default");
         if let Some(outcome) = lower_outcome(cx, response, 200, true, builder, &at, examples) {
@@ -301,23 +300,26 @@ fn lower_success<'a>(
     body_types.dedup();
     let empty_statuses: Vec<u16> =
         outcomes.iter().filter(|(_, o)| matches!(o, Outcome::NoBody)).map(|(status, _)| *status).collect();
-    if outcomes.is_empty() && see_other {
-        let body = responses.responses.get(&StatusCode::Code(303)).and_then(|response| {
-            let at = format!("{pointer}/responses/303");
-            match lower_outcome(cx, response, 303, true, builder, &at, examples)? {
-                Outcome::Json(ty) => Some(ty),
-                Outcome::NoBody | Outcome::Bytes => None,
-            }
-        });
-        return Success::SeeOther(body);
+    // A 303 answers a long-running task (its progress, and where to poll) or points at a download.
+    let see_other = responses.responses.get(&StatusCode::Code(303)).map(|response| {
+        let at = format!("{pointer}/responses/303");
+        match lower_outcome(cx, response, 303, outcomes.is_empty(), builder, &at, examples) {
+            Some(Outcome::Json(ty)) => Some(ty),
+            Some(Outcome::NoBody | Outcome::Bytes) | None => None,
+        }
+    });
+    if outcomes.is_empty() {
+        if let Some(body) = see_other {
+            return Success::SeeOther(body);
+        }
     }
-    match body_types.as_slice() {
-        [] => Success::Empty,
-        [ty] if empty_statuses.is_empty() => Success::Json((*ty).clone()),
-        [ty] => Success::MaybeJson { ty: (*ty).clone(), empty_statuses },
-        _ => {
+    match (body_types.as_slice(), see_other) {
+        ([], None) => Success::Empty,
+        ([ty], None) if empty_statuses.is_empty() => Success::Json((*ty).clone()),
+        ([ty], None) => Success::MaybeJson { ty: (*ty).clone(), empty_statuses },
+        (_, see_other) => {
             let name = cx.names.claim(&format!("{builder}Response"));
-            let variants = outcomes
+            let mut variants: Vec<StatusVariant> = outcomes
                 .into_iter()
                 .map(|(status, outcome)| StatusVariant {
                     status,
@@ -326,8 +328,12 @@ fn lower_success<'a>(
                         Outcome::Json(ty) => Some(ty),
                         _ => None,
                     },
+                    see_other: false,
                 })
                 .collect();
+            if let Some(ty) = see_other {
+                variants.push(StatusVariant { status: 303, name: "SeeOther".to_owned(), ty, see_other: true });
+            }
             Success::Several { name, variants }
         }
     }

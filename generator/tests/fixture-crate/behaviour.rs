@@ -351,6 +351,61 @@ async fn a_see_other_without_location_or_body_still_succeeds() {
 }
 
 #[tokio::test]
+async fn a_see_other_beside_a_2xx_is_a_variant_with_its_location_and_body_not_followed() {
+    use operations::requests::PublishDraftWorkflowSchemeResponse as Published;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/workflowscheme/7/draft/publish"))
+        .respond_with(
+            ResponseTemplate::new(303)
+                .insert_header("Location", "/rest/api/2/task/11")
+                .set_body_json(json!({"id": "11", "status": "ENQUEUED"})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/workflowscheme/7/draft/publish"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path("/rest/api/2/task/11")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let operations = client(&server).await.operations();
+
+    let Published::SeeOther(task) = operations.publish_draft_workflow_scheme(7).send().await.unwrap() else {
+        panic!("the 303 is the SeeOther variant")
+    };
+    assert_eq!(task.location.as_deref(), Some("/rest/api/2/task/11"));
+    assert_eq!((task.body.id.as_str(), task.body.status), ("11", operations::types::TaskProgressStatus::Enqueued));
+    assert_eq!(operations.publish_draft_workflow_scheme(7).send().await.unwrap(), Published::Status204);
+}
+
+#[tokio::test]
+async fn a_bodiless_see_other_beside_bodiless_2xx_statuses_keeps_each_apart() {
+    use operations::requests::GetAttachmentContentResponse as Content;
+    let server = MockServer::start().await;
+    let download = "https://api.media.atlassian.com/file/a1/binary";
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/attachment/content/10000"))
+        .respond_with(ResponseTemplate::new(303).insert_header("Location", download))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/attachment/content/10001"))
+        .respond_with(ResponseTemplate::new(206))
+        .mount(&server)
+        .await;
+    let operations = client(&server).await.operations();
+
+    let answer = operations.get_attachment_content("10000").send().await.unwrap();
+    let see_other = atlassian_client::runtime::SeeOther { location: Some(download.to_owned()), body: () };
+    assert_eq!(answer, Content::SeeOther(see_other));
+    assert_eq!(operations.get_attachment_content("10001").send().await.unwrap(), Content::Status206);
+    let error = operations.get_attachment_content("10002").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+}
+
+#[tokio::test]
 async fn image_responses_ask_for_their_media_types_and_keep_bytes_and_type() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
