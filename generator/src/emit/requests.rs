@@ -435,8 +435,7 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
 }
 
 /// The output type and decoding expression of a 303 answer: `SeeOther<T>` with the `Location` and the body, which
-/// decodes as a 2xx one would.
-/// The value is passed to `variant` when there is one (a variant of a response enum).
+/// decodes as a 2xx one would. The value is passed to `variant` when there is one (a variant of a response enum).
 fn see_other(
     spec: &Spec,
     body: Option<&TypeRef>,
