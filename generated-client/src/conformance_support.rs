@@ -329,7 +329,6 @@ fn describe(location: &[String], entry: &serde_json::Value) -> String {
     format!("{} [{code}] {message}", location.join("."))
 }
 
-/// Text on one line and of bounded length, for the result line.
 /// A transport error with the causes below the HTTP client's own message ("connection closed before message
 /// completed", "connection reset by peer"), which say what went wrong.
 fn with_causes(error: &crate::Error) -> String {
@@ -344,6 +343,7 @@ fn with_causes(error: &crate::Error) -> String {
     text
 }
 
+/// Text on one line and of bounded length, for the result line.
 fn one_line(text: &str) -> String {
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() > 600 {

@@ -322,8 +322,13 @@ pub struct StatusVariant {
     pub name: String,
     /// `None` for a status without a body.
     pub ty: Option<TypeRef>,
-    /// A 303 (See Other): the variant holds the `Location` beside the body.
-    pub see_other: bool,
+}
+
+impl StatusVariant {
+    /// A 303 (See Other), the one non-2xx variant: it holds the `Location` beside the body.
+    pub fn is_see_other(&self) -> bool {
+        self.status == 303
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

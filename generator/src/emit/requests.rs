@@ -400,7 +400,7 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
             let defs = variants.iter().map(|v| {
                 let variant = format_ident!("{}", v.name);
                 let doc = format!(" HTTP {}.", v.status);
-                if v.see_other {
+                if v.is_see_other() {
                     let (ty, _) = see_other(spec, v.ty.as_ref(), &json, None);
                     let doc = " HTTP 303 (See Other): where to look next, and the body if the API sends one.";
                     return quote!(#[doc = #doc] #variant(#ty),);
@@ -413,7 +413,7 @@ fn success(spec: &Spec, op: &Operation) -> (TokenStream, TokenStream, TokenStrea
                     None => quote!(#[doc = #doc] #variant,),
                 }
             });
-            let doc = if variants.iter().any(|v| v.see_other) {
+            let doc = if variants.iter().any(|v| v.is_see_other()) {
                 format!(" What [`{}`] returns: a 2xx response, or a 303 pointing elsewhere.", op.builder)
             } else {
                 format!(" What [`{}`] returns: its 2xx responses carry different bodies.", op.builder)
@@ -471,7 +471,7 @@ fn several_arm(
 ) -> TokenStream {
     let status = Literal::u16_unsuffixed(v.status);
     let variant = format_ident!("{}", v.name);
-    if v.see_other {
+    if v.is_see_other() {
         let (_, decode) = see_other(spec, v.ty.as_ref(), json, Some(quote!(#ident::#variant)));
         return quote!(#status => #decode,);
     }

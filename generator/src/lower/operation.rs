@@ -328,11 +328,10 @@ fn lower_success<'a>(
                         Outcome::Json(ty) => Some(ty),
                         _ => None,
                     },
-                    see_other: false,
                 })
                 .collect();
             if let Some(ty) = see_other {
-                variants.push(StatusVariant { status: 303, name: "SeeOther".to_owned(), ty, see_other: true });
+                variants.push(StatusVariant { status: 303, name: "SeeOther".to_owned(), ty });
             }
             Success::Several { name, variants }
         }
