@@ -195,6 +195,8 @@ pub struct Operation {
     /// Response bodies captured from real Jira instances, to check that they decode.
     pub captures: Vec<Capture>,
     pub pagination: Option<Pagination>,
+    /// What the operation's `x-pagination` extension says, if it has one.
+    pub pagination_hint: Option<PaginationHint>,
     /// Calls with valid arguments built from the spec, for the conformance check (`cargo xtask conformance`).
     pub samples: Vec<SampleCall>,
     /// The credentials the conformance check sends: what the operation's `security` allows.
@@ -245,6 +247,21 @@ pub enum Method {
     Patch,
     Head,
     Options,
+}
+
+impl Method {
+    /// The key of a path item that holds the operation (`get`, `post`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Patch => "patch",
+            Method::Head => "head",
+            Method::Options => "options",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -347,24 +364,63 @@ pub struct Example {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pagination {
     /// `startAt`/`maxResults` pages.
-    Offset {
-        /// The `startAt` query parameter's Rust name and whether it is typed as a string.
-        start_at: String,
-        start_at_is_string: bool,
-        /// The list field of the page and its item type.
-        items: String,
-        item_ty: TypeRef,
-        /// The `total` and `isLast` fields, where the page has them (Rust names).
-        total: Option<String>,
-        /// `total` is an `i32` (else `i64`).
-        total_i32: bool,
-        is_last: Option<String>,
-        total_optional: bool,
-        is_last_optional: bool,
-        items_optional: bool,
-    },
+    Offset(OffsetPages),
     /// `nextPageToken` pages.
-    Cursor { param: String, items: String, item_ty: TypeRef, next: String, items_optional: bool },
+    Cursor(CursorPages),
+}
+
+/// `startAt`/`maxResults` pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffsetPages {
+    /// The `startAt` query parameter's Rust name and whether it is typed as a string.
+    pub start_at: String,
+    pub start_at_is_string: bool,
+    /// The list field of the page and its item type.
+    pub items: String,
+    pub item_ty: TypeRef,
+    /// The `total` and `isLast` fields, where the page has them (Rust names).
+    pub total: Option<String>,
+    /// `total` is an `i32` (else `i64`).
+    pub total_i32: bool,
+    pub is_last: Option<String>,
+    pub total_optional: bool,
+    pub is_last_optional: bool,
+    pub items_optional: bool,
+}
+
+/// `nextPageToken` pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CursorPages {
+    /// Where the request carries the cursor.
+    pub cursor: CursorIn,
+    /// The list field of the page (Rust name), its item type, and whether it is an `Option`.
+    pub items: String,
+    pub item_ty: TypeRef,
+    pub items_optional: bool,
+    /// The page's next-cursor field (Rust name) and whether it is an `Option`.
+    pub next: String,
+    pub next_optional: bool,
+    /// The page's `isLast` field (Rust name) and whether it is an `Option`, where the page has one.
+    pub is_last: Option<(String, bool)>,
+}
+
+/// Where a cursor-paginated request sends the cursor of the page it asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorIn {
+    /// A query parameter (its Rust name), as `GET /rest/api/3/search/jql`.
+    Query(String),
+    /// A field of the JSON body (its Rust name, and whether it is an `Option`), as `POST /rest/api/3/search/jql`.
+    Body { field: String, optional: bool },
+}
+
+/// `x-pagination` on an operation: names the page's list and cursor where the shape alone is ambiguous (a page
+/// with two lists). Wire names; each `None` is left to shape detection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaginationHint {
+    /// The page's property holding the items (`issues`).
+    pub items: Option<String>,
+    /// The request's and the page's cursor property (`nextPageToken`).
+    pub cursor: Option<String>,
 }
 
 impl Operation {

@@ -2,7 +2,8 @@
 //!
 //! Generated code implements [`OffsetPaged`] or [`CursorPaged`] for request builders whose response is a page,
 //! and exposes `into_stream`, which calls [`offset_stream`] or [`cursor_stream`]. Pages are fetched lazily,
-//! one at a time, as the stream is polled. After an error the stream ends.
+//! one at a time, as the stream is polled. After an error the stream ends. A cursor travels in the query
+//! (`GET /rest/api/3/search/jql`) or in the body (`POST /rest/api/3/search/jql`): `set_cursor` decides.
 
 use std::future::Future;
 
@@ -54,8 +55,10 @@ pub trait CursorPaged: Clone + Send + Sync + 'static {
 pub struct CursorPage<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// The cursor of the next page (`nextPageToken`); absent or empty on the last page.
+    /// The cursor of the next page (`nextPageToken`); absent, `null` or empty on the last page.
     pub next: Option<String>,
+    /// Whether this is the last page, when the API reports it (`isLast`).
+    pub is_last: Option<bool>,
 }
 
 /// The state of a paginated stream: items of the current page not yet yielded, and the request for the next
@@ -104,8 +107,8 @@ pub fn offset_stream<P: OffsetPaged>(request: P) -> impl Stream<Item = Result<P:
 
 /// Streams the items of every page of a cursor-addressed list.
 ///
-/// The stream stops after a page without a next cursor (absent or empty), or whose next cursor repeats the
-/// one just used.
+/// The stream stops after a page that says it is the last (`isLast`), after a page without a next cursor
+/// (absent, `null` or empty) or whose next cursor repeats the one just used, and at an empty page.
 pub fn cursor_stream<P: CursorPaged>(request: P) -> impl Stream<Item = Result<P::Item>> + Send {
     let start = (Pages::start(request), None::<String>);
     stream::unfold(start, |(mut pages, mut cursor)| async move {
@@ -117,7 +120,9 @@ pub fn cursor_stream<P: CursorPaged>(request: P) -> impl Stream<Item = Result<P:
             match request.clone().fetch_page().await {
                 Err(error) => return Some((Err(error), (pages, cursor))),
                 Ok(page) => {
-                    let next_cursor = page.next.filter(|next| !next.is_empty() && cursor.as_ref() != Some(next));
+                    let more = !page.items.is_empty() && page.is_last != Some(true);
+                    let next_cursor =
+                        page.next.filter(|next| more && !next.is_empty() && cursor.as_ref() != Some(next));
                     if let Some(next_cursor) = &next_cursor {
                         let mut next = request;
                         next.set_cursor(next_cursor.clone());

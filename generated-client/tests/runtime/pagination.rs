@@ -133,6 +133,7 @@ async fn a_failing_page_yields_its_error_and_ends_the_stream() {
 struct TokenPage {
     issues: Vec<String>,
     next_page_token: Option<String>,
+    is_last: Option<bool>,
 }
 
 /// A hand-written cursor-paginated request.
@@ -155,7 +156,7 @@ impl CursorPaged for SearchIssues {
             request.query("nextPageToken", token);
         }
         let page: TokenPage = self.client.execute(request).await?.json()?;
-        Ok(CursorPage { items: page.issues, next: page.next_page_token })
+        Ok(CursorPage { items: page.issues, next: page.next_page_token, is_last: page.is_last })
     }
 }
 
@@ -188,23 +189,47 @@ async fn cursor_pages_are_streamed_until_the_token_is_absent() {
     assert_eq!(received(&server).await, 3);
 }
 
+/// Serves a first page (token `t1`) and `second` for `t1`, streams it, and returns the items and the number of
+/// requests made.
+async fn stream_two_cursor_pages(second: serde_json::Value) -> (Vec<String>, usize) {
+    let server = MockServer::start().await;
+    Mock::given(query_param_is_missing("nextPageToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("nextPageToken", "t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(second))
+        .mount(&server)
+        .await;
+    // A third request would find no mock (404) and fail the stream.
+    let request = SearchIssues { client: client(&server), next_page_token: None };
+    let items: Vec<String> = cursor_stream(request).try_collect().await.unwrap();
+    (items, received(&server).await)
+}
+
 #[tokio::test]
-async fn cursor_pages_stop_on_an_empty_or_repeated_token() {
-    for last in [json!({"issues": ["A-2"], "nextPageToken": ""}), json!({"issues": ["A-2"], "nextPageToken": "t1"})] {
-        let server = MockServer::start().await;
-        Mock::given(query_param_is_missing("nextPageToken"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": ["A-1"], "nextPageToken": "t1"})))
-            .mount(&server)
-            .await;
-        Mock::given(query_param("nextPageToken", "t1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(last))
-            .mount(&server)
-            .await;
-
-        let request = SearchIssues { client: client(&server), next_page_token: None };
-        let items: Vec<String> = cursor_stream(request).try_collect().await.unwrap();
-
-        assert_eq!(items, ["A-1", "A-2"]);
-        assert_eq!(received(&server).await, 2);
+async fn cursor_pages_stop_on_an_empty_a_null_or_a_repeated_token() {
+    for last in [
+        json!({"issues": ["A-2"], "nextPageToken": ""}),
+        json!({"issues": ["A-2"], "nextPageToken": null}),
+        json!({"issues": ["A-2"], "nextPageToken": "t1"}),
+    ] {
+        assert_eq!(
+            stream_two_cursor_pages(last.clone()).await,
+            (vec!["A-1".to_owned(), "A-2".to_owned()], 2),
+            "{last}"
+        );
     }
+}
+
+#[tokio::test]
+async fn cursor_pages_stop_on_is_last_even_with_a_next_token() {
+    let last = json!({"issues": ["A-2"], "nextPageToken": "t2", "isLast": true});
+    assert_eq!(stream_two_cursor_pages(last).await, (vec!["A-1".to_owned(), "A-2".to_owned()], 2));
+}
+
+#[tokio::test]
+async fn cursor_pages_stop_at_an_empty_page_even_with_a_next_token() {
+    let empty = json!({"issues": [], "nextPageToken": "t2", "isLast": false});
+    assert_eq!(stream_two_cursor_pages(empty).await, (vec!["A-1".to_owned()], 2));
 }

@@ -5,6 +5,7 @@
 mod conformance;
 mod examples;
 mod manifest;
+mod pagination;
 mod requests;
 mod types;
 

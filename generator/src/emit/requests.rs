@@ -5,9 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attr, rust_type};
-use crate::ir::{
-    BodyMedia, Method, Operation, Pagination, Param, ParamLocation, Spec, StatusVariant, Success, Tag, TypeRef,
-};
+use crate::ir::{BodyMedia, Method, Operation, Param, ParamLocation, Spec, StatusVariant, Success, Tag, TypeRef};
 
 /// `requests/mod.rs`: the tag modules and their builders, re-exported flat.
 pub fn emit_index(spec: &Spec) -> TokenStream {
@@ -170,7 +168,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
         spec.module,
         op.fn_name
     );
-    let pagination = op.pagination.as_ref().map(|p| pagination(spec, op, p));
+    let pagination = op.pagination.as_ref().map(|p| super::pagination::emit(spec, op, p));
     let send_doc = doc_attr(Some(&send_doc(op)));
     quote! {
         #[doc = #doc]
@@ -481,137 +479,6 @@ fn several_arm(
             quote!(#status => #decode.map(#ident::#variant),)
         }
         None => quote!(#status => response.empty().map(|()| #ident::#variant),),
-    }
-}
-
-/// `OffsetPaged`/`CursorPaged` and `into_stream` for a paginated operation.
-fn pagination(spec: &Spec, op: &Operation, pagination: &Pagination) -> TokenStream {
-    let builder = format_ident!("{}", op.builder);
-    match pagination {
-        Pagination::Offset {
-            start_at,
-            start_at_is_string,
-            items,
-            item_ty,
-            total,
-            total_i32,
-            is_last,
-            total_optional,
-            is_last_optional,
-            items_optional,
-        } => {
-            let start_at_i32 = op.params.iter().any(|p| &p.name == start_at && p.ty == TypeRef::I32);
-            let start_at = format_ident!("{}", start_at);
-            let items = format_ident!("{}", items);
-            let item = rust_type(spec, item_ty);
-            let (get, set) = if *start_at_is_string {
-                (
-                    quote!(self.#start_at.as_deref().and_then(|s| s.parse().ok()).unwrap_or(0)),
-                    quote!(self.#start_at = ::std::option::Option::Some(start_at.to_string())),
-                )
-            } else if start_at_i32 {
-                (
-                    quote!(self.#start_at.map(i64::from).unwrap_or(0)),
-                    quote!(self.#start_at = i32::try_from(start_at).ok()),
-                )
-            } else {
-                (quote!(self.#start_at.unwrap_or(0)), quote!(self.#start_at = ::std::option::Option::Some(start_at)))
-            };
-            let items_value =
-                if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
-            let total_value = match (total, total_optional) {
-                (Some(field), true) => {
-                    let field = format_ident!("{}", field);
-                    if *total_i32 {
-                        quote!(page.#field.map(i64::from))
-                    } else {
-                        quote!(page.#field)
-                    }
-                }
-                (Some(field), false) => {
-                    let field = format_ident!("{}", field);
-                    if *total_i32 {
-                        quote!(::std::option::Option::Some(i64::from(page.#field)))
-                    } else {
-                        quote!(::std::option::Option::Some(page.#field))
-                    }
-                }
-                (None, _) => quote!(::std::option::Option::None),
-            };
-            let is_last_value = match (is_last, is_last_optional) {
-                (Some(field), true) => {
-                    let field = format_ident!("{}", field);
-                    quote!(page.#field)
-                }
-                (Some(field), false) => {
-                    let field = format_ident!("{}", field);
-                    quote!(::std::option::Option::Some(page.#field))
-                }
-                (None, _) => quote!(::std::option::Option::None),
-            };
-            quote! {
-                impl crate::runtime::OffsetPaged for #builder {
-                    type Item = #item;
-
-                    fn start_at(&self) -> i64 {
-                        #get
-                    }
-
-                    fn set_start_at(&mut self, start_at: i64) {
-                        #set;
-                    }
-
-                    async fn fetch_page(self) -> crate::Result<crate::runtime::OffsetPage<#item>> {
-                        let page = self.send().await?;
-                        ::std::result::Result::Ok(crate::runtime::OffsetPage {
-                            items: #items_value,
-                            total: #total_value,
-                            is_last: #is_last_value,
-                        })
-                    }
-                }
-
-                impl #builder {
-                    /// Every item of every page, fetching pages as the stream is polled.
-                    pub fn into_stream(
-                        self,
-                    ) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send + ::std::marker::Unpin {
-                        ::std::boxed::Box::pin(crate::runtime::offset_stream(self))
-                    }
-                }
-            }
-        }
-        Pagination::Cursor { param, items, item_ty, next, items_optional } => {
-            let param = format_ident!("{}", param);
-            let items = format_ident!("{}", items);
-            let next = format_ident!("{}", next);
-            let item = rust_type(spec, item_ty);
-            let items_value =
-                if *items_optional { quote!(page.#items.unwrap_or_default()) } else { quote!(page.#items) };
-            quote! {
-                impl crate::runtime::CursorPaged for #builder {
-                    type Item = #item;
-
-                    fn set_cursor(&mut self, cursor: ::std::string::String) {
-                        self.#param = ::std::option::Option::Some(cursor);
-                    }
-
-                    async fn fetch_page(self) -> crate::Result<crate::runtime::CursorPage<#item>> {
-                        let page = self.send().await?;
-                        ::std::result::Result::Ok(crate::runtime::CursorPage { items: #items_value, next: page.#next })
-                    }
-                }
-
-                impl #builder {
-                    /// Every item of every page, fetching pages as the stream is polled.
-                    pub fn into_stream(
-                        self,
-                    ) -> impl ::futures_core::Stream<Item = crate::Result<#item>> + ::std::marker::Send + ::std::marker::Unpin {
-                        ::std::boxed::Box::pin(crate::runtime::cursor_stream(self))
-                    }
-                }
-            }
-        }
     }
 }
 

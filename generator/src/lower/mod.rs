@@ -53,19 +53,29 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
     cycles::box_cycles(&mut types);
     cycles::box_union_members(&mut types);
     let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut problems = Vec::new();
     let mut sampler = samples::Sampler::new(document);
     for op in &mut operations {
         let expected: Vec<_> = op.examples.iter().map(|e| op.success_type(e.status)).collect();
         for (example, ty) in op.examples.iter_mut().zip(&expected) {
             example.undeclared = examples::undeclared(&by_name, ty, &example.json);
         }
-        op.pagination = pagination::detect(&by_name, op);
+        match pagination::detect(&by_name, op) {
+            Ok(found) => op.pagination = found,
+            Err(message) => problems.push(Problem {
+                pointer: format!("#/paths/{}/{}/x-pagination", pointer_token(&op.path), op.method.key()),
+                message,
+            }),
+        }
         samples::attach(&mut sampler, op);
         op.captures = captures
             .iter()
             .filter(|c| c.operation_id == op.id && op.path.starts_with(&c.path_prefix))
             .map(|c| Capture { file: c.file.clone(), json: c.json.clone(), cloud: c.cloud })
             .collect();
+    }
+    if !problems.is_empty() {
+        return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
     }
     operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
     let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();

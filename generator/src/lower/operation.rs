@@ -87,6 +87,13 @@ pub(super) fn lower_operation<'a>(
     let errors = lower_errors(cx, &op.responses, &pointer);
     let accept = accept(&op.responses);
     let see_other = op.responses.responses.contains_key(&StatusCode::Code(303));
+    let pagination_hint = op.extensions.get("x-pagination").and_then(|value| match super::pagination::hint(value) {
+        Ok(hint) => Some(hint),
+        Err(message) => {
+            cx.problem(format!("{pointer}/x-pagination"), message);
+            None
+        }
+    });
 
     Some(Operation {
         id,
@@ -108,6 +115,7 @@ pub(super) fn lower_operation<'a>(
         examples,
         captures: Vec::new(),
         pagination: None,
+        pagination_hint,
         samples: Vec::new(),
         auth: crate::ir::Auth::None,
     })

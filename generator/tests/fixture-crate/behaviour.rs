@@ -515,6 +515,57 @@ async fn cursor_pages_follow_next_page_token_until_it_is_absent() {
     assert_eq!(keys, ["A", "B"]);
 }
 
+#[tokio::test]
+async fn a_page_with_two_lists_streams_the_one_x_pagination_names_until_is_last() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(query_param("nextPageToken", "t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"issues": [{"key": "B"}], "warnings": [], "nextPageToken": "t2", "isLast": true}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(query_param("jql", "project = A"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "issues": [{"key": "A"}], "warnings": [{"type": "CLAUSE_LIMIT_EXCEEDED"}], "nextPageToken": "t1", "isLast": false
+        })))
+        .mount(&server)
+        .await;
+    let api = client(&server).await.operations();
+    let keys: Vec<String> =
+        api.search_jql().jql("project = A").into_stream().map(|i| i.unwrap().key.unwrap()).collect().await;
+    assert_eq!(keys, ["A", "B"]);
+}
+
+#[tokio::test]
+async fn a_cursor_in_the_body_is_sent_in_the_body_until_the_token_is_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(body_json(json!({"jql": "project = A", "maxResults": 1, "nextPageToken": "t1"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": [{"key": "B"}], "nextPageToken": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/search/jql"))
+        .and(body_json(json!({"jql": "project = A", "maxResults": 1})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"issues": [{"key": "A"}], "nextPageToken": "t1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut body = operations::types::SearchRequest::default();
+    body.jql = Some("project = A".into());
+    body.max_results = Some(1);
+    let api = client(&server).await.operations();
+    let keys: Vec<String> = api.search_jql_post(body).into_stream().map(|i| i.unwrap().key.unwrap()).collect().await;
+    assert_eq!(keys, ["A", "B"]);
+}
+
 #[test]
 fn a_discriminator_picks_the_variant_and_an_unknown_tag_is_kept() {
     use composition::types::DefaultValue;

@@ -335,6 +335,68 @@ async fn search_jql_required() {
     run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
+async fn search_jql_post_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "searchJqlPost",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .search_jql_post(
+                        harness::arg::<
+                            crate::operations::types::SearchRequest,
+                        >(
+                            "{\"jql\":\"sample\",\"nextPageToken\":\"sample\",\"maxResults\":1}",
+                        )?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn search_jql_post_required() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "searchJqlPost",
+        name: "required",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .search_jql_post(
+                        harness::arg::<crate::operations::types::SearchRequest>("{}")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
 async fn bulk_delete_issue_property_full() {
     let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
         spec: SPEC,
@@ -1401,7 +1463,7 @@ impl GetNotificationSchemes {
 
 /// Operations tagged “Search”.
 impl crate::operations::Api {
-    /// searchJql
+    /// A cursor page with two lists: `x-pagination` names the items (REST v3's search)
     ///
     /// `GET /rest/api/2/search/jql` (operationId `searchJql`).
     pub fn search_jql(&self) -> SearchJql {
@@ -1409,6 +1471,19 @@ impl crate::operations::Api {
             client: self.client.clone(),
             jql: ::std::option::Option::None,
             next_page_token: ::std::option::Option::None,
+            timeout: ::std::option::Option::None,
+        }
+    }
+    /// A cursor sent in the body (REST v3's POST search)
+    ///
+    /// `POST /rest/api/2/search/jql` (operationId `searchJqlPost`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn search_jql_post(
+        &self,
+        body: crate::operations::types::SearchRequest,
+    ) -> SearchJqlPost {
+        SearchJqlPost {
+            client: self.client.clone(),
+            body,
             timeout: ::std::option::Option::None,
         }
     }
@@ -1490,10 +1565,85 @@ impl crate::runtime::CursorPaged for SearchJql {
         ::std::result::Result::Ok(crate::runtime::CursorPage {
             items: page.issues.unwrap_or_default(),
             next: page.next_page_token,
+            is_last: page.is_last,
         })
     }
 }
 impl SearchJql {
+    /// Every item of every page, fetching pages as the stream is polled.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = crate::Result<crate::operations::types::Issue>,
+    > + ::std::marker::Send + ::std::marker::Unpin {
+        ::std::boxed::Box::pin(crate::runtime::cursor_stream(self))
+    }
+}
+/// A request to `POST /rest/api/2/search/jql`: start it with [`Api::search_jql_post`](crate::operations::Api::search_jql_post), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct SearchJqlPost {
+    client: crate::Client,
+    body: crate::operations::types::SearchRequest,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl SearchJqlPost {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<crate::operations::types::FoundIssues> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "searchJqlPost",
+            method: crate::runtime::HttpMethod::Post,
+            path: "/rest/api/2/search/jql",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, body, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::string::String::from("/rest/api/2/search/jql"),
+        );
+        request.json(&body)?;
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
+impl crate::runtime::CursorPaged for SearchJqlPost {
+    type Item = crate::operations::types::Issue;
+    fn set_cursor(&mut self, cursor: ::std::string::String) {
+        self.body.next_page_token = ::std::option::Option::Some(cursor);
+    }
+    async fn fetch_page(
+        self,
+    ) -> crate::Result<crate::runtime::CursorPage<crate::operations::types::Issue>> {
+        let page = self.send().await?;
+        ::std::result::Result::Ok(crate::runtime::CursorPage {
+            items: page.issues.unwrap_or_default(),
+            next: page.next_page_token,
+            is_last: page.is_last,
+        })
+    }
+}
+impl SearchJqlPost {
     /// Every item of every page, fetching pages as the stream is polled.
     pub fn into_stream(
         self,
@@ -2486,6 +2636,16 @@ pub struct FoundIssues {
     pub next_page_token: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::operations::types::Issue>>,
+    #[serde(
+        rename = "isLast",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_last: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<
+        ::std::vec::Vec<crate::operations::types::SearchWarning>,
+    >,
 }
 impl FoundIssues {
     ///A value with every optional field unset.
@@ -2493,6 +2653,8 @@ impl FoundIssues {
         Self {
             next_page_token: ::std::option::Option::None,
             issues: ::std::option::Option::None,
+            is_last: ::std::option::Option::None,
+            warnings: ::std::option::Option::None,
         }
     }
 }
@@ -2667,6 +2829,71 @@ impl SchemeListing {
             total: ::std::option::Option::None,
             is_last: ::std::option::Option::None,
             values: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `#/components/schemas/SearchRequest`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct SearchRequest {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub jql: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "nextPageToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub next_page_token: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_results: ::std::option::Option<i32>,
+}
+impl SearchRequest {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            jql: ::std::option::Option::None,
+            next_page_token: ::std::option::Option::None,
+            max_results: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `#/components/schemas/SearchWarning`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct SearchWarning {
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+impl SearchWarning {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            type_: ::std::option::Option::None,
+            message: ::std::option::Option::None,
         }
     }
 }
