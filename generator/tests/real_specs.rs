@@ -74,3 +74,36 @@ fn the_slug_rule_matches_the_listing_format() {
     );
     assert_eq!(generator::select::slug("/pages/{id}", "get"), "pagesid-get");
 }
+
+#[test]
+fn both_jql_searches_of_rest_v2_and_v3_stream_their_issues() {
+    let listing = listing_with(
+        "- x-operation-id: searchAndReconsileIssuesUsingJql\n  x-spec: jira-platform-v2\n\
+         - x-operation-id: searchAndReconsileIssuesUsingJqlPost\n  x-spec: jira-platform-v2\n\
+         - x-operation-id: searchAndReconsileIssuesUsingJql\n  x-spec: jira-platform-v3\n\
+         - x-operation-id: searchAndReconsileIssuesUsingJqlPost\n  x-spec: jira-platform-v3",
+    );
+    let output = generator::generate(&listing, &Options::default()).expect("generates");
+    for module in ["jira_platform_v2", "jira_platform_v3"] {
+        let code: String = output
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with(&format!("src/generated/{module}/requests/")))
+            .map(|(_, file)| file.as_str())
+            .collect();
+        for (builder, set_cursor) in [
+            ("SearchAndReconsileIssuesUsingJql", "self.next_page_token = ::std::option::Option::Some(cursor);"),
+            (
+                "SearchAndReconsileIssuesUsingJqlPost",
+                "self.body.next_page_token = ::std::option::Option::Some(cursor);",
+            ),
+        ] {
+            let paged = format!("impl crate::runtime::CursorPaged for {builder} {{");
+            let start = code.find(&paged).unwrap_or_else(|| panic!("{module}: {builder} is not paginated"));
+            let body = &code[start..start + 800.min(code.len() - start)];
+            assert!(body.contains(set_cursor), "{module}: {builder} sets its cursor in {body}");
+            assert!(body.contains("items: page.issues"), "{module}: {builder} streams the issues: {body}");
+            assert!(body.contains("is_last: page.is_last"), "{module}: {builder} reads isLast: {body}");
+        }
+    }
+}
