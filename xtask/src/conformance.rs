@@ -11,8 +11,9 @@
 //!    `xtask/conformance/seeds.json`) and waits until each answers HTTP;
 //! 4. runs the conformance tests with `ATLASSIAN_CONFORMANCE_URL_<SPEC>` set to the servers, and reads the
 //!    `CONFORMANCE PASS|FAIL` line each prints;
-//! 5. compares with `xtask/conformance/expected-failures.json` and the negative controls, and ends with
-//!    `N passed, M failed`. The servers are stopped whatever happens.
+//! 5. compares with `xtask/conformance/expected-failures.json` (one list for every listing; entries of operations
+//!    the listing does not select are ignored) and the negative controls, and ends with `N passed, M failed`.
+//!    The servers are stopped whatever happens.
 
 mod prism;
 mod report;
@@ -29,8 +30,8 @@ pub struct Args {
     /// The listing to check (default: specs/atlassian.apis.yaml, whose crate is generated-client).
     #[arg(long)]
     pub listing: Option<PathBuf>,
-    /// The calls known to fail, with why (default: xtask/conformance/expected-failures.json, with `--all`
-    /// expected-failures-all.json).
+    /// The calls known to fail, with why (default: xtask/conformance/expected-failures.json, one list for every
+    /// listing: entries of operations the listing does not select are ignored).
     #[arg(long)]
     pub expected_failures: Option<PathBuf>,
     /// Check every operation of every listed spec, ignoring the listing's `apis` entries.
@@ -78,9 +79,8 @@ fn run(args: &Args) -> Result<report::Summary> {
         .into());
     }
     let prism = prism::Prism { bin: prism_bin, watchdog: settings_dir.join("exit-with-parent.cjs") };
-    // Every operation fails in more ways than the listed ones: `--all` has a list of its own.
-    let default_expected = if args.all { "expected-failures-all.json" } else { "expected-failures.json" };
-    let expected_path = args.expected_failures.clone().unwrap_or_else(|| settings_dir.join(default_expected));
+    // One list for every listing: the failures are facts about operations, whichever listing selects them.
+    let expected_path = args.expected_failures.clone().unwrap_or_else(|| settings_dir.join("expected-failures.json"));
     let expected = report::load_expected(&expected_path)?;
     let seeds = report::load_seeds(&settings_dir.join("seeds.json"))?;
 

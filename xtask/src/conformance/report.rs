@@ -29,12 +29,34 @@ pub struct ExpectedFailure {
     pub skip: bool,
 }
 
-/// The expected failures; none when the file does not exist.
+/// The expected failures; none when the file does not exist. A call listed twice is an error.
 pub fn load_expected(path: &Path) -> Result<Vec<ExpectedFailure>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()).into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("{}: {e}", path.display()).into()),
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display()).into()),
+    };
+    let expected: Vec<ExpectedFailure> = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, entry) in expected.iter().enumerate() {
+        if !seen.insert(entry.key()) {
+            return Err(format!(
+                "{}: entry {i} lists `{} {} {}` again: one entry per call",
+                path.display(),
+                entry.spec,
+                entry.operation_id,
+                entry.call
+            )
+            .into());
+        }
+    }
+    Ok(expected)
+}
+
+impl ExpectedFailure {
+    /// What the entry is about: spec, operationId and call.
+    fn key(&self) -> (&str, &str, &str) {
+        (&self.spec, &self.operation_id, &self.call)
     }
 }
 
@@ -141,7 +163,9 @@ pub fn describe(result: &CallResult, verdict: &Verdict) -> String {
     let mut line = format!("{:<6} {} {} {}", verdict.label(), result.spec, result.operation, result.call);
     match (&result.failure, verdict) {
         (None, Verdict::UnexpectedPass(reason)) => {
-            line.push_str(&format!(": passed, but expected-failures.json expects a failure ({reason})"));
+            line.push_str(&format!(
+                ": passed, but expected-failures.json expects a failure ({reason}): remove the entry"
+            ));
         }
         (None, Verdict::Fail) if result.skipped => line.push_str(": not sent, but not listed as skipped"),
         (None, Verdict::Fail) => line.push_str(": the broken request was not reported"),
@@ -166,7 +190,8 @@ pub struct Summary {
     pub specs: usize,
     /// Lines for every call that did not simply pass, and for results that are missing.
     pub notes: Vec<String>,
-    /// Expected failures of the checked specs that named no call that ran.
+    /// Expected failures of operations that ran, naming a call of them that did not run. (Entries of operations
+    /// the listing does not select are not the listing's business: they are ignored.)
     pub stale: Vec<String>,
 }
 
@@ -198,9 +223,10 @@ pub fn evaluate(lines: &[String], expected: &[ExpectedFailure], specs: &[&str], 
         summary.notes.push(format!("FAIL   {missing} test(s) printed no result line (see the test log)"));
     }
     for entry in expected.iter().filter(|e| specs.contains(&e.spec.as_str())) {
-        let ran =
-            results.iter().any(|r| r.spec == entry.spec && r.operation == entry.operation_id && r.call == entry.call);
-        if !ran {
+        let of_entry = |r: &&CallResult| r.spec == entry.spec && r.operation == entry.operation_id;
+        let selected = results.iter().any(|r| of_entry(&r));
+        let ran = results.iter().filter(of_entry).any(|r| r.call == entry.call);
+        if selected && !ran {
             summary.stale.push(format!("{} {} {}", entry.spec, entry.operation_id, entry.call));
         }
     }
@@ -300,9 +326,34 @@ mod tests {
     }
 
     #[test]
-    fn an_expected_failure_of_a_checked_spec_that_did_not_run_is_noted() {
-        let summary = evaluate(&[], &expected(), &["confluence-v2"], 0);
+    fn an_expected_failure_of_an_operation_that_ran_without_its_call_is_noted() {
+        let lines = ["PASS confluence-v2 getPages required".to_owned()];
+        let summary = evaluate(&lines, &expected(), &["confluence-v2"], 1);
         assert_eq!(summary.stale, ["confluence-v2 getPages full"]);
-        assert!(evaluate(&[], &expected(), &["jira-platform-v2"], 0).stale.is_empty());
+        assert!(evaluate(&lines, &expected(), &["jira-platform-v2"], 1).stale.is_empty());
+    }
+
+    #[test]
+    fn entries_of_operations_the_listing_does_not_select_are_ignored() {
+        // A listing with one operation of each of the two specs the list has entries for, neither of them listed.
+        let lines: Vec<String> =
+            ["PASS confluence-v2 getSpaces full", "PASS jira-software getBoard full"].map(String::from).to_vec();
+        let summary = evaluate(&lines, &expected(), &["confluence-v2", "jira-software"], 2);
+        assert_eq!((summary.passed, summary.failed, summary.expected_failures), (2, 0, 0));
+        assert!(summary.stale.is_empty(), "{:?}", summary.stale);
+    }
+
+    #[test]
+    fn a_call_listed_twice_is_an_error_naming_the_file_and_the_call() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("expected-failures.json");
+        let entry = r#"{"spec": "confluence-v2", "operationId": "getPages", "call": "full", "reason": "r"}"#;
+        std::fs::write(&path, format!("[{entry}, {entry}]")).expect("write");
+        let error = load_expected(&path).expect_err("a duplicate").to_string();
+        assert!(error.contains("expected-failures.json: entry 1 lists `confluence-v2 getPages full` again"), "{error}");
+        std::fs::write(&path, r#"[{"spec": "confluence-v2", "operationId": "getPages", "call": "full"}]"#)
+            .expect("write");
+        let error = load_expected(&path).expect_err("no reason").to_string();
+        assert!(error.contains("missing field `reason` at line 1"), "{error}");
     }
 }
