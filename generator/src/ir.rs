@@ -22,6 +22,8 @@ pub struct Spec {
     /// The spec's file name and the URL it is published at.
     pub file: String,
     pub url: String,
+    /// The overlay documents that corrected the spec, as the listing names them, in the order applied.
+    pub overlays: Vec<String>,
     /// The path part of the server URL (`/wiki/api/v2` for Confluence v2), or empty.
     pub server_prefix: String,
     /// The types, sorted by name.
