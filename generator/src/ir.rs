@@ -163,6 +163,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// A value that may be `null`: the items of an array whose item schema says `nullable`.
     Nullable(Box<TypeRef>),
+    /// Another type of the crate, named by a schema's `x-rust-type` (see [`crate::rust_types`]): its absolute path.
+    External(String),
 }
 
 /// One operation: one request builder and one method on the spec's `Api`.

@@ -190,6 +190,10 @@ pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
             let inner = rust_type(spec, inner);
             quote!(::std::option::Option<#inner>)
         }
+        TypeRef::External(path) => {
+            let path: syn::Path = syn::parse_str(path).expect("the paths of rust_types::KNOWN_TYPES parse");
+            quote!(#path)
+        }
     }
 }
 
