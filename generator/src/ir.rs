@@ -22,6 +22,8 @@ pub struct Spec {
     /// The spec's file name and the URL it is published at.
     pub file: String,
     pub url: String,
+    /// The overlay documents that corrected the spec, as the listing names them, in the order applied.
+    pub overlays: Vec<String>,
     /// The path part of the server URL (`/wiki/api/v2` for Confluence v2), or empty.
     pub server_prefix: String,
     /// The types, sorted by name.
@@ -161,6 +163,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// A value that may be `null`: the items of an array whose item schema says `nullable`.
     Nullable(Box<TypeRef>),
+    /// Another type of the crate, named by a schema's `x-rust-type` (see [`crate::rust_types`]): its absolute path.
+    External(String),
 }
 
 /// One operation: one request builder and one method on the spec's `Api`.

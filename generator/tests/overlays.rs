@@ -159,3 +159,40 @@ fn a_listing_with_overlays_generates_from_the_corrected_document() {
     assert!(types.contains("pub column: i64"), "{types}");
     assert!(!types.contains("the_column_position"), "{types}");
 }
+
+#[test]
+fn x_rust_type_uses_the_crate_type_and_leaves_the_schema_closure_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = json!({
+        "openapi": "3.0.1",
+        "info": {"title": "Mini", "version": "1"},
+        "paths": {"/rest/api/2/task": {"get": {"operationId": "getTask", "responses": {"200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}
+        }}}}},
+        "components": {"schemas": {
+            "Task": {"type": "object", "properties": {
+                "result": {"$ref": "#/components/schemas/JsonNode"},
+                "finished": {"type": "integer", "format": "int64"}
+            }},
+            "JsonNode": {"type": "object", "properties": {"array": {"$ref": "#/components/schemas/JsonNodeGetters"}}},
+            "JsonNodeGetters": {"type": "object", "properties": {"float": {"type": "boolean"}}}
+        }}
+    });
+    std::fs::write(dir.path().join("mini.json"), spec.to_string()).expect("write spec");
+    let fix = overlay(
+        "- target: $.components.schemas.JsonNode\n  description: result is any JSON\n  update:\n    x-rust-type: serde_json::Value\n- target: $.components.schemas.Task.properties.finished\n  update:\n    x-rust-type: JiraDateTime\n",
+    );
+    std::fs::write(dir.path().join("fix.yaml"), fix).expect("write overlay");
+    let listing = "apis:\n- x-operation-id: getTask\nx-common:\n- type: x-openapi\n  url: https://example.com/mini.json\n  x-file: mini.json\n  x-spec: mini\n  x-overlays: [fix.yaml]\n";
+    std::fs::write(dir.path().join("listing.yaml"), listing).expect("write listing");
+    let listing = generator::load::Listing::load(&dir.path().join("listing.yaml")).expect("listing");
+    let selection = generator::select::select(&listing, &generator::Options::default()).expect("selects");
+    let schemas: Vec<&str> = selection.specs[0].schemas.iter().map(String::as_str).collect();
+    assert_eq!(schemas, ["JsonNode", "Task"], "JsonNodeGetters is only reached through the x-rust-type schema");
+    let output = generator::generate(&listing, &generator::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let types = &output.files["src/generated/mini/types.rs"];
+    assert!(types.contains("pub type JsonNode = ::serde_json::Value;"), "{types}");
+    assert!(types.contains("crate::runtime::JiraDateTime"), "{types}");
+    assert!(!types.contains("JsonNodeGetters"), "{types}");
+}

@@ -72,7 +72,13 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
     }];
     for spec in &api.specs {
         let dir = format!("src/generated/{}", spec.module);
-        let about = format!("from `{}` ({} {})", spec.file, spec.title, spec.version);
+        let corrected = match spec.overlays.as_slice() {
+            [] => String::new(),
+            overlays => {
+                format!(" corrected by {}", overlays.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "))
+            }
+        };
+        let about = format!("from `{}` ({} {}){corrected}", spec.file, spec.title, spec.version);
         let mut add = |path: String, tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>| {
             jobs.push(Job { path, about: about.clone(), tokens });
         };
@@ -184,6 +190,10 @@ pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
         TypeRef::Nullable(inner) => {
             let inner = rust_type(spec, inner);
             quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::External(path) => {
+            let path: syn::Path = syn::parse_str(path).expect("the paths of rust_types::KNOWN_TYPES parse");
+            quote!(#path)
         }
     }
 }

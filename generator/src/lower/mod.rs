@@ -88,6 +88,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         version: info.version.clone(),
         file: selected.spec.source.file.clone(),
         url: selected.spec.source.url.clone(),
+        overlays: selected.spec.source.overlays.clone(),
         server_prefix: server_prefix(document),
         types,
         operations,

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 pub use document::{Action, Evidence, EvidenceBody, EvidenceKind, EvidenceSubject, OverlayDocument};
 
-use crate::error::Result;
+use crate::error::{pointer_token, Error, Result};
 
 /// The overlays applied to one spec, and what each action touched.
 #[derive(Debug, Clone, Default)]
@@ -77,5 +77,56 @@ pub fn apply_all(document: &mut Value, base: &Path, names: &[String]) -> Result<
         apply::apply(document, &overlay, corrections.documents.len(), &mut corrections.touches)?;
         corrections.documents.push(overlay);
     }
+    check_rust_types(document, &corrections)?;
     Ok(corrections)
+}
+
+/// Every `x-rust-type` an overlay set names a type the generator knows, on a schema without `$ref` (whose siblings
+/// OpenAPI 3.0 ignores); otherwise an error naming the overlay and the action.
+fn check_rust_types(document: &Value, corrections: &Corrections) -> Result<()> {
+    for touch in &corrections.touches {
+        // A touch of the key itself is checked on the object holding it.
+        let at = match touch.pointer.rsplit_once('/') {
+            Some((parent, key)) if key == crate::rust_types::EXTENSION => parent,
+            _ => touch.pointer.as_str(),
+        };
+        let Some(node) = document.pointer(at) else { continue };
+        let Some((overlay, action)) = corrections.action(touch) else { continue };
+        if let Err((at, message)) = find_rust_types(node, at) {
+            return Err(Error::OverlayAction {
+                path: overlay.path.clone(),
+                action: action.label(),
+                message: format!("at `{at}`: {message}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn find_rust_types(node: &Value, at: &str) -> std::result::Result<(), (String, String)> {
+    match node {
+        Value::Object(map) => {
+            if let Some(value) = map.get(crate::rust_types::EXTENSION) {
+                crate::rust_types::check(value).map_err(|message| (at.to_owned(), message))?;
+                if map.contains_key("$ref") {
+                    return Err((
+                        at.to_owned(),
+                        "`x-rust-type` beside `$ref` has no effect (OpenAPI 3.0 ignores the siblings of `$ref`); \
+                         remove the `$ref` first, or set it on the component the `$ref` names"
+                            .into(),
+                    ));
+                }
+            }
+            for (key, value) in map {
+                find_rust_types(value, &format!("{at}/{}", pointer_token(key)))?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter().enumerate() {
+                find_rust_types(value, &format!("{at}/{i}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
