@@ -263,6 +263,7 @@ pub fn parse_corrected_spec(
     check_version(&value).map_err(|(pointer, message)| result_error(pointer, message))?;
     let document = serde_path_to_error::deserialize(&value)
         .map_err(|e| result_error(json_pointer(e.path()), e.inner().to_string()))?;
+    crate::overlay::check_corrected(&document, &corrections)?;
     Ok((document, corrections))
 }
 

@@ -7,6 +7,7 @@
 
 mod apply;
 pub mod document;
+mod evidence;
 
 use std::path::Path;
 
@@ -62,6 +63,12 @@ impl Corrections {
     pub fn names(&self) -> Vec<&str> {
         self.documents.iter().map(|d| d.name.as_str()).collect()
     }
+}
+
+/// Checks what needs the corrected document as OpenAPI: every `x-evidence` body names an operation and status,
+/// or a component schema, that it has.
+pub fn check_corrected(document: &openapiv3::OpenAPI, corrections: &Corrections) -> Result<()> {
+    evidence::check(document, corrections)
 }
 
 /// Whether `pointer` is `outer` or inside it.
