@@ -2,10 +2,13 @@
 //!
 //! Downloads every spec of the listing again, checks that each is OpenAPI 3.0.x, and only then replaces the files
 //! (each through a temporary file and a rename) and updates `specs.lock.json`. Any failure changes nothing. It
-//! prints what changed for the operations the listing selects (see [`drift`](mod@drift)), regenerates the client, and fails
-//! when an operation the listing selects is gone upstream, since the listing must then be edited.
+//! prints what changed for the operations the listing selects (see [`drift`](mod@drift)) and what the new copies do to
+//! the overlays that correct them (see [`overlays`](mod@overlays)), regenerates the client, and fails when an
+//! operation the listing selects is gone upstream or an overlay's action no longer matches, since the listing or
+//! the overlay must then be edited.
 
 mod drift;
+mod overlays;
 
 use std::fmt;
 use std::io::Read;
@@ -18,6 +21,7 @@ use serde_json::Value;
 use crate::lock::{listing_arg, sha256_hex, today_utc, Lock, LockedSpec, Staged};
 use crate::{default_listing, Result};
 use drift::{drift, DriftReport};
+use overlays::{overlay_drift, OverlayDrift};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -75,11 +79,39 @@ pub struct Refreshed {
     pub new: LockedSpec,
     /// What changed, when the bytes did.
     pub drift: Option<DriftReport>,
+    /// What the new copy does to the spec's overlays, when the bytes changed and the listing gives it overlays.
+    pub overlays: Option<OverlayDrift>,
 }
 
 impl Report {
-    /// Fails, naming them, when operations the listing selects are gone from the new copies.
+    /// Fails, naming them, when operations the listing selects are gone from the new copies, or when an overlay's
+    /// action no longer matches (or its overlays no longer apply).
     pub fn check_listing(&self) -> Result<()> {
+        self.check_operations()?;
+        let lapsed: Vec<String> = self
+            .specs
+            .iter()
+            .filter_map(|spec| spec.overlays.as_ref().map(|overlays| (&spec.name, overlays)))
+            .flat_map(|(name, overlays)| {
+                let lapsed = overlays.lapsed.iter().map(move |l| format!("  {name}: {} {}", l.overlay, l.action));
+                lapsed.chain(overlays.error.iter().map(move |error| format!("  {name}: {error}")))
+            })
+            .collect();
+        if lapsed.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{} correction(s) no longer apply to the new copies:\n{}\nThe new spec files and the lock are written. \
+             Edit the overlay files named above: remove an action whose place Atlassian fixed, or point its `target` \
+             at the place's new location; then run `cargo xtask regen{}`.",
+            lapsed.len(),
+            lapsed.join("\n"),
+            listing_arg(&self.listing),
+        )
+        .into())
+    }
+
+    fn check_operations(&self) -> Result<()> {
         let removed: Vec<String> = self
             .specs
             .iter()
@@ -139,6 +171,9 @@ impl fmt::Display for Report {
                 )?,
             }
             write!(f, "{drift}")?;
+            if let Some(overlays) = &spec.overlays {
+                write!(f, "{overlays}")?;
+            }
         }
         Ok(())
     }
@@ -285,6 +320,7 @@ fn compare(listing: &Listing, old_lock: &Lock, spec: Fetched<'_>, today: &str) -
             old_version: Some(new.info_version.clone()),
             new,
             drift: None,
+            overlays: None,
         };
         return Ok((refreshed, None));
     }
@@ -298,6 +334,7 @@ fn compare(listing: &Listing, old_lock: &Lock, spec: Fetched<'_>, today: &str) -
         old: old_bytes.as_deref().map(|bytes| (bytes.len() as u64, sha256_hex(bytes))),
         old_version: old_document.pointer("/info/version").and_then(Value::as_str).map(str::to_owned),
         drift: Some(drift(listing, &old_document, &spec.document, &spec.source.name)),
+        overlays: overlay_drift(listing, spec.source, &old_document, &spec.document),
         new,
     };
     Ok((refreshed, Some(staged)))

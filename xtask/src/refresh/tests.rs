@@ -1,4 +1,3 @@
-
 use super::*;
 use std::collections::HashMap;
 use std::io::Write;
@@ -381,4 +380,90 @@ fn a_mirror_url_is_the_base_for_each_file_name() {
     assert_eq!(url(None), "https://example.com/a/b.json");
     assert_eq!(url(Some("http://127.0.0.1:8080/mirror/")), "http://127.0.0.1:8080/mirror/x.json");
     assert!(origin(&source, Some("/no/such/folder")).is_err());
+}
+
+/// A spec with two component schemas, `Thing` (with `extra` upstream's change to it) and optionally `Gadget`.
+fn corrected_spec(version: &str, extra: bool, gadget: bool) -> Vec<u8> {
+    let mut thing = serde_json::json!({"type": "object", "properties": {"The name.": {"type": "string"}}});
+    if extra {
+        thing["properties"]["size"] = serde_json::json!({"type": "integer"});
+    }
+    let mut schemas = serde_json::json!({"Thing": thing});
+    if gadget {
+        schemas["Gadget"] = serde_json::json!({"type": "object"});
+    }
+    let spec = serde_json::json!({
+        "openapi": "3.0.1",
+        "info": {"title": "Things", "version": version},
+        "paths": {"/rest/api/2/thing": {"get": {"operationId": "listThings", "responses": {"200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
+        }}}}},
+        "components": {"schemas": schemas}
+    });
+    serde_json::to_vec(&spec).expect("serialize")
+}
+
+/// A fixture whose spec `thing` is corrected by `overlays/things.yaml`, and a mirror holding `new` for it.
+fn corrected_fixture(new: &[u8]) -> (Fixture, tempfile::TempDir) {
+    let fixture = Fixture::new(
+        &[("thing", "thing.json", "http://127.0.0.1:9/thing.json".into(), corrected_spec("1", false, true))],
+        "- x-operation-id: listThings\n",
+    );
+    let text = std::fs::read_to_string(&fixture.listing).expect("listing");
+    let text = text.replace("x-spec: thing\n", "x-spec: thing\n  x-overlays: [overlays/things.yaml]\n");
+    std::fs::write(&fixture.listing, text).expect("write listing");
+    std::fs::create_dir(fixture.dir.path().join("overlays")).expect("mkdir");
+    let overlay = "overlay: 1.0.0\ninfo:\n  title: Fixes\n  version: 1.0.0\nactions:\n\
+        - target: $.components.schemas.Thing\n  description: Jira sends name\n  update:\n    properties:\n      name: {type: string}\n\
+        - target: $.components.schemas.Gadget\n  update:\n    x-note: checked\n";
+    std::fs::write(fixture.dir.path().join("overlays/things.yaml"), overlay).expect("write overlay");
+    let mirror = tempfile::tempdir().expect("temp dir");
+    std::fs::write(mirror.path().join("thing.json"), new).expect("write mirror");
+    (fixture, mirror)
+}
+
+#[test]
+fn refresh_reports_the_corrections_that_lapsed_and_the_corrected_places_that_changed_upstream() {
+    let new = corrected_spec("2", true, false);
+    let (fixture, mirror) = corrected_fixture(&new);
+    let options =
+        Options { from: Some(mirror.path().display().to_string()), ..fixture.options(Duration::from_secs(5)) };
+    let report = refresh(&options).expect("the new copy is written");
+    assert_eq!(fixture.read("thing.json"), new);
+    let text = report.to_string();
+    assert!(
+        text.contains("  overlays: 2 action(s), 1 no longer match, 1 corrected place(s) changed upstream\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  actions that no longer match (edit or remove them):\n    overlays/things.yaml action 1 (target `$.components.schemas.Gadget`)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    overlays/things.yaml action 0 (\"Jira sends name\", target `$.components.schemas.Thing`): `/components/schemas/Thing`\n"),
+        "{text}"
+    );
+    let message = report.check_listing().expect_err("a lapsed correction fails the refresh").to_string();
+    assert!(message.contains("1 correction(s) no longer apply to the new copies:"), "{message}");
+    assert!(
+        message.contains("thing: overlays/things.yaml action 1 (target `$.components.schemas.Gadget`)"),
+        "{message}"
+    );
+    assert!(message.contains("Edit the overlay files named above"), "{message}");
+}
+
+#[test]
+fn refresh_with_overlays_that_still_apply_passes_and_says_so() {
+    let new = corrected_spec("2", false, true);
+    let (fixture, mirror) = corrected_fixture(&new);
+    let options =
+        Options { from: Some(mirror.path().display().to_string()), ..fixture.options(Duration::from_secs(5)) };
+    let report = refresh(&options).expect("refresh");
+    let text = report.to_string();
+    assert!(
+        text.contains("  overlays: 2 action(s), 0 no longer match, 0 corrected place(s) changed upstream\n"),
+        "{text}"
+    );
+    report.check_listing().expect("every correction still applies");
 }
