@@ -32,6 +32,19 @@ pub struct Spec {
     pub operations: Vec<Operation>,
     /// The tag groups the operations are filed under, sorted by module name.
     pub tags: Vec<Tag>,
+    /// Bodies the overlays cite as evidence that apply to what was generated, each decoded by a check.
+    pub evidence: Vec<EvidenceCheck>,
+}
+
+/// An overlay's evidence body, to be decoded as the type generated for what it cites.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceCheck {
+    /// The test's name (snake case, unique in the spec).
+    pub test: String,
+    /// For the failure message and the test's doc: overlay, action and file.
+    pub what: String,
+    pub ty: TypeRef,
+    pub json: String,
 }
 
 /// A group of operations (an OpenAPI tag): one file of request builders.

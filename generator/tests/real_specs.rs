@@ -128,6 +128,13 @@ fn the_shipped_overlay_gives_dashboard_gadget_position_its_column_and_row() {
         examples.contains("example_check::check::<") && !examples.contains("example_check::fails::<"),
         "{examples}"
     );
+    let evidence = &output.files["src/generated/jira_platform_v2/evidence.rs"];
+    for test in ["fn add_gadget_openapi_example()", "fn get_all_gadgets_openapi_example()"] {
+        assert!(evidence.contains(test), "{evidence}");
+    }
+    assert!(
+        evidence.contains("overlays/jira-platform-v2.yaml action 1: evidence/addGadget/openapi-example.json (example)")
+    );
     let header = output.files["src/generated/jira_platform_v2/mod.rs"].lines().next().expect("header").to_owned();
     assert!(header.ends_with("corrected by `overlays/jira-platform-v2.yaml`; do not edit by hand."), "{header}");
 }

@@ -94,6 +94,9 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
         if spec.operations.iter().any(|op| !op.captures.is_empty()) {
             add(format!("{dir}/captures.rs"), Box::new(move || examples::emit_captures(spec)));
         }
+        if !spec.evidence.is_empty() {
+            add(format!("{dir}/evidence.rs"), Box::new(move || examples::emit_evidence(spec)));
+        }
         if has_conformance(spec) {
             add(format!("{dir}/conformance.rs"), Box::new(move || conformance::emit_conformance(spec)));
         }
@@ -131,6 +134,7 @@ fn spec_module(spec: &Spec) -> TokenStream {
         spec.operations.iter().any(|op| !op.examples.is_empty()).then(|| quote! { #[cfg(test)] mod examples; });
     let captures =
         spec.operations.iter().any(|op| !op.captures.is_empty()).then(|| quote! { #[cfg(test)] mod captures; });
+    let evidence = (!spec.evidence.is_empty()).then(|| quote! { #[cfg(test)] mod evidence; });
     // Deprecated operations are called too.
     let conformance = has_conformance(spec).then(|| quote! { #[cfg(test)] #[allow(deprecated)] mod conformance; });
     quote! {
@@ -138,6 +142,7 @@ fn spec_module(spec: &Spec) -> TokenStream {
         pub mod types;
         #conformance
         #captures
+        #evidence
         #examples
 
         #[doc = #doc]

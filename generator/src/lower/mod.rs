@@ -6,6 +6,7 @@
 
 mod cycles;
 pub mod docs;
+mod evidence;
 mod examples;
 mod operation;
 mod pagination;
@@ -49,6 +50,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         problems.dedup();
         return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
     }
+    let components = std::mem::take(&mut cx.components);
     let mut types: Vec<TypeDef> = cx.types.into_values().collect();
     cycles::box_cycles(&mut types);
     cycles::box_union_members(&mut types);
@@ -78,6 +80,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
     }
     operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
+    let evidence = evidence::checks(&selected.spec.corrections, &operations, &components);
     let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();
     tags.sort_by(|a, b| a.module.cmp(&b.module));
     let info = &document.info;
@@ -93,6 +96,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         types,
         operations,
         tags,
+        evidence,
     })
 }
 
