@@ -20,14 +20,14 @@ use serde_json::{json, Map, Value};
 
 use super::component_key;
 use super::schema::SchemaRef;
-use crate::ir::{Auth, BodyMedia, Method, Operation, Param, ParamLocation, SampleCall, TypeRef};
+use crate::ir::{Auth, BodyMedia, Operation, Param, ParamLocation, SampleCall, TypeRef};
 
 /// Fills in `op.samples` and `op.auth` from the operation's definition in the sampler's document. One sampler
 /// serves every operation of a spec, so each distinct `pattern` is compiled once.
 pub(super) fn attach<'a>(sampler: &mut Sampler<'a>, op: &mut Operation) {
     let document = sampler.document;
     let Some(ReferenceOr::Item(item)) = document.paths.paths.get(&op.path) else { return };
-    let method = method_key(op.method);
+    let method = op.method.key();
     let Some((_, operation)) = item.iter().find(|(m, _)| *m == method) else { return };
     // An `Authorization` header parameter (Connect's JWT) carries the credentials itself.
     let own_credentials =
@@ -61,18 +61,6 @@ pub(crate) fn auth(document: &OpenAPI, operation: &openapiv3::Operation) -> Auth
         Auth::Bearer
     } else {
         Auth::None
-    }
-}
-
-fn method_key(method: Method) -> &'static str {
-    match method {
-        Method::Get => "get",
-        Method::Put => "put",
-        Method::Post => "post",
-        Method::Delete => "delete",
-        Method::Patch => "patch",
-        Method::Head => "head",
-        Method::Options => "options",
     }
 }
 
