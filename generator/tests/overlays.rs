@@ -196,3 +196,37 @@ fn x_rust_type_uses_the_crate_type_and_leaves_the_schema_closure_out() {
     assert!(types.contains("crate::runtime::JiraDateTime"), "{types}");
     assert!(!types.contains("JsonNodeGetters"), "{types}");
 }
+
+#[test]
+fn the_list_of_corrections_names_each_action_and_lists_prism_only_ones_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("mini.json"), gadget().to_string()).expect("write spec");
+    std::fs::write(dir.path().join("body.json"), "{}").expect("write evidence");
+    let fix = overlay(
+        "- target: $.components.schemas.User\n  description: Jira sends a | in names\n  update: {x-a: 1}\n  x-evidence:\n    bodies:\n    - {file: body.json, schema: User, kind: capture}\n    - {file: body.json, schema: User, kind: capture}\n    reports: [https://example.com/1]\n- target: $.components.schemas.Account\n  description: Prism needs a type\n  update: {type: object}\n  x-prism-only: true\n  x-evidence:\n    bodies:\n    - {file: body.json, schema: Account, kind: client-fixture}\n",
+    );
+    std::fs::write(dir.path().join("fix.yaml"), fix).expect("write overlay");
+    let listing = "apis: []\nx-common:\n- type: x-openapi\n  url: https://example.com/mini.json\n  x-file: mini.json\n  x-spec: mini\n  x-overlays: [fix.yaml]\n";
+    std::fs::write(dir.path().join("listing.yaml"), listing).expect("write listing");
+    let listing = generator::load::Listing::load(&dir.path().join("listing.yaml")).expect("listing");
+    let list = generator::overlay::summary::corrections_markdown(&listing).expect("list");
+    let (general, prism) = list.split_once("Made only so that Prism accepts more").expect("two parts");
+    assert!(
+        general.contains("| `mini` | `fix.yaml` #0 | `$.components.schemas.User` | Jira sends a \\| in names | capture ×2, 1 report(s) |"),
+        "{list}"
+    );
+    assert!(!general.contains("Prism needs a type"), "{list}");
+    assert!(
+        prism.contains(
+            "| `mini` | `fix.yaml` #1 | `$.components.schemas.Account` | Prism needs a type | client-fixture |"
+        ),
+        "{list}"
+    );
+    let readme = "# Title\n<!-- corrections:begin -->\nold\n<!-- corrections:end -->\nafter\n";
+    let path = std::path::Path::new("README.md");
+    let updated = generator::overlay::summary::replace_between_markers(path, readme, &list).expect("markers");
+    assert_eq!(updated, format!("# Title\n<!-- corrections:begin -->\n{list}<!-- corrections:end -->\nafter\n"));
+    let error =
+        generator::overlay::summary::replace_between_markers(path, "# no markers\n", &list).expect_err("no markers");
+    assert!(error.to_string().contains("README.md: the marker `<!-- corrections:begin -->` is missing"), "{error}");
+}
