@@ -3,6 +3,7 @@
 //! The xtask never links the generated crate: broken output must never stop regen from running.
 
 mod bench;
+mod checkout;
 mod conformance;
 mod lock;
 mod refresh;
@@ -44,6 +45,10 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = checkout::root() {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.task {
         Task::Regen(args) => regen::run(&args),
         Task::LockSpecs(args) => lock::run(&args),
@@ -61,9 +66,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root (the folder above `xtask/`).
+/// The root of the checkout the xtask runs in (see [`checkout`]).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."))
+    checkout::root().map(Path::to_owned).expect("main checked that the xtask runs inside a checkout")
 }
 
 /// The default listing.
