@@ -1,4 +1,5 @@
-//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`, `conformance`, `bench`.
+//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`, `conformance`, `bench`,
+//! `ops`.
 //!
 //! The xtask never links the generated crate: broken output must never stop regen from running.
 
@@ -6,6 +7,7 @@ mod bench;
 mod checkout;
 mod conformance;
 mod lock;
+mod ops;
 mod refresh;
 mod regen;
 
@@ -39,6 +41,8 @@ enum Task {
     RefreshSpecs(refresh::Args),
     /// Call every selected operation through the generated client against Prism mock servers of the specs.
     Conformance(conformance::Args),
+    /// Find operations in the listing's specs (search, show) and add them to or remove them from the listing.
+    Ops(ops::Args),
     /// Measure generation, emitted size and compile time against openapi-generator and progenitor; write BENCHMARKS.md.
     Bench(bench::Args),
 }
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Task::LockSpecs(args) => lock::run(&args),
         Task::RefreshSpecs(args) => refresh::run(&args),
         Task::Bench(args) => bench::run(&args),
+        Task::Ops(args) => ops::run(&args),
         // Ends with its own `N passed, M failed` line, so it reports its errors itself.
         Task::Conformance(args) => return conformance::main(&args),
     };
