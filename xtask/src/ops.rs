@@ -52,6 +52,9 @@ pub struct EditArgs {
     /// Edit the listing only; do not regenerate.
     #[arg(long)]
     no_regen: bool,
+    /// The crate folder regen writes (default: generated-client), as `cargo xtask regen --out`.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -155,7 +158,11 @@ fn method_path(op: &OperationRef) -> String {
     format!("{} {}", op.method.to_uppercase(), op.path)
 }
 
-/// Runs regen for the edited listing, as `cargo xtask regen --listing PATH` would.
-fn regen(listing: &Path) -> Result<()> {
-    crate::regen::run(&crate::regen::Args { check: false, listing: Some(listing.to_owned()), out: None, all: false })
+/// Runs regen for the edited listing, as `cargo xtask regen --listing PATH [--out DIR]` would.
+fn regen(listing: &Path, args: &EditArgs) -> Result<()> {
+    if args.no_regen {
+        return Ok(());
+    }
+    let listing = Some(listing.to_owned());
+    crate::regen::run(&crate::regen::Args { check: false, listing, out: args.out.clone(), all: false })
 }

@@ -180,3 +180,23 @@ fn an_entry_that_no_longer_matches_can_be_removed_by_its_own_name() {
     let end = stale.find("- name: Jira Cloud REST API - Get attachment metadata").expect("next entry");
     assert_eq!(listing(root), format!("{}{}", &stale[..start], &stale[end..]));
 }
+
+#[test]
+fn add_to_another_listing_regenerates_into_the_folder_given() {
+    let copy = copy();
+    let root = copy.path();
+    let other = root.join("specs/other.apis.yaml");
+    std::fs::copy(root.join("specs/atlassian.apis.yaml"), &other).expect("copy listing");
+    let out = root.join("other-client");
+    let before = (listing(root), generated(root));
+    let listing_arg = other.display().to_string();
+    let out_arg = out.display().to_string();
+    let args =
+        ["ops", "add", "--listing", &listing_arg, "--out", &out_arg, "--spec", "jira-platform-v2", "createIssue"];
+    let add = xtask_in(root, &args);
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(std::fs::read_to_string(&other).expect("read").contains("  x-api-slug: api2issue-post\n"));
+    let issues = std::fs::read_to_string(out.join("src/generated/jira_platform_v2/requests/issues.rs")).expect("read");
+    assert!(issues.contains("pub fn create_issue("), "the other crate has the new operation");
+    assert!((listing(root), generated(root)) == before, "the default listing and crate are untouched");
+}

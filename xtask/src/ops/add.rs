@@ -65,10 +65,7 @@ pub fn run(path: &Path, args: &EditArgs) -> Result<()> {
             method_path(op)
         );
     }
-    if args.no_regen {
-        return Ok(());
-    }
-    super::regen(path)
+    super::regen(path, args)
 }
 
 /// `name` (the summary), `x-api-slug`, and `x-spec` where the slug alone would match in two specs.

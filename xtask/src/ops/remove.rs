@@ -78,8 +78,5 @@ pub fn run(path: &Path, args: &EditArgs) -> Result<()> {
     for index in &remove {
         println!("removed {} from {}", describe_entry(&entries[*index]), path.display());
     }
-    if args.no_regen {
-        return Ok(());
-    }
-    super::regen(path)
+    super::regen(path, args)
 }
