@@ -6,6 +6,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+use super::links::Links;
 use super::{docs, schema_pointer, Context};
 use crate::error::pointer_token;
 use crate::ir::{
@@ -61,7 +62,9 @@ impl<'a> Context<'a> {
             ReferenceOr::Reference { reference } => {
                 (TypeKind::Alias(self.lower_ref(SchemaRef::Ref(reference), &name, &pointer)), None)
             }
-            ReferenceOr::Item(schema) => (self.definition(schema, &name, &pointer), description(&schema.schema_data)),
+            ReferenceOr::Item(schema) => {
+                (self.definition(schema, &name, &pointer), description(&schema.schema_data, &self.links))
+            }
         };
         self.types.insert(name.clone(), TypeDef { name, origin: pointer, doc, kind });
     }
@@ -174,7 +177,7 @@ impl<'a> Context<'a> {
     fn define_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
         let name = self.names.claim(&type_name(hint));
         let kind = self.definition(schema, &name, pointer);
-        let doc = description(&schema.schema_data);
+        let doc = description(&schema.schema_data, &self.links);
         self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, kind });
         TypeRef::Named(name)
     }
@@ -362,7 +365,7 @@ impl<'a> Context<'a> {
                 wire: wire.to_owned(),
                 ty,
                 presence,
-                doc: data.and_then(description),
+                doc: data.and_then(|data| description(data, &self.links)),
                 read_only,
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
@@ -412,6 +415,6 @@ fn variant_label(ty: &TypeRef) -> String {
 }
 
 /// The rustdoc text of a schema: its title and description.
-pub(crate) fn description(data: &SchemaData) -> Option<String> {
-    docs::doc(data.title.as_deref(), data.description.as_deref())
+pub(crate) fn description(data: &SchemaData, links: &Links) -> Option<String> {
+    docs::doc(data.title.as_deref(), data.description.as_deref(), links)
 }
