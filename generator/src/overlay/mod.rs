@@ -8,6 +8,7 @@
 mod apply;
 pub mod document;
 mod evidence;
+pub mod summary;
 
 use std::path::Path;
 
