@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use generator::ir::{BodyMedia, Operation, Pagination, ParamLocation, Success, TypeRef};
+use generator::ir::{BodyMedia, CursorIn, Operation, Pagination, ParamLocation, Success, TypeRef};
 use generator::load::{Entry, Listing, Selector};
 
 use super::{describe_entry, method_path, Catalog};
@@ -91,11 +91,19 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
     }
     let pages = match &op.pagination {
         None => "none".to_owned(),
-        Some(Pagination::Offset { items, item_ty, .. }) => {
-            format!("startAt/maxResults pages of `{items}` ({}): .into_stream()", type_name(item_ty))
+        Some(Pagination::Offset(pages)) => {
+            format!("startAt/maxResults pages of `{}` ({}): .into_stream()", pages.items, type_name(&pages.item_ty))
         }
-        Some(Pagination::Cursor { items, item_ty, .. }) => {
-            format!("nextPageToken pages of `{items}` ({}): .into_stream()", type_name(item_ty))
+        Some(Pagination::Cursor(pages)) => {
+            let cursor = match &pages.cursor {
+                CursorIn::Query(_) => "in the query",
+                CursorIn::Body { .. } => "in the body",
+            };
+            format!(
+                "nextPageToken pages ({cursor}) of `{}` ({}): .into_stream()",
+                pages.items,
+                type_name(&pages.item_ty)
+            )
         }
     };
     writeln!(w, "pagination: {pages}")?;
