@@ -200,3 +200,56 @@ fn add_to_another_listing_regenerates_into_the_folder_given() {
     assert!(issues.contains("pub fn create_issue("), "the other crate has the new operation");
     assert!((listing(root), generated(root)) == before, "the default listing and crate are untouched");
 }
+
+#[test]
+fn show_names_the_overlay_actions_on_the_operation_and_on_the_schemas_it_reaches() {
+    let copy = copy();
+    let root = copy.path();
+    let show = |args: &[&str]| {
+        let output = xtask_in(root, &[&["ops", "show"], args].concat());
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let out = stdout(&output);
+        let at = out.find("\noverlays:").unwrap_or_else(|| panic!("{args:?}: no overlays line in: {out}"));
+        out[at + 1..].to_owned()
+    };
+    let file = "overlays/jira-platform-v2.yaml";
+
+    // getAllGadgets reaches DashboardGadgetPosition, which both actions of the real overlay correct.
+    let gadgets = show(&["--spec", "jira-platform-v2", "getAllGadgets"]);
+    assert_eq!(
+        gadgets,
+        format!(
+            "overlays:\n  {file} action 0 (\"the spec names DashboardGadgetPosition's properties with sentences; \
+             remove them\", target `$.components.schemas.DashboardGadgetPosition['properties','required']`): at \
+             `/components/schemas/DashboardGadgetPosition/properties`\n  {file} action 1 (\"DashboardGadgetPosition's \
+             properties are `column` and `row`, as Jira sends them\", target \
+             `$.components.schemas.DashboardGadgetPosition`): at `/components/schemas/DashboardGadgetPosition`\n"
+        )
+    );
+    // The same operation of the v3 spec, which has no overlays, and a v2 operation that reaches no corrected schema.
+    assert_eq!(show(&["--spec", "jira-platform-v3", "getAllGadgets"]), "overlays: none\n");
+    assert_eq!(show(&["--spec", "jira-platform-v2", "createIssue"]), "overlays: none\n");
+
+    // An action on one operation of a path item touches that operation, not its neighbour of another method.
+    let path = root.join("specs/overlays/summaries.yaml");
+    std::fs::write(
+        &path,
+        "overlay: 1.0.0\ninfo: {title: Summaries, version: 1.0.0}\nactions:\n\
+         - target: $.paths['/rest/api/2/issue/{issueIdOrKey}'].put\n  description: a shorter summary\n  \
+         update: {summary: Edit an issue}\n",
+    )
+    .expect("write overlay");
+    let listing_path = root.join("specs/atlassian.apis.yaml");
+    let text = listing(root).replacen(
+        "x-overlays: [overlays/jira-platform-v2.yaml]",
+        "x-overlays: [overlays/jira-platform-v2.yaml, overlays/summaries.yaml]",
+        1,
+    );
+    std::fs::write(&listing_path, text).expect("write listing");
+    assert_eq!(
+        show(&["--spec", "jira-platform-v2", "editIssue"]),
+        "overlays:\n  overlays/summaries.yaml action 0 (\"a shorter summary\", target \
+         `$.paths['/rest/api/2/issue/{issueIdOrKey}'].put`): at `/paths/~1rest~1api~12~1issue~1{issueIdOrKey}/put`\n"
+    );
+    assert_eq!(show(&["--spec", "jira-platform-v2", "getIssue"]), "overlays: none\n");
+}

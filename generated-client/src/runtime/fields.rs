@@ -25,9 +25,8 @@ use serde_json::Value;
 
 use crate::error::{snippet, Error, ErrorKind, FieldDecodeError, Result};
 
-/// Typed access to the members of a `fields` map, such as [`IssueBean::fields`].
-///
-/// [`IssueBean::fields`]: crate::jira_platform_v2::types::IssueBean::fields
+/// Typed access to the members of a `fields` map, such as an issue's (`IssueBean::fields` in
+/// `jira_platform_v2::types`, when the listing selects an operation that returns issues).
 pub trait FieldsExt {
     /// Decodes the field `name` into `T`.
     ///

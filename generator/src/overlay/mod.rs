@@ -68,6 +68,24 @@ impl Corrections {
         self.action(touch)
     }
 
+    /// Every action with a recorded pointer (a node its target selected, or a place it changed) for which `wanted`
+    /// holds: each action once, in the order they were applied, with its first such pointer.
+    pub fn actions_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<(&OverlayDocument, &Action, &str)> {
+        let mut found: std::collections::BTreeMap<(usize, usize), &str> = Default::default();
+        for touch in self.targets.iter().chain(&self.touches) {
+            if wanted(&touch.pointer) {
+                found.entry((touch.overlay, touch.action)).or_insert(&touch.pointer);
+            }
+        }
+        found
+            .into_iter()
+            .filter_map(|((overlay, action), pointer)| {
+                let document = self.documents.get(overlay)?;
+                Some((document, document.actions.get(action)?, pointer))
+            })
+            .collect()
+    }
+
     fn action(&self, touch: &Touch) -> Option<(&OverlayDocument, &Action)> {
         let document = self.documents.get(touch.overlay)?;
         Some((document, document.actions.get(touch.action)?))
@@ -85,8 +103,8 @@ pub fn check_corrected(document: &openapiv3::OpenAPI, corrections: &Corrections)
     evidence::check(document, corrections)
 }
 
-/// Whether `pointer` is `outer` or inside it.
-fn within(pointer: &str, outer: &str) -> bool {
+/// Whether the JSON pointer `pointer` is `outer` or inside it.
+pub fn within(pointer: &str, outer: &str) -> bool {
     pointer.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 

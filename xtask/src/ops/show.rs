@@ -1,10 +1,15 @@
 //! `cargo xtask ops show SLUG|OPERATION_ID [--spec NAME]`: the operation as the generator would lower it.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use generator::error::pointer_token;
 use generator::ir::{BodyMedia, CursorIn, Operation, Pagination, ParamLocation, Success, TypeRef};
 use generator::load::{Entry, Listing, Selector};
+use generator::overlay::within;
+use generator::select::OperationRef;
+use openapiv3::ReferenceOr;
 
 use super::{describe_entry, method_path, Catalog};
 use crate::Result;
@@ -108,8 +113,45 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
     };
     writeln!(w, "pagination: {pages}")?;
     writeln!(w, "schemas: {schemas} component schema(s) reached, {} Rust type(s) generated", lowered.types.len())?;
+    let places = places(&op_ref, catalog.operation(spec, &op_ref), &selected.schemas);
+    let touching = loaded.corrections.actions_where(|pointer| places.iter().any(|place| within(pointer, place)));
+    writeln!(w, "overlays:{}", if touching.is_empty() { " none" } else { "" })?;
+    for (overlay, action, pointer) in touching {
+        writeln!(w, "  {} {}: at `{pointer}`", overlay.name, action.label())?;
+    }
     print!("{out}");
     Ok(())
+}
+
+/// The JSON pointers of everything that makes up the operation: its operation object, the parameters and servers
+/// of its path item, the components it refers to directly (parameters, request bodies, responses) and the
+/// component schemas it reaches.
+fn places(op_ref: &OperationRef, operation: Option<&openapiv3::Operation>, schemas: &BTreeSet<String>) -> Vec<String> {
+    let path = format!("/paths/{}", pointer_token(&op_ref.path));
+    let mut places = vec![format!("{path}/{}", op_ref.method), format!("{path}/parameters"), format!("{path}/servers")];
+    let mut refer = |reference: &str| {
+        if let Some(pointer) = reference.strip_prefix('#').filter(|p| p.starts_with("/components/")) {
+            places.push(pointer.to_owned());
+        }
+    };
+    if let Some(operation) = operation {
+        for parameter in &operation.parameters {
+            if let ReferenceOr::Reference { reference } = parameter {
+                refer(reference);
+            }
+        }
+        if let Some(ReferenceOr::Reference { reference }) = &operation.request_body {
+            refer(reference);
+        }
+        let responses = operation.responses.default.iter().chain(operation.responses.responses.values());
+        for response in responses {
+            if let ReferenceOr::Reference { reference } = response {
+                refer(reference);
+            }
+        }
+    }
+    places.extend(schemas.iter().map(|name| format!("/components/schemas/{}", pointer_token(name))));
+    places
 }
 
 /// `client.jira_platform_v2().get_issue(issue_id_or_key) -> GetIssue`, `.send()` -> ...
