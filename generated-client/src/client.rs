@@ -8,8 +8,9 @@ use reqwest::header::HeaderValue;
 
 use crate::auth::{Auth, NoAuth};
 use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::rate_limit::Budget;
 use crate::runtime::url::BaseUrl;
-use crate::runtime::{encode_path_segment, Request, Response, RetryPolicy};
+use crate::runtime::{encode_path_segment, RateLimitPolicy, Request, Response, RetryPolicy};
 
 /// A function called on every fully built HTTP request just before it is sent (each retry and redirect
 /// included). Conformance tests use it to alter requests on purpose.
@@ -39,6 +40,7 @@ pub(crate) struct ClientInner {
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Budget,
     pub(crate) user_agent: HeaderValue,
     pub(crate) apply_server_prefix: bool,
     pub(crate) request_hook: Option<RequestHook>,
@@ -81,12 +83,24 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The rate-limit policy in use.
+    pub fn rate_limit_policy(&self) -> &RateLimitPolicy {
+        self.inner.rate_limit.policy()
+    }
+
+    /// How long `request` would be held back if it were sent now, because a `429` of this client (or a clone)
+    /// holds the requests it belongs to (see [`RateLimitPolicy`]); `None` when it would go at once.
+    pub fn rate_limit_hold(&self, request: &Request) -> Option<Duration> {
+        self.inner.rate_limit.hold(request, request.meta().method)
+    }
+
     /// Sends `request` and reads the whole response.
     ///
     /// The URL is the base URL, then the operation's server prefix (unless turned off with
     /// [`ClientBuilder::apply_server_prefix`]), then the request's path and query. The client adds the
     /// credentials, `User-Agent` and `Accept: application/json` (unless the request sets its own `Accept`),
-    /// retries according to its [`RetryPolicy`], and follows redirects within the base URL's site.
+    /// retries according to its [`RetryPolicy`], shares Jira's rate limits with the client's other requests
+    /// according to its [`RateLimitPolicy`], and follows redirects within the base URL's site.
     ///
     /// Any HTTP status is returned as `Ok`; errors are transport failures, refused redirects, and requests
     /// that cannot be built.
@@ -104,6 +118,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
+            .field("rate_limit", inner.rate_limit.policy())
             .field("user_agent", &inner.user_agent)
             .field("apply_server_prefix", &inner.apply_server_prefix)
             .field("request_hook", &inner.request_hook.is_some())
@@ -114,6 +129,7 @@ impl fmt::Debug for Client {
 /// Configures and builds a [`Client`].
 ///
 /// Defaults: no authentication, a 10 s connect timeout, a 60 s request timeout, [`RetryPolicy::default`],
+/// [`RateLimitPolicy::default`],
 /// `User-Agent: atlassian-client/<version>`, gzip on, and the spec's server prefix applied.
 pub struct ClientBuilder {
     base_url: String,
@@ -121,6 +137,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    rate_limit: RateLimitPolicy,
     user_agent: String,
     http: Option<reqwest::ClientBuilder>,
     apply_server_prefix: bool,
@@ -135,6 +152,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            rate_limit: RateLimitPolicy::default(),
             user_agent: concat!("atlassian-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             apply_server_prefix: true,
@@ -170,6 +188,13 @@ impl ClientBuilder {
     /// Turns retries off.
     pub fn no_retries(mut self) -> ClientBuilder {
         self.retry.enabled = false;
+        self
+    }
+
+    /// Sets how the client's requests share Jira's rate limits (see [`RateLimitPolicy`]; on by default, off with
+    /// [`RateLimitPolicy::disabled`]).
+    pub fn rate_limit(mut self, rate_limit: RateLimitPolicy) -> ClientBuilder {
+        self.rate_limit = rate_limit;
         self
     }
 
@@ -231,6 +256,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
+                rate_limit: Budget::new(self.rate_limit),
                 user_agent,
                 apply_server_prefix: self.apply_server_prefix,
                 request_hook: self.request_hook,
@@ -247,6 +273,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .field("user_agent", &self.user_agent)
             .field("http", &self.http)
             .field("apply_server_prefix", &self.apply_server_prefix)

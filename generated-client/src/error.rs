@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::runtime::HttpMethod;
+use crate::runtime::retry_after::parse_retry_after;
+use crate::runtime::{HttpMethod, RateLimit};
 
 /// A specialised `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -276,12 +277,30 @@ impl Error {
     }
 
     /// How long the server asked to wait before trying again: the `Retry-After` header of an API error, in
-    /// seconds or as an HTTP date (a date in the past is zero).
+    /// seconds or as an HTTP date (a date in the past is zero). A wait over a day, a negative number or an
+    /// unparseable value is `None`.
     ///
     /// The client already waits and retries when the wait is short enough (see
     /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back.
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::runtime::retry::parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
+        parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
+    }
+
+    /// What the headers of an API error say about Jira's rate limits, e.g. which limit a `429` is for.
+    ///
+    /// ```
+    /// # fn report(error: &atlassian_client::Error) {
+    /// use atlassian_client::runtime::RateLimitReason;
+    ///
+    /// if let Some(limits) = error.rate_limit() {
+    ///     if limits.reason == Some(RateLimitReason::Burst) {
+    ///         eprintln!("this endpoint is busy; retry in {:?}", limits.retry_after);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.headers().map(RateLimit::from_headers)
     }
 
     /// Jira's error collection, when the error body was one.

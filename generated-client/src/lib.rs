@@ -52,4 +52,4 @@ pub use error::{
 };
 #[doc(inline)]
 pub use generated::*;
-pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RetryPolicy};
+pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy, RetryPolicy};

@@ -6,8 +6,9 @@ use reqwest::header::{
 use reqwest::Url;
 use tracing::Instrument;
 
+use super::method::HttpMethod;
 use super::redirect::{self, MAX_REDIRECTS};
-use super::request::{Body, HttpMethod, Request};
+use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::is_retryable_status;
 use crate::client::ClientInner;
@@ -40,8 +41,11 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
         span.record("attempt", attempts);
         // A streamed body is read by this attempt: it is neither retried nor sent again on a redirect.
         let replayable = body.as_ref().is_none_or(Body::replayable);
+        let in_flight = client.rate_limit.admit(&request, method).await;
         let http_request = build_http_request(client, &request, method, &url, body.as_ref()).await?;
-        let response = match send_once(client, &request, http_request).await {
+        let sent = send_once(client, &request, http_request).await;
+        drop(in_flight);
+        let response = match sent {
             Ok(response) => response,
             Err((kind, source)) => {
                 let retry = matches!(kind, TransportErrorKind::Connect | TransportErrorKind::ConnectionLost)
@@ -62,6 +66,7 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
         let status = response.status();
         span.record("status", status);
         tracing::debug!(status, "response received");
+        client.rate_limit.observe(&request, &response, &client.retry, attempts);
 
         if is_retryable_status(status, method) && replayable && client.retry.allows_another(attempts) {
             if let Some(delay) = client.retry.delay(attempts, response.headers().get(RETRY_AFTER)) {

@@ -5,7 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 
-use super::request::HttpMethod;
+use super::method::HttpMethod;
+use super::retry_after::parse_retry_after;
 
 /// How the client retries rate-limited and temporarily failing requests.
 ///
@@ -21,7 +22,8 @@ use super::request::HttpMethod;
 /// The wait honours `Retry-After` (in seconds or as an HTTP date). Without it the wait grows exponentially
 /// from `base_delay` with random jitter. Every wait is at least `min_delay`, so `Retry-After: 0` cannot cause
 /// a storm. Backoff waits are capped at `max_delay`; a `Retry-After` longer than `max_delay` is not cut short:
-/// the response is returned to the caller instead.
+/// the response is returned to the caller instead. A `Retry-After` of more than a day, a negative one and one that
+/// does not parse count as missing: the backoff applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -124,16 +126,6 @@ pub(crate) fn is_retryable_status(status: u16, method: HttpMethod) -> bool {
     }
 }
 
-/// Reads `Retry-After` as a number of seconds or as an HTTP date; a date in the past means no wait.
-pub(crate) fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
-    let text = value.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate::parse_http_date(text).ok()?;
-    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
-}
-
 /// A number in `[0, 1)` for jitter, from a SplitMix64 sequence seeded by the clock. Not for cryptography.
 fn random_fraction() -> f64 {
     static STATE: AtomicU64 = AtomicU64::new(0);
@@ -190,6 +182,10 @@ mod tests {
         assert_eq!(policy.delay(1, Some(&past)), Some(policy.min_delay));
         let too_long = HeaderValue::from_static("60");
         assert_eq!(policy.delay(1, Some(&too_long)), None);
+        for hostile in ["9223372036854775807", "-5", "later"] {
+            let wait = policy.delay(1, Some(&HeaderValue::from_static(hostile))).expect("backoff instead");
+            assert!(wait >= policy.min_delay && wait <= policy.base_delay, "{hostile}: {wait:?}");
+        }
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         let wait = policy.delay(1, Some(&HeaderValue::try_from(date).unwrap())).unwrap();
         assert!(wait > Duration::from_secs(3) && wait <= Duration::from_secs(5));

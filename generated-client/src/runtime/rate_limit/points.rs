@@ -1,0 +1,144 @@
+//! The points headers: `RateLimit-Policy` and `RateLimit` (sent as `Beta-RateLimit-Policy` and `Beta-RateLimit`
+//! while Atlassian's points-based limits are in beta), RFC 8941 structured-field lists such as
+//! `"tenant-app-quota";q=100100;w=3600` and `"tenant-app-quota";r=17842;t=2107`.
+
+use std::time::Duration;
+
+use sfv::{BareItem, ListEntry, Parser};
+
+/// One quota from `RateLimit-Policy`: its name, how many points it allows and in which window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PointsPolicy {
+    /// The quota's name, e.g. `tenant-app-quota`.
+    pub name: String,
+    /// The points allowed per window (`q`).
+    pub quota: Option<u64>,
+    /// The window (`w`, in seconds).
+    pub window: Option<Duration>,
+}
+
+/// The state of one quota from `RateLimit`: its name, the points left and when the window resets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PointsRemaining {
+    /// The quota's name, e.g. `tenant-app-quota`.
+    pub name: String,
+    /// The points left in this window (`r`).
+    pub remaining: Option<u64>,
+    /// How long until the window resets (`t`, in seconds from the response).
+    pub reset: Option<Duration>,
+}
+
+/// Reads a `RateLimit-Policy` list. An error says why the field is not a list of named quotas.
+pub(crate) fn parse_policies(text: &str) -> Result<Vec<PointsPolicy>, String> {
+    named_items(text)?
+        .into_iter()
+        .map(|(name, params)| {
+            let mut policy = PointsPolicy { name, quota: None, window: None };
+            for (key, value) in params {
+                match key.as_str() {
+                    "q" => policy.quota = Some(non_negative(&policy.name, "q", &value)?),
+                    "w" => policy.window = Some(Duration::from_secs(non_negative(&policy.name, "w", &value)?)),
+                    _ => {}
+                }
+            }
+            Ok(policy)
+        })
+        .collect()
+}
+
+/// Reads a `RateLimit` list. An error says why the field is not a list of named quotas.
+pub(crate) fn parse_remaining(text: &str) -> Result<Vec<PointsRemaining>, String> {
+    named_items(text)?
+        .into_iter()
+        .map(|(name, params)| {
+            let mut state = PointsRemaining { name, remaining: None, reset: None };
+            for (key, value) in params {
+                match key.as_str() {
+                    "r" => state.remaining = Some(non_negative(&state.name, "r", &value)?),
+                    "t" => state.reset = Some(Duration::from_secs(non_negative(&state.name, "t", &value)?)),
+                    _ => {}
+                }
+            }
+            Ok(state)
+        })
+        .collect()
+}
+
+/// The members of a structured-field list, each a string or token naming a quota, with its parameters.
+fn named_items(text: &str) -> Result<Vec<(String, sfv::Parameters)>, String> {
+    let list =
+        Parser::new(text).parse::<sfv::List>().map_err(|error| format!("not a structured-field list: {error}"))?;
+    list.into_iter()
+        .map(|entry| match entry {
+            ListEntry::Item(item) => match item.bare_item {
+                BareItem::String(name) => Ok((name.as_str().to_owned(), item.params)),
+                BareItem::Token(name) => Ok((name.as_str().to_owned(), item.params)),
+                _ => Err("a member is not a quota name (a string or a token)".to_owned()),
+            },
+            ListEntry::InnerList(_) => Err("a member is an inner list, not a quota name".to_owned()),
+        })
+        .collect()
+}
+
+/// A parameter that must be a non-negative integer.
+fn non_negative(name: &str, key: &str, value: &BareItem) -> Result<u64, String> {
+    value
+        .as_integer()
+        .and_then(|integer| u64::try_from(i64::from(integer)).ok())
+        .ok_or_else(|| format!("`{key}` of `{name}` is not a non-negative integer"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atlassians_points_headers_are_read() {
+        let policies = parse_policies(r#""tenant-app-quota";q=100100;w=3600"#).unwrap();
+        assert_eq!(
+            policies,
+            [PointsPolicy {
+                name: "tenant-app-quota".to_owned(),
+                quota: Some(100_100),
+                window: Some(Duration::from_secs(3600))
+            }]
+        );
+        let remaining = parse_remaining(r#""tenant-app-quota";r=17842;t=2107"#).unwrap();
+        assert_eq!(
+            remaining,
+            [PointsRemaining {
+                name: "tenant-app-quota".to_owned(),
+                remaining: Some(17842),
+                reset: Some(Duration::from_secs(2107))
+            }]
+        );
+    }
+
+    #[test]
+    fn several_quotas_tokens_and_unknown_parameters_are_accepted() {
+        let remaining = parse_remaining(r#""burst";r=5;t=1, daily;r=900;t=40000;pk=:YWJj:"#).unwrap();
+        assert_eq!(remaining.len(), 2);
+        assert_eq!(remaining[1].name, "daily");
+        assert_eq!(remaining[1].remaining, Some(900));
+        let policy = parse_policies(r#""q-only";q=10"#).unwrap();
+        assert_eq!(policy[0].window, None);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for text in [
+            "tenant-app-quota;r=1;t=",
+            r#""unterminated;r=1"#,
+            r#""a";r=-1"#,
+            r#""a";t=1.5"#,
+            r#""a";r=9999999999999999"#,
+            "(inner list);r=1",
+            "12;r=1",
+            "\u{1F600}",
+        ] {
+            assert!(parse_remaining(text).is_err(), "{text:?} should not parse");
+        }
+    }
+}
