@@ -8,6 +8,7 @@ mod client;
 mod errors;
 mod faults;
 mod pagination;
+mod rate_limits;
 mod redirects;
 mod retries;
 mod streaming_upload;
