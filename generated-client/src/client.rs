@@ -235,6 +235,7 @@ impl ClientBuilder {
                 source: None,
             })
         })?;
+        crate::tls::ensure_crypto_provider();
         let http = self
             .http
             .unwrap_or_else(reqwest::Client::builder)

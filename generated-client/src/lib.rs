@@ -34,6 +34,7 @@ mod auth;
 mod client;
 mod error;
 pub mod runtime;
+mod tls;
 
 #[cfg(test)]
 mod conformance_support;

@@ -44,6 +44,8 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // reqwest is built without a crypto provider of its own (see Cargo.toml): every HTTP client uses ring's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let result = match cli.task {
         Task::Regen(args) => regen::run(&args),
         Task::LockSpecs(args) => lock::run(&args),

@@ -1,7 +1,6 @@
 //! When to retry a request, and how long to wait first.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
@@ -112,7 +111,7 @@ impl RetryPolicy {
         let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
         let exponential = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let half = exponential / 2;
-        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * random_fraction()).unwrap_or(half);
+        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * fastrand::f64()).unwrap_or(half);
         half.saturating_add(jitter)
     }
 }
@@ -126,21 +125,10 @@ pub(crate) fn is_retryable_status(status: u16, method: HttpMethod) -> bool {
     }
 }
 
-/// A number in `[0, 1)` for jitter, from a SplitMix64 sequence seeded by the clock. Not for cryptography.
-fn random_fraction() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-    let clock = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.subsec_nanos());
-    let mut z = STATE.fetch_add(GOLDEN_GAMMA, Ordering::Relaxed) ^ u64::from(clock);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    // The top 53 bits fill an f64 mantissa exactly.
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     #[test]
@@ -197,13 +185,5 @@ mod tests {
         assert!(policy.allows_another(2));
         assert!(!policy.allows_another(3));
         assert!(!RetryPolicy::disabled().allows_another(1));
-    }
-
-    #[test]
-    fn jitter_fractions_are_in_range() {
-        for _ in 0..1000 {
-            let fraction = random_fraction();
-            assert!((0.0..1.0).contains(&fraction));
-        }
     }
 }

@@ -12,6 +12,7 @@ mod points;
 mod policy;
 mod reason;
 mod scope;
+mod structured_field;
 
 pub(crate) use budget::Budget;
 pub use headers::RateLimit;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sfv::{BareItem, ListEntry, Parser};
+use super::structured_field::{self, BareItem, Parameters};
 
 /// One quota from `RateLimit-Policy`: its name, how many points it allows and in which window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,27 +67,23 @@ pub(crate) fn parse_remaining(text: &str) -> Result<Vec<PointsRemaining>, String
 }
 
 /// The members of a structured-field list, each a string or token naming a quota, with its parameters.
-fn named_items(text: &str) -> Result<Vec<(String, sfv::Parameters)>, String> {
-    let list =
-        Parser::new(text).parse::<sfv::List>().map_err(|error| format!("not a structured-field list: {error}"))?;
+fn named_items(text: &str) -> Result<Vec<(String, Parameters)>, String> {
+    let list = structured_field::parse_list(text).map_err(|why| format!("not a structured-field list: {why}"))?;
     list.into_iter()
-        .map(|entry| match entry {
-            ListEntry::Item(item) => match item.bare_item {
-                BareItem::String(name) => Ok((name.as_str().to_owned(), item.params)),
-                BareItem::Token(name) => Ok((name.as_str().to_owned(), item.params)),
-                _ => Err("a member is not a quota name (a string or a token)".to_owned()),
-            },
-            ListEntry::InnerList(_) => Err("a member is an inner list, not a quota name".to_owned()),
+        .map(|item| match item.value {
+            BareItem::String(name) | BareItem::Token(name) => Ok((name, item.parameters)),
+            _ => Err("a member is not a quota name (a string or a token)".to_owned()),
         })
         .collect()
 }
 
 /// A parameter that must be a non-negative integer.
 fn non_negative(name: &str, key: &str, value: &BareItem) -> Result<u64, String> {
-    value
-        .as_integer()
-        .and_then(|integer| u64::try_from(i64::from(integer)).ok())
-        .ok_or_else(|| format!("`{key}` of `{name}` is not a non-negative integer"))
+    match value {
+        BareItem::Integer(integer) => u64::try_from(*integer).ok(),
+        _ => None,
+    }
+    .ok_or_else(|| format!("`{key}` of `{name}` is not a non-negative integer"))
 }
 
 #[cfg(test)]
