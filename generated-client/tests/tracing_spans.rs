@@ -1,4 +1,5 @@
-//! Every request runs inside a tracing span that names the operation, and the span's fields never hold secrets.
+//! Every request runs inside a tracing span that names the operation, and the span's fields never hold secrets;
+//! rate-limit warnings and ignored rate-limit headers are events in it.
 //!
 //! This test has a process of its own: tracing caches per call site whether anyone listens, and other tests
 //! running at the same time without a subscriber could leave that cache stale for the subscriber set here.
@@ -134,4 +135,42 @@ async fn each_request_has_a_span_with_operation_method_path_status_and_attempt()
     for secret in [TOKEN, "Basic ", "authorization", "SECRETPROJECT"] {
         assert!(!everything.to_lowercase().contains(&secret.to_lowercase()), "{secret} was traced: {everything}");
     }
+}
+
+#[tokio::test]
+async fn a_near_limit_and_garbage_rate_limit_headers_are_reported_in_the_span() {
+    let layer = CaptureLayer::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer.clone()));
+
+    let server = MockServer::start().await;
+    let response = ResponseTemplate::new(200)
+        .insert_header("X-RateLimit-NearLimit", "true")
+        .insert_header("RateLimit-Reason", "jira-quota-tenant-based")
+        .insert_header("X-RateLimit-Reset", "GARBAGE-reset")
+        .insert_header("Beta-RateLimit-Policy", "GARBAGE-policy;;q");
+    Mock::given(path("/rest/api/2/thing/a")).respond_with(response).mount(&server).await;
+    let client = Client::builder(server.uri()).build().unwrap();
+
+    let response = client.execute(Request::new(&GET_THING, "/rest/api/2/thing/a".to_owned())).await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let captured = layer.0.lock().unwrap();
+    let in_span = |message: &str| -> Vec<Fields> {
+        captured
+            .events
+            .iter()
+            .filter(|(event, span)| {
+                event["message"] == message && span.as_ref().is_some_and(|s| s["operation"] == "getThing")
+            })
+            .map(|(event, _)| event.clone())
+            .collect()
+    };
+    let near = in_span("Jira says a rate limit is near");
+    assert_eq!(near.len(), 1, "{:?}", captured.events);
+    assert_eq!(near[0]["reason"], "jira-quota-tenant-based");
+    let ignored: Vec<String> =
+        in_span("rate-limit header ignored").iter().map(|event| event["header"].clone()).collect();
+    assert_eq!(ignored, ["x-ratelimit-reset", "beta-ratelimit-policy"]);
+    let everything = format!("{:?}", captured.events);
+    assert!(!everything.contains("GARBAGE"), "header values are not traced: {everything}");
 }

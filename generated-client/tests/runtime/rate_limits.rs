@@ -4,8 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use atlassian_client::runtime::{HttpMethod, OperationMeta, RateLimitReason, Request};
-use atlassian_client::{Client, RateLimitPolicy};
+use atlassian_client::runtime::{HttpMethod, OperationMeta, RateLimitReason, Request, Response};
+use atlassian_client::{Client, RateLimitPolicy, Result};
+use tokio::task::JoinHandle;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use crate::support::{builder, fast_retries, operation};
@@ -65,6 +66,12 @@ fn call(meta: &'static OperationMeta, path: &str) -> Request {
     Request::new(meta, path.to_owned())
 }
 
+/// Sends a call from a task of its own, on a clone of `client`.
+fn send(client: &Client, meta: &'static OperationMeta, path: &'static str) -> JoinHandle<Result<Response>> {
+    let client = client.clone();
+    tokio::spawn(async move { client.execute(call(meta, path)).await })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quota_429_holds_every_task_of_the_client_until_retry_after() {
     // Like Jira's quota: the first request opens a window of two seconds in which every request gets a 429.
@@ -81,19 +88,10 @@ async fn a_quota_429_holds_every_task_of_the_client_until_retry_after() {
     let get = operation("getThing", HttpMethod::Get, "/things");
     let post = operation("createThing", HttpMethod::Post, "/things");
 
-    let first = tokio::spawn({
-        let client = client.clone();
-        async move { client.execute(call(get, "/things")).await }
-    });
+    let first = send(&client, get, "/things");
     let hold = until_held(&client, &call(post, "/things")).await;
     assert!(hold <= Duration::from_secs(2), "held for {hold:?}");
-    let others: Vec<_> = (1..50)
-        .map(|task| {
-            let client = client.clone();
-            let meta = if task % 2 == 0 { get } else { post };
-            tokio::spawn(async move { client.execute(call(meta, "/things")).await })
-        })
-        .collect();
+    let others: Vec<_> = (1..50).map(|task| send(&client, if task % 2 == 0 { get } else { post }, "/things")).collect();
     for task in std::iter::once(first).chain(others) {
         assert_eq!(task.await.unwrap().unwrap().status(), 200);
     }
@@ -122,16 +120,10 @@ async fn a_burst_429_holds_that_operation_and_not_another() {
     let search = operation("search", HttpMethod::Get, "/search");
     let other = operation("getServerInfo", HttpMethod::Get, "/serverInfo");
 
-    let limited = tokio::spawn({
-        let client = client.clone();
-        async move { client.execute(call(search, "/search")).await }
-    });
+    let limited = send(&client, search, "/search");
     until_held(&client, &call(search, "/search")).await;
     assert_eq!(client.rate_limit_hold(&call(other, "/serverInfo")), None);
-    let held = tokio::spawn({
-        let client = client.clone();
-        async move { client.execute(call(search, "/search")).await }
-    });
+    let held = send(&client, search, "/search");
     assert_eq!(client.execute(call(other, "/serverInfo")).await.unwrap().status(), 200);
     assert_eq!(limited.await.unwrap().unwrap().status(), 200);
     assert_eq!(held.await.unwrap().unwrap().status(), 200);
@@ -159,17 +151,11 @@ async fn a_per_issue_429_holds_only_the_writes_to_that_issue() {
     let edit = operation("editIssue", HttpMethod::Put, "/rest/api/2/issue/{issueIdOrKey}");
     let get = operation("getIssue", HttpMethod::Get, "/rest/api/2/issue/{issueIdOrKey}");
 
-    let limited = tokio::spawn({
-        let client = client.clone();
-        async move { client.execute(call(edit, "/rest/api/2/issue/PROJ-1")).await }
-    });
+    let limited = send(&client, edit, "/rest/api/2/issue/PROJ-1");
     until_held(&client, &call(edit, "/rest/api/2/issue/PROJ-1")).await;
     assert_eq!(client.rate_limit_hold(&call(get, "/rest/api/2/issue/PROJ-1")), None, "reads go on");
     assert_eq!(client.rate_limit_hold(&call(edit, "/rest/api/2/issue/PROJ-2")), None, "other issues go on");
-    let held = tokio::spawn({
-        let client = client.clone();
-        async move { client.execute(call(edit, "/rest/api/2/issue/PROJ-1")).await }
-    });
+    let held = send(&client, edit, "/rest/api/2/issue/PROJ-1");
     assert_eq!(client.execute(call(get, "/rest/api/2/issue/PROJ-1")).await.unwrap().status(), 200);
     assert_eq!(client.execute(call(edit, "/rest/api/2/issue/PROJ-2")).await.unwrap().status(), 200);
     assert_eq!(limited.await.unwrap().unwrap().status(), 200);
@@ -217,12 +203,7 @@ async fn five_after(near: ResponseTemplate, policy: RateLimitPolicy) -> Vec<Dura
     let get = operation("getThing", HttpMethod::Get, "/things");
     assert_eq!(client.execute(call(get, "/things")).await.unwrap().status(), 200);
 
-    let tasks: Vec<_> = (0..5)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.execute(call(get, "/things")).await })
-        })
-        .collect();
+    let tasks: Vec<_> = (0..5).map(|_| send(&client, get, "/things")).collect();
     for task in tasks {
         assert_eq!(task.await.unwrap().unwrap().status(), 200);
     }
@@ -268,12 +249,7 @@ async fn a_maximum_in_flight_lets_requests_through_in_waves() {
     let client = builder(&server).rate_limit(RateLimitPolicy::default().with_max_in_flight(Some(2))).build().unwrap();
     let get = operation("getThing", HttpMethod::Get, "/things");
 
-    let tasks: Vec<_> = (0..6)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.execute(call(get, "/things")).await })
-        })
-        .collect();
+    let tasks: Vec<_> = (0..6).map(|_| send(&client, get, "/things")).collect();
     for task in tasks {
         assert_eq!(task.await.unwrap().unwrap().status(), 200);
     }

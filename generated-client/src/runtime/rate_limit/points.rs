@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::structured_field::{self, BareItem, Parameters};
+use super::structured_field::{self, BareItem};
 
 /// One quota from `RateLimit-Policy`: its name, how many points it allows and in which window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,58 +32,45 @@ pub struct PointsRemaining {
 
 /// Reads a `RateLimit-Policy` list. An error says why the field is not a list of named quotas.
 pub(crate) fn parse_policies(text: &str) -> Result<Vec<PointsPolicy>, String> {
-    named_items(text)?
-        .into_iter()
-        .map(|(name, params)| {
-            let mut policy = PointsPolicy { name, quota: None, window: None };
-            for (key, value) in params {
-                match key.as_str() {
-                    "q" => policy.quota = Some(non_negative(&policy.name, "q", &value)?),
-                    "w" => policy.window = Some(Duration::from_secs(non_negative(&policy.name, "w", &value)?)),
-                    _ => {}
-                }
-            }
-            Ok(policy)
-        })
-        .collect()
+    let quotas = named_quotas(text, ["q", "w"])?.into_iter();
+    Ok(quotas
+        .map(|(name, [quota, window])| PointsPolicy { name, quota, window: window.map(Duration::from_secs) })
+        .collect())
 }
 
 /// Reads a `RateLimit` list. An error says why the field is not a list of named quotas.
 pub(crate) fn parse_remaining(text: &str) -> Result<Vec<PointsRemaining>, String> {
-    named_items(text)?
-        .into_iter()
-        .map(|(name, params)| {
-            let mut state = PointsRemaining { name, remaining: None, reset: None };
-            for (key, value) in params {
-                match key.as_str() {
-                    "r" => state.remaining = Some(non_negative(&state.name, "r", &value)?),
-                    "t" => state.reset = Some(Duration::from_secs(non_negative(&state.name, "t", &value)?)),
-                    _ => {}
-                }
-            }
-            Ok(state)
-        })
-        .collect()
+    let quotas = named_quotas(text, ["r", "t"])?.into_iter();
+    Ok(quotas
+        .map(|(name, [remaining, reset])| PointsRemaining { name, remaining, reset: reset.map(Duration::from_secs) })
+        .collect())
 }
 
-/// The members of a structured-field list, each a string or token naming a quota, with its parameters.
-fn named_items(text: &str) -> Result<Vec<(String, Parameters)>, String> {
+/// A quota's name and the values of the parameters asked for.
+type Quota<const N: usize> = (String, [Option<u64>; N]);
+
+/// The members of a structured-field list, each a string or token naming a quota, with the values of the integer
+/// parameters `keys` (others are ignored).
+fn named_quotas<const N: usize>(text: &str, keys: [&str; N]) -> Result<Vec<Quota<N>>, String> {
     let list = structured_field::parse_list(text).map_err(|why| format!("not a structured-field list: {why}"))?;
     list.into_iter()
-        .map(|item| match item.value {
-            BareItem::String(name) | BareItem::Token(name) => Ok((name, item.parameters)),
-            _ => Err("a member is not a quota name (a string or a token)".to_owned()),
+        .map(|item| {
+            let (BareItem::String(name) | BareItem::Token(name)) = item.value else {
+                return Err("a member is not a quota name (a string or a token)".to_owned());
+            };
+            let mut values = [None; N];
+            for (key, value) in &item.parameters {
+                let Some(slot) = keys.iter().position(|wanted| wanted == key) else { continue };
+                let integer = match value {
+                    BareItem::Integer(integer) => u64::try_from(*integer).ok(),
+                    _ => None,
+                };
+                values[slot] =
+                    Some(integer.ok_or_else(|| format!("`{key}` of `{name}` is not a non-negative integer"))?);
+            }
+            Ok((name, values))
         })
         .collect()
-}
-
-/// A parameter that must be a non-negative integer.
-fn non_negative(name: &str, key: &str, value: &BareItem) -> Result<u64, String> {
-    match value {
-        BareItem::Integer(integer) => u64::try_from(*integer).ok(),
-        _ => None,
-    }
-    .ok_or_else(|| format!("`{key}` of `{name}` is not a non-negative integer"))
 }
 
 #[cfg(test)]
