@@ -2,7 +2,7 @@
 //!
 //! The crate has two halves:
 //!
-//! - a hand-written runtime ([`Client`], [`Error`], authentication, retries, redirects, pagination), and
+//! - a hand-written runtime ([`Client`], [`Error`], authentication, retries, rate limits, redirects, pagination), and
 //! - one generated module per OpenAPI document (`jira_platform_v2`, ...), each holding `types` (the schemas that
 //!   the selected operations reach) and `requests` (one builder per operation).
 //!

@@ -22,7 +22,8 @@ use super::retry_after::parse_retry_after;
 /// from `base_delay` with random jitter. Every wait is at least `min_delay`, so `Retry-After: 0` cannot cause
 /// a storm. Backoff waits are capped at `max_delay`; a `Retry-After` longer than `max_delay` is not cut short:
 /// the response is returned to the caller instead. A `Retry-After` of more than a day, a negative one and one that
-/// does not parse count as missing: the backoff applies.
+/// does not parse count as missing: the backoff applies. While a `429` is waited out, the client's other requests
+/// that would meet the same limit wait too (see [`RateLimitPolicy`](crate::RateLimitPolicy)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {

@@ -91,6 +91,8 @@ async fn a_quota_429_holds_every_task_of_the_client_until_retry_after() {
     let first = send(&client, get, "/things");
     let hold = until_held(&client, &call(post, "/things")).await;
     assert!(hold <= Duration::from_secs(2), "held for {hold:?}");
+    let another_client = builder(&server).build().unwrap();
+    assert_eq!(another_client.rate_limit_hold(&call(post, "/things")), None, "the budget is the client's");
     let others: Vec<_> = (1..50).map(|task| send(&client, if task % 2 == 0 { get } else { post }, "/things")).collect();
     for task in std::iter::once(first).chain(others) {
         assert_eq!(task.await.unwrap().unwrap().status(), 200);

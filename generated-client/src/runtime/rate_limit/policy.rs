@@ -24,10 +24,10 @@ use std::time::Duration;
 /// use atlassian_client::{Client, RateLimitPolicy};
 ///
 /// # fn run() -> atlassian_client::Result<()> {
-/// let client = Client::builder("https://your-domain.atlassian.net")
-///     .rate_limit(RateLimitPolicy::default().with_max_in_flight(Some(8)).with_slow_down_interval(Duration::from_millis(500)))
-///     .build()?;
-/// let on_its_own = Client::builder("https://your-domain.atlassian.net").rate_limit(RateLimitPolicy::disabled()).build()?;
+/// let site = "https://your-domain.atlassian.net";
+/// let policy = RateLimitPolicy::default().with_max_in_flight(Some(8)).with_slow_down_interval(Duration::from_secs(1));
+/// let client = Client::builder(site).rate_limit(policy).build()?;
+/// let on_its_own = Client::builder(site).rate_limit(RateLimitPolicy::disabled()).build()?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
