@@ -73,38 +73,45 @@ fn send(client: &Client, meta: &'static OperationMeta, path: &'static str) -> Jo
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_quota_429_holds_every_task_of_the_client_until_retry_after() {
-    // Like Jira's quota: the first request opens a window of two seconds in which every request gets a 429.
-    let (server, recorder) = Recorder::start(|arrivals| {
+async fn fifty_tasks_meeting_one_quota_429_wait_out_its_retry_after_together() {
+    // Like Jira's quota: the first request opens a window in which every request gets a 429. The answer to the first
+    // takes half a second, so the tasks started with it are in flight (already sent) when it comes.
+    let answer_delay = Duration::from_millis(500);
+    let (server, recorder) = Recorder::start(move |arrivals| {
         let (first, _) = arrivals[0];
-        if arrivals.len() == 1 || arrivals.last().unwrap().0 < first + Duration::from_secs(2) {
-            too_many_requests("jira-quota-tenant-based")
-        } else {
-            ResponseTemplate::new(200)
+        let (now, _) = *arrivals.last().unwrap();
+        match arrivals.len() {
+            1 => too_many_requests("jira-quota-tenant-based").set_delay(answer_delay),
+            _ if now < first + answer_delay + Duration::from_secs(2) => too_many_requests("jira-quota-tenant-based"),
+            _ => ResponseTemplate::new(200),
         }
     })
     .await;
     let client = builder(&server).build().unwrap();
     let get = operation("getThing", HttpMethod::Get, "/things");
     let post = operation("createThing", HttpMethod::Post, "/things");
+    let task = |number: usize| send(&client, if number % 2 == 0 { get } else { post }, "/things");
 
-    let first = send(&client, get, "/things");
+    let started_together: Vec<_> = (0..6).map(task).collect();
     let hold = until_held(&client, &call(post, "/things")).await;
     assert!(hold <= Duration::from_secs(2), "held for {hold:?}");
     let another_client = builder(&server).build().unwrap();
     assert_eq!(another_client.rate_limit_hold(&call(post, "/things")), None, "the budget is the client's");
-    let others: Vec<_> = (1..50).map(|task| send(&client, if task % 2 == 0 { get } else { post }, "/things")).collect();
-    for task in std::iter::once(first).chain(others) {
+    let started_later: Vec<_> = (6..50).map(task).collect();
+    for task in started_together.into_iter().chain(started_later) {
         assert_eq!(task.await.unwrap().unwrap().status(), 200);
     }
 
     let arrivals = recorder.arrivals();
-    let (limited_at, _) = arrivals[0];
-    assert_eq!(arrivals.len(), 51, "one 429, then each of the 50 tasks once");
-    for (arrived, request) in &arrivals[1..] {
-        let after = *arrived - limited_at;
-        assert!(after >= Duration::from_secs(2), "{request} arrived {after:?} after the 429");
+    let (first, _) = arrivals[0];
+    let answered = first + answer_delay;
+    let already_sent = arrivals.iter().filter(|(arrived, _)| *arrived < answered).count();
+    assert!(already_sent <= 6, "only the tasks started together were in flight");
+    for (arrived, request) in &arrivals {
+        let quiet = answered..answered + Duration::from_secs(2);
+        assert!(!quiet.contains(arrived), "{request} arrived {:?} after the first 429", *arrived - answered);
     }
+    assert_eq!(arrivals.len(), 50 + already_sent, "a 429 for each request already sent, then each task once");
 }
 
 #[tokio::test]
