@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use crate::runtime::rate_limit::RateLimitedError;
 use crate::runtime::retry_after::parse_retry_after;
 use crate::runtime::{HttpMethod, RateLimit};
 
@@ -39,6 +40,8 @@ pub enum ErrorKind {
     FieldDecode(FieldDecodeError),
     /// A redirect was not followed: it led to another site, or there were too many of them.
     Redirect(RedirectError),
+    /// The request was not sent: an earlier `429` of the client holds it for longer than the retry policy waits.
+    RateLimited(RateLimitedError),
     /// The request body could not be serialised to JSON.
     Serialize {
         /// The operation whose body failed.
@@ -239,6 +242,7 @@ impl Error {
             ErrorKind::Api(api) => Some(api.operation_id),
             ErrorKind::Decode(decode) => Some(decode.operation_id),
             ErrorKind::Redirect(redirect) => Some(redirect.operation_id),
+            ErrorKind::RateLimited(held) => Some(held.operation_id),
             ErrorKind::Serialize { operation_id, .. } | ErrorKind::InvalidRequest { operation_id, .. } => {
                 Some(operation_id)
             }
@@ -281,8 +285,12 @@ impl Error {
     /// unparseable value is `None`.
     ///
     /// The client already waits and retries when the wait is short enough (see
-    /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back.
+    /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back, and for
+    /// requests not sent because such a `429` holds them ([`ErrorKind::RateLimited`]).
     pub fn retry_after(&self) -> Option<Duration> {
+        if let ErrorKind::RateLimited(held) = self.kind() {
+            return Some(held.retry_after);
+        }
         parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
     }
 
@@ -393,6 +401,7 @@ impl fmt::Display for Error {
                 };
                 write!(f, "{}: redirect (status {}) not followed: {reason}", redirect.operation_id, redirect.status)
             }
+            ErrorKind::RateLimited(held) => fmt::Display::fmt(held, f),
             ErrorKind::Serialize { operation_id, source } => {
                 write!(f, "{operation_id}: could not serialise the request body: {source}")
             }

@@ -53,4 +53,7 @@ pub use error::{
 };
 #[doc(inline)]
 pub use generated::*;
-pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy, RetryPolicy};
+pub use runtime::{
+    CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy, RateLimitedError,
+    RetryPolicy,
+};

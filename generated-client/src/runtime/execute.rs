@@ -41,7 +41,7 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
         span.record("attempt", attempts);
         // A streamed body is read by this attempt: it is neither retried nor sent again on a redirect.
         let replayable = body.as_ref().is_none_or(Body::replayable);
-        let in_flight = client.rate_limit.admit(&request, method).await;
+        let in_flight = client.rate_limit.admit(&request, method, &client.retry).await?;
         let http_request = build_http_request(client, &request, method, &url, body.as_ref()).await?;
         let sent = send_once(client, &request, http_request).await;
         drop(in_flight);

@@ -37,7 +37,7 @@ pub use multipart::{Multipart, Part, PartData, PartStream};
 pub use nullable::Nullable;
 pub use page::{cursor_stream, offset_stream, CursorPage, CursorPaged, OffsetPage, OffsetPaged};
 pub use path::encode_path_segment;
-pub use rate_limit::{RateLimit, RateLimitPolicy, RateLimitReason};
+pub use rate_limit::{RateLimit, RateLimitPolicy, RateLimitReason, RateLimitedError};
 pub use request::{OperationMeta, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;

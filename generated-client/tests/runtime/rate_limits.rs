@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use atlassian_client::runtime::{HttpMethod, OperationMeta, RateLimitReason, Request, Response};
-use atlassian_client::{Client, RateLimitPolicy, Result};
+use atlassian_client::{Client, ErrorKind, RateLimitPolicy, Result};
 use tokio::task::JoinHandle;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
@@ -287,10 +287,9 @@ async fn jiras_rate_limit_headers_are_read_from_responses_and_errors() {
     let client = builder(&server).build().unwrap();
     let get = operation("getThing", HttpMethod::Get, "/things");
 
-    // Retry-After is longer than the retry policy waits: the 429 comes back, and holds nothing.
+    // Retry-After is longer than the retry policy waits: the 429 comes back.
     let response = client.execute(call(get, "/things")).await.unwrap();
     assert_eq!(response.status(), 429);
-    assert_eq!(client.rate_limit_hold(&call(get, "/things")), None);
     let limits = response.rate_limit();
     assert_eq!(limits.limit, Some(350));
     assert_eq!(limits.remaining, Some(0));
@@ -308,6 +307,42 @@ async fn jiras_rate_limit_headers_are_read_from_responses_and_errors() {
     let error = response.into_error();
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(error.rate_limit(), Some(limits));
+}
+
+#[tokio::test]
+async fn a_429_longer_than_the_retry_policy_waits_fails_the_requests_it_holds_without_sending_them() {
+    let (server, recorder) = Recorder::start(|arrivals| match arrivals.last().unwrap().1.as_str() {
+        "GET /search" => ResponseTemplate::new(429)
+            .insert_header("Retry-After", "600")
+            .insert_header("RateLimit-Reason", "jira-burst-based"),
+        "GET /quota" => ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+        _ => ResponseTemplate::new(200),
+    })
+    .await;
+    let client = builder(&server).build().unwrap();
+    let search = operation("search", HttpMethod::Get, "/search");
+    let other = operation("getServerInfo", HttpMethod::Get, "/serverInfo");
+    let quota = operation("getQuota", HttpMethod::Get, "/quota");
+
+    // The 429 itself comes back as before, with its Retry-After.
+    let limited = client.execute(call(search, "/search")).await.unwrap().into_error();
+    assert_eq!((limited.status(), limited.retry_after()), (Some(429), Some(Duration::from_secs(600))));
+    // The next request of that operation is not sent: it fails at once, saying how long the hold still lasts.
+    let held = client.execute(call(search, "/search")).await.unwrap_err();
+    let ErrorKind::RateLimited(refused) = held.kind() else { panic!("{held:?}") };
+    assert_eq!((refused.operation_id, refused.reason.clone()), ("search", Some(RateLimitReason::Burst)));
+    let wait = held.retry_after().unwrap();
+    assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600), "{wait:?}");
+    assert!(held.to_string().contains("not sent"), "{held}");
+    // Another operation is not held by a burst limit.
+    assert_eq!(client.execute(call(other, "/serverInfo")).await.unwrap().status(), 200);
+    // A quota 429 without a reason holds the whole client, clones included.
+    assert_eq!(client.execute(call(quota, "/quota")).await.unwrap().status(), 429);
+    let held = client.clone().execute(call(other, "/serverInfo")).await.unwrap_err();
+    assert!(matches!(held.kind(), ErrorKind::RateLimited(refused) if refused.reason.is_none()), "{held:?}");
+
+    let order: Vec<String> = recorder.arrivals().into_iter().map(|(_, request)| request).collect();
+    assert_eq!(order, ["GET /search", "GET /serverInfo", "GET /quota"], "held requests were not sent");
 }
 
 #[tokio::test]

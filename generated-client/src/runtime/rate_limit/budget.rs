@@ -8,8 +8,11 @@ use reqwest::header::RETRY_AFTER;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::headers::RateLimit;
+use super::held::RateLimitedError;
 use super::policy::RateLimitPolicy;
+use super::reason::RateLimitReason;
 use super::scope::Scope;
+use crate::error::{Error, ErrorKind, Result};
 use crate::runtime::{HttpMethod, Request, Response, RetryPolicy};
 
 /// The rate-limit state that all requests of one client share.
@@ -22,12 +25,20 @@ pub(crate) struct Budget {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The holds still running: what they hold and until when. Expired ones are dropped as new ones come.
-    holds: Vec<(Scope, Instant)>,
+    /// The holds still running. Expired ones are dropped as new ones come.
+    holds: Vec<Hold>,
     /// Until when a limit counts as near, after the last response that said so.
     near_until: Option<Instant>,
     /// The earliest time the next request may go while slowed down.
     next_slot: Option<Instant>,
+}
+
+/// What a `429` holds back, until when, and the reason it gave.
+#[derive(Debug)]
+struct Hold {
+    scope: Scope,
+    until: Instant,
+    reason: Option<RateLimitReason>,
 }
 
 impl Budget {
@@ -41,28 +52,41 @@ impl Budget {
     }
 
     /// Waits until `request` (sent with `method`) may go: past every hold that covers it, then its slot when
-    /// slowed down, then a place among the requests in flight, which the returned permit keeps until dropped.
-    pub(crate) async fn admit(&self, request: &Request, method: HttpMethod) -> Option<OwnedSemaphorePermit> {
-        self.wait_for_holds(request, method).await;
+    /// slowed down, then a place among the requests in flight, which the returned permit keeps until dropped. A
+    /// hold longer than `retry.max_delay` is not waited for: the request fails at once.
+    pub(crate) async fn admit(
+        &self,
+        request: &Request,
+        method: HttpMethod,
+        retry: &RetryPolicy,
+    ) -> Result<Option<OwnedSemaphorePermit>> {
+        self.wait_for_holds(request, method, retry).await?;
         if let Some(slot) = self.next_slot() {
             tokio::time::sleep_until(slot.into()).await;
             // A 429 may have come in while this request waited for its slot.
-            self.wait_for_holds(request, method).await;
+            self.wait_for_holds(request, method, retry).await?;
         }
-        let in_flight = self.in_flight.clone()?;
+        let Some(in_flight) = self.in_flight.clone() else {
+            return Ok(None);
+        };
         // The semaphore is never closed, so acquiring only ends with a permit.
-        in_flight.acquire_owned().await.ok()
+        Ok(in_flight.acquire_owned().await.ok())
     }
 
     /// How long a hold keeps `request` (sent with `method`) back from now, if one does.
     pub(crate) fn hold(&self, request: &Request, method: HttpMethod) -> Option<Duration> {
+        self.longest_hold(request, method).map(|(wait, _)| wait)
+    }
+
+    /// The longest hold that covers `request`: how long it lasts from now, and its reason.
+    fn longest_hold(&self, request: &Request, method: HttpMethod) -> Option<(Duration, Option<RateLimitReason>)> {
         let now = Instant::now();
         self.lock()
             .holds
             .iter()
-            .filter(|(scope, until)| *until > now && scope.covers(request, method))
-            .map(|(_, until)| *until - now)
-            .max()
+            .filter(|hold| hold.until > now && hold.scope.covers(request, method))
+            .max_by_key(|hold| hold.until)
+            .map(|hold| (hold.until - now, hold.reason.clone()))
     }
 
     /// Learns from a response to `request` (its `attempts`th send): reports ignored headers
@@ -80,18 +104,23 @@ impl Budget {
         if response.status() != 429 || !self.policy.shared_hold {
             return;
         }
-        let Some(wait) = retry.delay(attempts, response.headers().get(RETRY_AFTER)) else {
-            tracing::debug!("rate limited for longer than the retry policy waits; holding nothing");
+        // The wait the retry policy takes for this 429; or, when that is longer than the policy waits, the
+        // (plausible) Retry-After, which the requests it holds fail on at once rather than wait for.
+        let Some(wait) = retry.delay(attempts, response.headers().get(RETRY_AFTER)).or(limits.retry_after) else {
             return;
         };
         let scope = Scope::of(limits.reason.as_ref(), request);
         let until = now.checked_add(wait).unwrap_or(now);
         tracing::debug!(scope = ?scope, wait_ms = wait.as_millis(), "rate limited; holding the requests it is about");
         let mut state = self.lock();
-        state.holds.retain(|(_, until)| *until > now);
-        match state.holds.iter_mut().find(|(held, _)| *held == scope) {
-            Some((_, held_until)) => *held_until = (*held_until).max(until),
-            None => state.holds.push((scope, until)),
+        state.holds.retain(|hold| hold.until > now);
+        match state.holds.iter_mut().find(|hold| hold.scope == scope) {
+            Some(hold) if hold.until >= until => {}
+            Some(hold) => {
+                hold.until = until;
+                hold.reason = limits.reason;
+            }
+            None => state.holds.push(Hold { scope, until, reason: limits.reason }),
         }
     }
 
@@ -137,12 +166,23 @@ impl Budget {
         Some(slot)
     }
 
-    async fn wait_for_holds(&self, request: &Request, method: HttpMethod) {
+    async fn wait_for_holds(&self, request: &Request, method: HttpMethod, retry: &RetryPolicy) -> Result<()> {
         // Another 429 may extend the hold while this request waits, so look again after each wait.
-        while let Some(wait) = self.hold(request, method) {
+        while let Some((wait, reason)) = self.longest_hold(request, method) {
+            if wait > retry.max_delay {
+                tracing::debug!(
+                    wait_ms = wait.as_millis(),
+                    "held by a rate limit for longer than retries wait; not sent"
+                );
+                let meta = request.meta;
+                let held =
+                    RateLimitedError { operation_id: meta.id, method, path: meta.path, reason, retry_after: wait };
+                return Err(Error::new(ErrorKind::RateLimited(held)));
+            }
             tracing::debug!(wait_ms = wait.as_millis(), "held back by a rate limit");
             tokio::time::sleep(wait).await;
         }
+        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -8,6 +8,7 @@
 
 mod budget;
 mod headers;
+mod held;
 mod points;
 mod policy;
 mod reason;
@@ -16,6 +17,7 @@ mod structured_field;
 
 pub(crate) use budget::Budget;
 pub use headers::RateLimit;
+pub use held::RateLimitedError;
 pub use points::{PointsPolicy, PointsRemaining};
 pub use policy::RateLimitPolicy;
 pub use reason::RateLimitReason;
