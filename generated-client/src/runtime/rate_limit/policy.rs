@@ -11,8 +11,9 @@ use std::time::Duration;
 ///   instead of each task finding out with a `429` of its own: every request of the client for the quota (a
 ///   `RateLimit-Reason` of `jira-quota-tenant-based`, another reason, or none), the requests of that operation for
 ///   `jira-burst-based`, and the writes to that issue for `jira-per-issue-on-write`. The wait is the one the
-///   retry policy takes for that `429` (`Retry-After` or backoff); a `429` whose `Retry-After` is longer than the
-///   policy's `max_delay` is returned to the caller and holds nothing;
+///   retry policy takes for that `429` (`Retry-After` or backoff). A `429` whose `Retry-After` is longer than the
+///   policy's `max_delay` is returned to its caller, and the requests it holds fail at once without being sent
+///   ([`ErrorKind::RateLimited`](crate::ErrorKind::RateLimited)) until it is over;
 /// - **slow-down, on**: once a response says a limit is near (`X-RateLimit-NearLimit: true`, or at most a fifth
 ///   of `X-RateLimit-Limit` or of a points quota left), requests of the client are sent at most one per
 ///   `slow_down_interval` (200 ms), for `slow_down_window` (60 s) after the last such response;
