@@ -6,22 +6,18 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::auth::{Auth, NoAuth};
+use crate::auth::{AccessibleResource, Auth, NoAuth, OAuthToken, ScopedToken, ATLASSIAN_GATEWAY};
 use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::client_state::ClientInner;
+pub use crate::runtime::client_state::RequestHook;
 use crate::runtime::rate_limit::Budget;
 use crate::runtime::url::BaseUrl;
 use crate::runtime::{encode_path_segment, RateLimitPolicy, Request, Response, RetryPolicy};
-
-/// A function called on every fully built HTTP request just before it is sent (each retry and redirect
-/// included). Conformance tests use it to alter requests on purpose.
-pub type RequestHook = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
 
 /// The default time allowed to establish a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one attempt of a request, from sending it to reading the whole body.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// The OAuth 2.0 (3LO) gateway through which apps reach a site by its cloud id.
-const OAUTH_GATEWAY: &str = "https://api.atlassian.com/ex";
 
 /// An Atlassian REST API client.
 ///
@@ -30,20 +26,6 @@ const OAUTH_GATEWAY: &str = "https://api.atlassian.com/ex";
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
-}
-
-/// The shared state of a [`Client`].
-pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base: BaseUrl,
-    pub(crate) auth: Arc<dyn Auth>,
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) rate_limit: Budget,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) apply_server_prefix: bool,
-    pub(crate) request_hook: Option<RequestHook>,
 }
 
 impl Client {
@@ -59,13 +41,37 @@ impl Client {
     /// Starts configuring a client that reaches a Jira site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/jira/{cloudId}`.
     pub fn builder_for_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!("{OAUTH_GATEWAY}/jira/{}", encode_path_segment(cloud_id.as_ref())))
+        Client::builder(gateway_url(ATLASSIAN_GATEWAY, "jira", cloud_id.as_ref()))
     }
 
     /// Starts configuring a client that reaches a Confluence site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/confluence/{cloudId}`.
     pub fn builder_for_confluence_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!("{OAUTH_GATEWAY}/confluence/{}", encode_path_segment(cloud_id.as_ref())))
+        Client::builder(gateway_url(ATLASSIAN_GATEWAY, "confluence", cloud_id.as_ref()))
+    }
+
+    /// Starts configuring a client for the Jira site `site` (one of [`OAuthToken::accessible_resources`])
+    /// through the app's gateway, authenticated with `token`.
+    pub fn builder_for_oauth_site(token: &OAuthToken, site: &AccessibleResource) -> ClientBuilder {
+        Client::builder(gateway_url(token.app().gateway_url(), "jira", &site.id)).auth(token.clone())
+    }
+
+    /// Starts configuring a client for a scoped API token: reads the site's cloud id from its
+    /// `_edge/tenant_info` (one request, without credentials), then talks to the site through the gateway
+    /// (`https://api.atlassian.com/ex/jira/{cloudId}`) with basic authentication.
+    ///
+    /// ```no_run
+    /// # async fn run() -> atlassian_client::Result<()> {
+    /// use atlassian_client::{Client, ScopedToken};
+    ///
+    /// let token = ScopedToken::new("https://your-domain.atlassian.net", "me@example.com", "scoped-api-token");
+    /// let client = Client::builder_for_scoped_token(&token).await?.build()?;
+    /// # let _ = client;
+    /// # Ok(()) }
+    /// ```
+    pub async fn builder_for_scoped_token(token: &ScopedToken) -> Result<ClientBuilder> {
+        let cloud_id = token.cloud_id().await?;
+        Ok(Client::builder(gateway_url(token.gateway(), "jira", &cloud_id)).auth(token.basic_auth()))
     }
 
     /// A client for `base_url` with the default configuration and no authentication.
@@ -281,6 +287,11 @@ impl fmt::Debug for ClientBuilder {
             .field("request_hook", &self.request_hook.is_some())
             .finish()
     }
+}
+
+/// The base URL of a site behind the gateway: `{gateway}/{product}/{cloudId}`.
+fn gateway_url(gateway: &str, product: &str, cloud_id: &str) -> String {
+    format!("{gateway}/{product}/{}", encode_path_segment(cloud_id))
 }
 
 /// Removes any user name and password from a base URL that is about to be printed.

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use crate::auth_error::AuthError;
 use crate::runtime::rate_limit::RateLimitedError;
 use crate::runtime::retry_after::parse_retry_after;
 use crate::runtime::{HttpMethod, RateLimit};
@@ -57,10 +58,7 @@ pub enum ErrorKind {
         message: String,
     },
     /// The credentials could not produce an `Authorization` header.
-    Auth {
-        /// Why the credentials are unusable. It never contains the credentials themselves.
-        message: String,
-    },
+    Auth(AuthError),
     /// The base URL given to the client builder is unusable.
     InvalidBaseUrl {
         /// Why the URL is unusable. The URL itself is not repeated, as it may hold credentials.
@@ -212,7 +210,12 @@ impl Error {
     ///
     /// The message must not contain the credentials.
     pub fn auth(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Auth { message: message.into() })
+        Error::new(ErrorKind::Auth(AuthError::new(message)))
+    }
+
+    /// Whether only a new consent of the user can cure the error (an OAuth 2.0 refresh answered `invalid_grant`).
+    pub fn is_consent_required(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Auth(auth) if auth.consent_required)
     }
 
     /// What went wrong, in detail.
@@ -247,7 +250,7 @@ impl Error {
                 Some(operation_id)
             }
             ErrorKind::FieldDecode(_)
-            | ErrorKind::Auth { .. }
+            | ErrorKind::Auth(_)
             | ErrorKind::InvalidBaseUrl { .. }
             | ErrorKind::Builder { .. } => None,
         }
@@ -408,7 +411,7 @@ impl fmt::Display for Error {
             ErrorKind::InvalidRequest { operation_id, message } => {
                 write!(f, "{operation_id}: invalid request: {message}")
             }
-            ErrorKind::Auth { message } => write!(f, "authentication failed: {message}"),
+            ErrorKind::Auth(auth) => write!(f, "authentication failed: {auth}"),
             ErrorKind::InvalidBaseUrl { message } => write!(f, "invalid base URL: {message}"),
             ErrorKind::Builder { message, source } => match source {
                 Some(source) => write!(f, "could not build the client: {message}: {source}"),
@@ -426,8 +429,15 @@ impl std::error::Error for Error {
             ErrorKind::FieldDecode(decode) => Some(&decode.source),
             ErrorKind::Serialize { source, .. } => Some(source),
             ErrorKind::Builder { source: Some(source), .. } => Some(source),
+            ErrorKind::Auth(AuthError { source: Some(source), .. }) => Some(source.as_ref()),
             _ => None,
         }
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(auth: AuthError) -> Error {
+        Error::new(ErrorKind::Auth(auth))
     }
 }
 

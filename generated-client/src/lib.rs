@@ -31,6 +31,7 @@
 #![warn(missing_debug_implementations)]
 
 mod auth;
+mod auth_error;
 mod client;
 mod error;
 pub mod runtime;
@@ -45,7 +46,11 @@ mod example_check;
 #[rustfmt::skip]
 mod generated;
 
-pub use auth::{Auth, AuthFuture, BasicAuth, BearerToken, NoAuth, Secret};
+pub use auth::{
+    AccessibleResource, Auth, AuthFuture, BasicAuth, BearerToken, MemoryTokenStore, NoAuth, OAuthApp, OAuthAppBuilder,
+    OAuthToken, RenewFuture, ScopedToken, Secret, StoreFuture, TokenSet, TokenStore,
+};
+pub use auth_error::{AuthError, AuthErrorSource};
 pub use client::{Client, ClientBuilder, RequestHook};
 pub use error::{
     ApiError, DecodeError, Error, ErrorCollection, ErrorKind, FieldDecodeError, RedirectError, RedirectRefusal, Result,

@@ -9,6 +9,7 @@
 //! [`fields::field`] (typed access to Jira's open `fields` maps), and [`Response`] (what `send_raw` returns).
 
 mod binary;
+pub(crate) mod client_state;
 mod comma_list;
 mod datetime;
 pub(crate) mod execute;
