@@ -174,3 +174,38 @@ async fn a_near_limit_and_garbage_rate_limit_headers_are_reported_in_the_span() 
     let everything = format!("{:?}", captured.events);
     assert!(!everything.contains("GARBAGE"), "header values are not traced: {everything}");
 }
+
+#[tokio::test]
+async fn a_per_issue_hold_is_traced_without_the_issue_key() {
+    static EDIT_ISSUE: OperationMeta = OperationMeta {
+        id: "editIssue",
+        method: HttpMethod::Put,
+        path: "/rest/api/2/issue/{issueIdOrKey}",
+        server_prefix: "",
+        see_other_documented: false,
+    };
+    let layer = CaptureLayer::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer.clone()));
+
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429)
+        .insert_header("Retry-After", "0")
+        .insert_header("RateLimit-Reason", "jira-per-issue-on-write");
+    Mock::given(path("/rest/api/2/issue/SECRETKEY-7")).respond_with(limited).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/rest/api/2/issue/SECRETKEY-7")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let retries = RetryPolicy::default().with_min_delay(std::time::Duration::from_millis(1));
+    let client = Client::builder(server.uri()).retry(retries).build().unwrap();
+
+    let response = client.execute(Request::new(&EDIT_ISSUE, "/rest/api/2/issue/SECRETKEY-7".to_owned())).await;
+    assert_eq!(response.unwrap().status(), 204);
+
+    let captured = layer.0.lock().unwrap();
+    let hold = captured
+        .events
+        .iter()
+        .find(|(event, _)| event["message"] == "rate limited; holding the requests it is about")
+        .expect("a hold event");
+    assert_eq!(hold.0["scope"], "issue writes");
+    let everything = format!("{:?} {:?}", captured.spans, captured.events);
+    assert!(!everything.contains("SECRETKEY"), "the issue key was traced: {everything}");
+}

@@ -111,7 +111,11 @@ impl Budget {
         };
         let scope = Scope::of(limits.reason.as_ref(), request);
         let until = now.checked_add(wait).unwrap_or(now);
-        tracing::debug!(scope = ?scope, wait_ms = wait.as_millis(), "rate limited; holding the requests it is about");
+        tracing::debug!(
+            scope = scope.kind(),
+            wait_ms = wait.as_millis(),
+            "rate limited; holding the requests it is about"
+        );
         let mut state = self.lock();
         state.holds.retain(|hold| hold.until > now);
         match state.holds.iter_mut().find(|hold| hold.scope == scope) {

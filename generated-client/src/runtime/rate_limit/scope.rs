@@ -28,6 +28,15 @@ impl Scope {
         }
     }
 
+    /// What the scope is, for traces: never the issue key, which traces do not hold.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Scope::Client => "client",
+            Scope::Operation(_) => "operation",
+            Scope::IssueWrites(_) => "issue writes",
+        }
+    }
+
     /// Whether this scope holds `request`, sent with `method`.
     pub(crate) fn covers(&self, request: &Request, method: HttpMethod) -> bool {
         match self {
