@@ -89,9 +89,8 @@ impl Budget {
             .map(|hold| (hold.until - now, hold.reason.clone()))
     }
 
-    /// Learns from a response to `request` (its `attempts`th send): reports ignored headers
-    /// and near limits in the trace, starts the slow-down, and holds what a `429` is about for the wait that
-    /// `retry` takes for it.
+    /// Learns from a response to `request` (its `attempts`th send): reports ignored headers and near limits in the
+    /// trace, starts the slow-down, and holds what a `429` is about for the wait that `retry` takes for it.
     pub(crate) fn observe(&self, request: &Request, response: &Response, retry: &RetryPolicy, attempts: u32) {
         let (limits, ignored) = RateLimit::read(response.headers());
         for header in ignored {
