@@ -1,6 +1,7 @@
 //! One client, one budget: the holds after a `429`, the slow-down near a limit, and the requests in flight,
 //! shared by every clone and task of a client.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ use crate::runtime::{HttpMethod, Request, Response, RetryPolicy};
 pub(crate) struct Budget {
     policy: RateLimitPolicy,
     state: Mutex<State>,
+    /// Whether a hold or a near limit was ever recorded; until then requests skip the state.
+    touched: AtomicBool,
     in_flight: Option<Arc<Semaphore>>,
 }
 
@@ -44,7 +47,7 @@ struct Hold {
 impl Budget {
     pub(crate) fn new(policy: RateLimitPolicy) -> Budget {
         let in_flight = policy.max_in_flight.map(|most| Arc::new(Semaphore::new(most.max(1))));
-        Budget { policy, state: Mutex::new(State::default()), in_flight }
+        Budget { policy, state: Mutex::new(State::default()), touched: AtomicBool::new(false), in_flight }
     }
 
     pub(crate) fn policy(&self) -> &RateLimitPolicy {
@@ -80,6 +83,9 @@ impl Budget {
 
     /// The longest hold that covers `request`: how long it lasts from now, and its reason.
     fn longest_hold(&self, request: &Request, method: HttpMethod) -> Option<(Duration, Option<RateLimitReason>)> {
+        if !self.touched.load(Ordering::Acquire) {
+            return None;
+        }
         let now = Instant::now();
         self.lock()
             .holds
@@ -96,13 +102,13 @@ impl Budget {
         for header in ignored {
             tracing::debug!(header = header.name, problem = %header.why, "rate-limit header ignored");
         }
-        let now = Instant::now();
         if limits.is_near_limit() {
-            self.near_limit(&limits, now);
+            self.near_limit(&limits, Instant::now());
         }
         if response.status() != 429 || !self.policy.shared_hold {
             return;
         }
+        let now = Instant::now();
         // The wait the retry policy takes for this 429; or, when that is longer than the policy waits, the
         // (plausible) Retry-After, which the requests it holds fail on at once rather than wait for.
         let Some(wait) = retry.delay(attempts, response.headers().get(RETRY_AFTER)).or(limits.retry_after) else {
@@ -116,6 +122,7 @@ impl Budget {
             "rate limited; holding the requests it is about"
         );
         let mut state = self.lock();
+        self.touched.store(true, Ordering::Release);
         state.holds.retain(|hold| hold.until > now);
         match state.holds.iter_mut().find(|hold| hold.scope == scope) {
             Some(hold) if hold.until >= until => {}
@@ -131,6 +138,7 @@ impl Budget {
     /// it extends one.
     fn near_limit(&self, limits: &RateLimit, now: Instant) {
         let mut state = self.lock();
+        self.touched.store(true, Ordering::Release);
         let already = state.near_until.is_some_and(|until| until > now);
         state.near_until = Some(now.checked_add(self.policy.slow_down_window).unwrap_or(now));
         drop(state);
@@ -156,7 +164,7 @@ impl Budget {
 
     /// The time at which the next request may go while slowed down, reserving it; `None` when not slowed down.
     fn next_slot(&self) -> Option<Instant> {
-        if !self.policy.slow_down {
+        if !self.policy.slow_down || !self.touched.load(Ordering::Acquire) {
             return None;
         }
         let now = Instant::now();

@@ -91,6 +91,11 @@ impl RateLimit {
     /// Reads the headers, and lists those that were present but ignored.
     pub(crate) fn read(headers: &HeaderMap) -> (RateLimit, Vec<IgnoredHeader>) {
         let mut ignored = Vec::new();
+        // Most responses have none of these headers: one pass over the names (kept lowercase) says so.
+        if !headers.keys().any(|name| name.as_str().contains("ratelimit")) {
+            let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
+            return (RateLimit { retry_after, ..RateLimit::default() }, ignored);
+        }
         let mut field = |names: &[&'static str]| -> Option<(&'static str, String)> {
             let name = *names.iter().find(|name| headers.contains_key(**name))?;
             let values: Result<Vec<&str>, _> = headers.get_all(name).iter().map(|value| value.to_str()).collect();
