@@ -6,7 +6,9 @@
 
 mod cycles;
 pub mod docs;
+mod evidence;
 mod examples;
+pub mod links;
 mod operation;
 mod pagination;
 mod samples;
@@ -16,6 +18,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
+use self::links::Links;
 use crate::captures::CaptureFile;
 use crate::error::{pointer_token, Error, Problem, Result};
 use crate::ir::{Api, Capture, Spec, Tag, TypeDef};
@@ -31,15 +34,23 @@ pub fn lower(selection: &Selection, captures: &[CaptureFile]) -> Result<Api> {
 /// Lowers one spec: its schema closure, then its operations (which may add inline types), then cycles and examples.
 pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<Spec> {
     let document = &selected.spec.document;
-    let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str));
+    let source = &selected.spec.source;
+    let method_names = operation::method_names(document, &selected.operations);
+    let selected_methods: BTreeMap<(String, String), String> = selected
+        .operations
+        .iter()
+        .zip(&method_names)
+        .map(|(op, name)| ((op.path.clone(), op.method.clone()), name.clone()))
+        .collect();
+    let links = Links::new(document, &snake_name(&source.name), source.reference.as_deref(), &selected_methods);
+    let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str), links);
     for key in &selected.schemas {
         cx.define_component(key);
     }
     let mut operations = Vec::new();
-    let mut fn_names = Namespace::with_reserved(["new"]);
     let mut builders = Namespace::new();
-    for op_ref in &selected.operations {
-        if let Some(op) = operation::lower_operation(&mut cx, op_ref, &mut fn_names, &mut builders) {
+    for (op_ref, fn_name) in selected.operations.iter().zip(&method_names) {
+        if let Some(op) = operation::lower_operation(&mut cx, op_ref, fn_name, &mut builders) {
             operations.push(op);
         }
     }
@@ -49,6 +60,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         problems.dedup();
         return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
     }
+    let components = std::mem::take(&mut cx.components);
     let mut types: Vec<TypeDef> = cx.types.into_values().collect();
     cycles::box_cycles(&mut types);
     cycles::box_union_members(&mut types);
@@ -68,6 +80,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
             .collect();
     }
     operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
+    let evidence = evidence::checks(&selected.spec.corrections, &operations, &components);
     let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();
     tags.sort_by(|a, b| a.module.cmp(&b.module));
     let info = &document.info;
@@ -78,10 +91,12 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         version: info.version.clone(),
         file: selected.spec.source.file.clone(),
         url: selected.spec.source.url.clone(),
+        overlays: selected.spec.source.overlays.clone(),
         server_prefix: server_prefix(document),
         types,
         operations,
         tags,
+        evidence,
     })
 }
 
@@ -122,16 +137,31 @@ pub(crate) struct Context<'a> {
     /// Tag module -> tag title.
     pub tags: BTreeMap<String, String>,
     pub problems: Vec<Problem>,
+    /// Where the spec's doc links lead.
+    pub links: Links,
 }
 
 impl<'a> Context<'a> {
-    fn new<'k>(document: &'a OpenAPI, schemas: impl Iterator<Item = &'k str>) -> Context<'a> {
+    fn new<'k>(document: &'a OpenAPI, schemas: impl Iterator<Item = &'k str>, links: Links) -> Context<'a> {
         // A schema whose name is already in Rust form keeps it: `Fields` stays `Fields`, `fields` becomes `Fields2`.
         let mut keys: Vec<&str> = schemas.collect();
         keys.sort_by_key(|k| (type_name(k) != *k, *k));
         let mut names = Namespace::new();
         let components = keys.iter().map(|k| (k.to_string(), names.claim(&type_name(k)))).collect();
-        Context { document, components, types: BTreeMap::new(), names, tags: BTreeMap::new(), problems: Vec::new() }
+        Context {
+            document,
+            components,
+            types: BTreeMap::new(),
+            names,
+            tags: BTreeMap::new(),
+            problems: Vec::new(),
+            links,
+        }
+    }
+
+    /// Spec prose as rustdoc, its links resolved.
+    pub fn sanitize(&self, text: &str) -> String {
+        docs::sanitize(text, &self.links)
     }
 
     pub fn problem(&mut self, pointer: impl Into<String>, message: impl Into<String>) {

@@ -6,6 +6,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+use super::links::Links;
 use super::{docs, schema_pointer, Context};
 use crate::error::pointer_token;
 use crate::ir::{
@@ -61,9 +62,25 @@ impl<'a> Context<'a> {
             ReferenceOr::Reference { reference } => {
                 (TypeKind::Alias(self.lower_ref(SchemaRef::Ref(reference), &name, &pointer)), None)
             }
-            ReferenceOr::Item(schema) => (self.definition(schema, &name, &pointer), description(&schema.schema_data)),
+            ReferenceOr::Item(schema) => match self.rust_type_extension(&schema.schema_data, &pointer) {
+                // A type of the crate stands in for it: the component becomes an alias of that type.
+                Some(ty) => (TypeKind::Alias(ty), description(&schema.schema_data, &self.links)),
+                None => (self.definition(schema, &name, &pointer), description(&schema.schema_data, &self.links)),
+            },
         };
         self.types.insert(name.clone(), TypeDef { name, origin: pointer, doc, kind });
+    }
+
+    /// The crate type a schema names with `x-rust-type`; an unknown name is a problem (and `Value` meanwhile).
+    fn rust_type_extension(&mut self, data: &SchemaData, pointer: &str) -> Option<TypeRef> {
+        let value = data.extensions.get(crate::rust_types::EXTENSION)?;
+        match crate::rust_types::check(value) {
+            Ok(known) => Some(known.type_ref()),
+            Err(message) => {
+                self.problem(format!("{pointer}/{}", crate::rust_types::EXTENSION), message);
+                Some(TypeRef::Any)
+            }
+        }
     }
 
     /// The type of a schema position; inline objects and enums are defined under a name made from `hint`.
@@ -81,6 +98,9 @@ impl<'a> Context<'a> {
     }
 
     fn lower_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(ty) = self.rust_type_extension(&schema.schema_data, pointer) {
+            return ty;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if string.enumeration.iter().any(Option::is_some) {
@@ -174,7 +194,7 @@ impl<'a> Context<'a> {
     fn define_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
         let name = self.names.claim(&type_name(hint));
         let kind = self.definition(schema, &name, pointer);
-        let doc = description(&schema.schema_data);
+        let doc = description(&schema.schema_data, &self.links);
         self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, kind });
         TypeRef::Named(name)
     }
@@ -362,7 +382,7 @@ impl<'a> Context<'a> {
                 wire: wire.to_owned(),
                 ty,
                 presence,
-                doc: data.and_then(description),
+                doc: data.and_then(|data| description(data, &self.links)),
                 read_only,
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
@@ -408,10 +428,11 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F64 => "Number".into(),
         TypeRef::Any => "Value".into(),
+        TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
     }
 }
 
 /// The rustdoc text of a schema: its title and description.
-pub(crate) fn description(data: &SchemaData) -> Option<String> {
-    docs::doc(data.title.as_deref(), data.description.as_deref())
+pub(crate) fn description(data: &SchemaData, links: &Links) -> Option<String> {
+    docs::doc(data.title.as_deref(), data.description.as_deref(), links)
 }
