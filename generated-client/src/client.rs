@@ -6,21 +6,18 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::auth::{Auth, NoAuth};
+use crate::auth::{AccessibleResource, Auth, NoAuth, OAuthToken, ScopedToken, ATLASSIAN_GATEWAY};
 use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::client_state::ClientInner;
+pub use crate::runtime::client_state::RequestHook;
+use crate::runtime::rate_limit::Budget;
 use crate::runtime::url::BaseUrl;
-use crate::runtime::{encode_path_segment, Request, Response, RetryPolicy};
-
-/// A function called on every fully built HTTP request just before it is sent (each retry and redirect
-/// included). Conformance tests use it to alter requests on purpose.
-pub type RequestHook = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
+use crate::runtime::{encode_path_segment, RateLimitPolicy, Request, Response, RetryPolicy};
 
 /// The default time allowed to establish a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one attempt of a request, from sending it to reading the whole body.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// The OAuth 2.0 (3LO) gateway through which apps reach a site by its cloud id.
-const OAUTH_GATEWAY: &str = "https://api.atlassian.com/ex";
 
 /// An Atlassian REST API client.
 ///
@@ -29,19 +26,6 @@ const OAUTH_GATEWAY: &str = "https://api.atlassian.com/ex";
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
-}
-
-/// The shared state of a [`Client`].
-pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base: BaseUrl,
-    pub(crate) auth: Arc<dyn Auth>,
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) apply_server_prefix: bool,
-    pub(crate) request_hook: Option<RequestHook>,
 }
 
 impl Client {
@@ -57,13 +41,37 @@ impl Client {
     /// Starts configuring a client that reaches a Jira site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/jira/{cloudId}`.
     pub fn builder_for_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!("{OAUTH_GATEWAY}/jira/{}", encode_path_segment(cloud_id.as_ref())))
+        Client::builder(gateway_url(ATLASSIAN_GATEWAY, "jira", cloud_id.as_ref()))
     }
 
     /// Starts configuring a client that reaches a Confluence site through the OAuth 2.0 (3LO) gateway:
     /// `https://api.atlassian.com/ex/confluence/{cloudId}`.
     pub fn builder_for_confluence_cloud_id(cloud_id: impl AsRef<str>) -> ClientBuilder {
-        Client::builder(format!("{OAUTH_GATEWAY}/confluence/{}", encode_path_segment(cloud_id.as_ref())))
+        Client::builder(gateway_url(ATLASSIAN_GATEWAY, "confluence", cloud_id.as_ref()))
+    }
+
+    /// Starts configuring a client for the Jira site `site` (one of [`OAuthToken::accessible_resources`])
+    /// through the app's gateway, authenticated with `token`.
+    pub fn builder_for_oauth_site(token: &OAuthToken, site: &AccessibleResource) -> ClientBuilder {
+        Client::builder(gateway_url(token.app().gateway_url(), "jira", &site.id)).auth(token.clone())
+    }
+
+    /// Starts configuring a client for a scoped API token: reads the site's cloud id from its
+    /// `_edge/tenant_info` (one request, without credentials), then talks to the site through the gateway
+    /// (`https://api.atlassian.com/ex/jira/{cloudId}`) with basic authentication.
+    ///
+    /// ```no_run
+    /// # async fn run() -> atlassian_client::Result<()> {
+    /// use atlassian_client::{Client, ScopedToken};
+    ///
+    /// let token = ScopedToken::new("https://your-domain.atlassian.net", "me@example.com", "scoped-api-token");
+    /// let client = Client::builder_for_scoped_token(&token).await?.build()?;
+    /// # let _ = client;
+    /// # Ok(()) }
+    /// ```
+    pub async fn builder_for_scoped_token(token: &ScopedToken) -> Result<ClientBuilder> {
+        let cloud_id = token.cloud_id().await?;
+        Ok(Client::builder(gateway_url(token.gateway(), "jira", &cloud_id)).auth(token.basic_auth()))
     }
 
     /// A client for `base_url` with the default configuration and no authentication.
@@ -81,12 +89,24 @@ impl Client {
         &self.inner.retry
     }
 
+    /// The rate-limit policy in use.
+    pub fn rate_limit_policy(&self) -> &RateLimitPolicy {
+        self.inner.rate_limit.policy()
+    }
+
+    /// How long `request` would be held back if it were sent now, because a `429` of this client (or a clone)
+    /// holds the requests it belongs to (see [`RateLimitPolicy`]); `None` when it would go at once.
+    pub fn rate_limit_hold(&self, request: &Request) -> Option<Duration> {
+        self.inner.rate_limit.hold(request, request.meta().method)
+    }
+
     /// Sends `request` and reads the whole response.
     ///
     /// The URL is the base URL, then the operation's server prefix (unless turned off with
     /// [`ClientBuilder::apply_server_prefix`]), then the request's path and query. The client adds the
     /// credentials, `User-Agent` and `Accept: application/json` (unless the request sets its own `Accept`),
-    /// retries according to its [`RetryPolicy`], and follows redirects within the base URL's site.
+    /// retries according to its [`RetryPolicy`], shares Jira's rate limits with the client's other requests
+    /// according to its [`RateLimitPolicy`], and follows redirects within the base URL's site.
     ///
     /// Any HTTP status is returned as `Ok`; errors are transport failures, refused redirects, and requests
     /// that cannot be built.
@@ -104,6 +124,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
+            .field("rate_limit", inner.rate_limit.policy())
             .field("user_agent", &inner.user_agent)
             .field("apply_server_prefix", &inner.apply_server_prefix)
             .field("request_hook", &inner.request_hook.is_some())
@@ -114,6 +135,7 @@ impl fmt::Debug for Client {
 /// Configures and builds a [`Client`].
 ///
 /// Defaults: no authentication, a 10 s connect timeout, a 60 s request timeout, [`RetryPolicy::default`],
+/// [`RateLimitPolicy::default`],
 /// `User-Agent: atlassian-client/<version>`, gzip on, and the spec's server prefix applied.
 pub struct ClientBuilder {
     base_url: String,
@@ -121,6 +143,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    rate_limit: RateLimitPolicy,
     user_agent: String,
     http: Option<reqwest::ClientBuilder>,
     apply_server_prefix: bool,
@@ -135,6 +158,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            rate_limit: RateLimitPolicy::default(),
             user_agent: concat!("atlassian-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             apply_server_prefix: true,
@@ -170,6 +194,13 @@ impl ClientBuilder {
     /// Turns retries off.
     pub fn no_retries(mut self) -> ClientBuilder {
         self.retry.enabled = false;
+        self
+    }
+
+    /// Sets how the client's requests share Jira's rate limits (see [`RateLimitPolicy`]; on by default, off with
+    /// [`RateLimitPolicy::disabled`]).
+    pub fn rate_limit(mut self, rate_limit: RateLimitPolicy) -> ClientBuilder {
+        self.rate_limit = rate_limit;
         self
     }
 
@@ -210,6 +241,7 @@ impl ClientBuilder {
                 source: None,
             })
         })?;
+        crate::tls::ensure_crypto_provider();
         let http = self
             .http
             .unwrap_or_else(reqwest::Client::builder)
@@ -231,6 +263,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
+                rate_limit: Budget::new(self.rate_limit),
                 user_agent,
                 apply_server_prefix: self.apply_server_prefix,
                 request_hook: self.request_hook,
@@ -247,12 +280,18 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .field("user_agent", &self.user_agent)
             .field("http", &self.http)
             .field("apply_server_prefix", &self.apply_server_prefix)
             .field("request_hook", &self.request_hook.is_some())
             .finish()
     }
+}
+
+/// The base URL of a site behind the gateway: `{gateway}/{product}/{cloudId}`.
+fn gateway_url(gateway: &str, product: &str, cloud_id: &str) -> String {
+    format!("{gateway}/{product}/{}", encode_path_segment(cloud_id))
 }
 
 /// Removes any user name and password from a base URL that is about to be printed.

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::runtime::HttpMethod;
+use crate::auth_error::AuthError;
+use crate::runtime::rate_limit::RateLimitedError;
+use crate::runtime::retry_after::parse_retry_after;
+use crate::runtime::{HttpMethod, RateLimit};
 
 /// A specialised `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -38,6 +41,8 @@ pub enum ErrorKind {
     FieldDecode(FieldDecodeError),
     /// A redirect was not followed: it led to another site, or there were too many of them.
     Redirect(RedirectError),
+    /// The request was not sent: an earlier `429` of the client holds it for longer than the retry policy waits.
+    RateLimited(RateLimitedError),
     /// The request body could not be serialised to JSON.
     Serialize {
         /// The operation whose body failed.
@@ -53,10 +58,7 @@ pub enum ErrorKind {
         message: String,
     },
     /// The credentials could not produce an `Authorization` header.
-    Auth {
-        /// Why the credentials are unusable. It never contains the credentials themselves.
-        message: String,
-    },
+    Auth(AuthError),
     /// The base URL given to the client builder is unusable.
     InvalidBaseUrl {
         /// Why the URL is unusable. The URL itself is not repeated, as it may hold credentials.
@@ -208,7 +210,12 @@ impl Error {
     ///
     /// The message must not contain the credentials.
     pub fn auth(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Auth { message: message.into() })
+        Error::new(ErrorKind::Auth(AuthError::new(message)))
+    }
+
+    /// Whether only a new consent of the user can cure the error (an OAuth 2.0 refresh answered `invalid_grant`).
+    pub fn is_consent_required(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Auth(auth) if auth.consent_required)
     }
 
     /// What went wrong, in detail.
@@ -238,11 +245,12 @@ impl Error {
             ErrorKind::Api(api) => Some(api.operation_id),
             ErrorKind::Decode(decode) => Some(decode.operation_id),
             ErrorKind::Redirect(redirect) => Some(redirect.operation_id),
+            ErrorKind::RateLimited(held) => Some(held.operation_id),
             ErrorKind::Serialize { operation_id, .. } | ErrorKind::InvalidRequest { operation_id, .. } => {
                 Some(operation_id)
             }
             ErrorKind::FieldDecode(_)
-            | ErrorKind::Auth { .. }
+            | ErrorKind::Auth(_)
             | ErrorKind::InvalidBaseUrl { .. }
             | ErrorKind::Builder { .. } => None,
         }
@@ -276,12 +284,34 @@ impl Error {
     }
 
     /// How long the server asked to wait before trying again: the `Retry-After` header of an API error, in
-    /// seconds or as an HTTP date (a date in the past is zero).
+    /// seconds or as an HTTP date (a date in the past is zero). A wait over a day, a negative number or an
+    /// unparseable value is `None`.
     ///
     /// The client already waits and retries when the wait is short enough (see
-    /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back.
+    /// [`RetryPolicy`](crate::RetryPolicy)); this is for the `429` and `503` responses it gives back, and for
+    /// requests not sent because such a `429` holds them ([`ErrorKind::RateLimited`]).
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::runtime::retry::parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
+        if let ErrorKind::RateLimited(held) = self.kind() {
+            return Some(held.retry_after);
+        }
+        parse_retry_after(self.headers()?.get(RETRY_AFTER)?)
+    }
+
+    /// What the headers of an API error say about Jira's rate limits, e.g. which limit a `429` is for.
+    ///
+    /// ```
+    /// # fn report(error: &atlassian_client::Error) {
+    /// use atlassian_client::runtime::RateLimitReason;
+    ///
+    /// if let Some(limits) = error.rate_limit() {
+    ///     if limits.reason == Some(RateLimitReason::Burst) {
+    ///         eprintln!("this endpoint is busy; retry in {:?}", limits.retry_after);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.headers().map(RateLimit::from_headers)
     }
 
     /// Jira's error collection, when the error body was one.
@@ -374,13 +404,14 @@ impl fmt::Display for Error {
                 };
                 write!(f, "{}: redirect (status {}) not followed: {reason}", redirect.operation_id, redirect.status)
             }
+            ErrorKind::RateLimited(held) => fmt::Display::fmt(held, f),
             ErrorKind::Serialize { operation_id, source } => {
                 write!(f, "{operation_id}: could not serialise the request body: {source}")
             }
             ErrorKind::InvalidRequest { operation_id, message } => {
                 write!(f, "{operation_id}: invalid request: {message}")
             }
-            ErrorKind::Auth { message } => write!(f, "authentication failed: {message}"),
+            ErrorKind::Auth(auth) => write!(f, "authentication failed: {auth}"),
             ErrorKind::InvalidBaseUrl { message } => write!(f, "invalid base URL: {message}"),
             ErrorKind::Builder { message, source } => match source {
                 Some(source) => write!(f, "could not build the client: {message}: {source}"),
@@ -398,8 +429,15 @@ impl std::error::Error for Error {
             ErrorKind::FieldDecode(decode) => Some(&decode.source),
             ErrorKind::Serialize { source, .. } => Some(source),
             ErrorKind::Builder { source: Some(source), .. } => Some(source),
+            ErrorKind::Auth(AuthError { source: Some(source), .. }) => Some(source.as_ref()),
             _ => None,
         }
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(auth: AuthError) -> Error {
+        Error::new(ErrorKind::Auth(auth))
     }
 }
 

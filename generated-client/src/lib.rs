@@ -2,7 +2,7 @@
 //!
 //! The crate has two halves:
 //!
-//! - a hand-written runtime ([`Client`], [`Error`], authentication, retries, redirects, pagination), and
+//! - a hand-written runtime ([`Client`], [`Error`], authentication, retries, rate limits, redirects, pagination), and
 //! - one generated module per OpenAPI document (`jira_platform_v2`, ...), each holding `types` (the schemas that
 //!   the selected operations reach) and `requests` (one builder per operation).
 //!
@@ -31,9 +31,11 @@
 #![warn(missing_debug_implementations)]
 
 mod auth;
+mod auth_error;
 mod client;
 mod error;
 pub mod runtime;
+mod tls;
 
 #[cfg(test)]
 mod conformance_support;
@@ -44,7 +46,11 @@ mod example_check;
 #[rustfmt::skip]
 mod generated;
 
-pub use auth::{Auth, AuthFuture, BasicAuth, BearerToken, NoAuth, Secret};
+pub use auth::{
+    AccessibleResource, Auth, AuthFuture, BasicAuth, BearerToken, MemoryTokenStore, NoAuth, OAuthApp, OAuthAppBuilder,
+    OAuthToken, RenewFuture, ScopedToken, Secret, StoreFuture, TokenSet, TokenStore,
+};
+pub use auth_error::{AuthError, AuthErrorSource};
 pub use client::{Client, ClientBuilder, RequestHook};
 pub use error::{
     ApiError, DecodeError, Error, ErrorCollection, ErrorKind, FieldDecodeError, RedirectError, RedirectRefusal, Result,
@@ -52,4 +58,7 @@ pub use error::{
 };
 #[doc(inline)]
 pub use generated::*;
-pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RetryPolicy};
+pub use runtime::{
+    CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy, RateLimitedError,
+    RetryPolicy,
+};

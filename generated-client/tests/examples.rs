@@ -5,11 +5,17 @@
 mod get_issue;
 #[path = "../examples/list_worklogs.rs"]
 mod list_worklogs;
+#[path = "../examples/oauth.rs"]
+mod oauth;
+#[path = "../examples/scoped_token.rs"]
+mod scoped_token;
 #[path = "../examples/update_worklog.rs"]
 mod update_worklog;
 
 use serde_json::{json, Value};
-use wiremock::matchers::{basic_auth, body_json, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{
+    basic_auth, bearer_token, body_json, body_partial_json, method, path, query_param, query_param_is_missing,
+};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const EMAIL: &str = "me@example.com";
@@ -163,4 +169,90 @@ async fn update_worklog_sends_the_change_and_returns_the_updated_worklog() {
     assert_eq!(worklog.id.as_deref(), Some("10001"));
     assert_eq!(worklog.time_spent_seconds, Some(5400));
     assert_eq!(worklog.author.and_then(|author| author.display_name).as_deref(), Some("Carlos Treminio"));
+}
+
+#[tokio::test]
+async fn oauth_sends_the_user_to_consent_then_exchanges_refreshes_and_reads_an_issue_on_the_first_site() {
+    let auth_server = MockServer::start().await;
+    let api = MockServer::start().await;
+    let endpoints = oauth::Endpoints { auth: auth_server.uri(), api: api.uri() };
+    let app = oauth::app(&endpoints, "client-id", "client-secret", "https://app.example/callback").unwrap();
+    let url = app.authorization_url(&oauth::SCOPES, "state-1").unwrap();
+    assert_eq!(
+        url,
+        format!(
+            "{}/authorize?audience=api.atlassian.com&client_id=client-id&scope=read%3Ajira-work+read%3Ajira-user+\
+             offline_access&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&state=state-1&response_type=code&\
+             prompt=consent",
+            auth_server.uri()
+        )
+    );
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_partial_json(json!({"grant_type": "authorization_code", "code": "the-code"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "access-1", "refresh_token": "refresh-1", "expires_in": 3600,
+            "scope": "read:jira-work read:jira-user offline_access", "token_type": "Bearer"
+        })))
+        .expect(1)
+        .mount(&auth_server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_partial_json(json!({"grant_type": "refresh_token", "refresh_token": "refresh-1"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "access-2", "refresh_token": "refresh-2", "expires_in": 3600, "token_type": "Bearer"
+        })))
+        .expect(1)
+        .mount(&auth_server)
+        .await;
+    let cloud_id = "1324a887-45db-1bf4-1e99-ef0ff456d421";
+    Mock::given(path("/oauth/token/accessible-resources"))
+        .and(bearer_token("access-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+            "id": cloud_id, "url": "https://your-domain.atlassian.net", "name": "your-domain",
+            "scopes": ["read:jira-work", "read:jira-user"]
+        }])))
+        .mount(&api)
+        .await;
+    Mock::given(path(format!("/ex/jira/{cloud_id}/rest/api/2/issue/KP-19")))
+        .and(bearer_token("access-2"))
+        .respond_with(json_body(capture("getIssue/ctreminiom__go-atlassian__kp-19-v2.json")))
+        .expect(1)
+        .mount(&api)
+        .await;
+
+    let report = oauth::run(&app, "the-code", "KP-19").await.unwrap();
+
+    assert_eq!(
+        report,
+        "exchanged the code; scopes: read:jira-work read:jira-user offline_access\n\
+         refreshed; the store holds the rotated refresh token: true\n\
+         site your-domain https://your-domain.atlassian.net (2 scopes)\n\
+         KP-19  Test\n"
+    );
+}
+
+#[tokio::test]
+async fn scoped_token_reads_the_cloud_id_and_an_issue_through_the_gateway() {
+    let site = MockServer::start().await;
+    Mock::given(path("/_edge/tenant_info"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"cloudId": "a436116f-02ce-4520-8fbb-7301462a1674"})),
+        )
+        .expect(1)
+        .mount(&site)
+        .await;
+    let gateway = MockServer::start().await;
+    Mock::given(path("/ex/jira/a436116f-02ce-4520-8fbb-7301462a1674/rest/api/2/issue/KP-19"))
+        .and(basic_auth(EMAIL, TOKEN))
+        .respond_with(json_body(capture("getIssue/ctreminiom__go-atlassian__kp-19-v2.json")))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    let gateway_url = format!("{}/ex", gateway.uri());
+
+    let report = scoped_token::run(&site.uri(), Some(&gateway_url), EMAIL, TOKEN, "KP-19").await.unwrap();
+
+    assert_eq!(report, format!("{gateway_url}/jira/a436116f-02ce-4520-8fbb-7301462a1674\nKP-19  Test\n"));
 }

@@ -1,4 +1,5 @@
-//! Every request runs inside a tracing span that names the operation, and the span's fields never hold secrets.
+//! Every request runs inside a tracing span that names the operation, and the span's fields never hold secrets;
+//! rate-limit warnings and ignored rate-limit headers are events in it.
 //!
 //! This test has a process of its own: tracing caches per call site whether anyone listens, and other tests
 //! running at the same time without a subscriber could leave that cache stale for the subscriber set here.
@@ -134,4 +135,77 @@ async fn each_request_has_a_span_with_operation_method_path_status_and_attempt()
     for secret in [TOKEN, "Basic ", "authorization", "SECRETPROJECT"] {
         assert!(!everything.to_lowercase().contains(&secret.to_lowercase()), "{secret} was traced: {everything}");
     }
+}
+
+#[tokio::test]
+async fn a_near_limit_and_garbage_rate_limit_headers_are_reported_in_the_span() {
+    let layer = CaptureLayer::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer.clone()));
+
+    let server = MockServer::start().await;
+    let response = ResponseTemplate::new(200)
+        .insert_header("X-RateLimit-NearLimit", "true")
+        .insert_header("RateLimit-Reason", "jira-quota-tenant-based")
+        .insert_header("X-RateLimit-Reset", "GARBAGE-reset")
+        .insert_header("Beta-RateLimit-Policy", "GARBAGE-policy;;q");
+    Mock::given(path("/rest/api/2/thing/a")).respond_with(response).mount(&server).await;
+    let client = Client::builder(server.uri()).build().unwrap();
+
+    let response = client.execute(Request::new(&GET_THING, "/rest/api/2/thing/a".to_owned())).await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let captured = layer.0.lock().unwrap();
+    let in_span = |message: &str| -> Vec<Fields> {
+        captured
+            .events
+            .iter()
+            .filter(|(event, span)| {
+                event["message"] == message && span.as_ref().is_some_and(|s| s["operation"] == "getThing")
+            })
+            .map(|(event, _)| event.clone())
+            .collect()
+    };
+    let near = in_span("Jira says a rate limit is near");
+    assert_eq!(near.len(), 1, "{:?}", captured.events);
+    assert_eq!(near[0]["reason"], "jira-quota-tenant-based");
+    let ignored: Vec<String> =
+        in_span("rate-limit header ignored").iter().map(|event| event["header"].clone()).collect();
+    assert_eq!(ignored, ["x-ratelimit-reset", "beta-ratelimit-policy"]);
+    let everything = format!("{:?}", captured.events);
+    assert!(!everything.contains("GARBAGE"), "header values are not traced: {everything}");
+}
+
+#[tokio::test]
+async fn a_per_issue_hold_is_traced_without_the_issue_key() {
+    static EDIT_ISSUE: OperationMeta = OperationMeta {
+        id: "editIssue",
+        method: HttpMethod::Put,
+        path: "/rest/api/2/issue/{issueIdOrKey}",
+        server_prefix: "",
+        see_other_documented: false,
+    };
+    let layer = CaptureLayer::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer.clone()));
+
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429)
+        .insert_header("Retry-After", "0")
+        .insert_header("RateLimit-Reason", "jira-per-issue-on-write");
+    Mock::given(path("/rest/api/2/issue/SECRETKEY-7")).respond_with(limited).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/rest/api/2/issue/SECRETKEY-7")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let retries = RetryPolicy::default().with_min_delay(std::time::Duration::from_millis(1));
+    let client = Client::builder(server.uri()).retry(retries).build().unwrap();
+
+    let response = client.execute(Request::new(&EDIT_ISSUE, "/rest/api/2/issue/SECRETKEY-7".to_owned())).await;
+    assert_eq!(response.unwrap().status(), 204);
+
+    let captured = layer.0.lock().unwrap();
+    let hold = captured
+        .events
+        .iter()
+        .find(|(event, _)| event["message"] == "rate limited; holding the requests it is about")
+        .expect("a hold event");
+    assert_eq!(hold.0["scope"], "issue writes");
+    let everything = format!("{:?} {:?}", captured.spans, captured.events);
+    assert!(!everything.contains("SECRETKEY"), "the issue key was traced: {everything}");
 }

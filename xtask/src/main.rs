@@ -80,3 +80,10 @@ pub fn project_root() -> PathBuf {
 pub fn default_listing() -> PathBuf {
     project_root().join("specs").join("atlassian.apis.yaml")
 }
+
+/// A builder for the xtask's HTTP clients. reqwest is built without a crypto provider of its own (see
+/// Cargo.toml), so ring's is installed first: a client built without one would panic.
+pub(crate) fn http_client_builder() -> reqwest::blocking::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder()
+}

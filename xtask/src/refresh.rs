@@ -268,7 +268,7 @@ pub fn refresh(options: &Options) -> Result<Report> {
 
 /// Downloads (or reads) and validates every spec; fails naming each one that could not be had, if any.
 fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fetched<'l>>> {
-    let client = reqwest::blocking::Client::builder()
+    let client = crate::http_client_builder()
         .connect_timeout(options.timeout)
         .timeout(options.timeout)
         .user_agent(concat!("atlassian-client-xtask/", env!("CARGO_PKG_VERSION")))

@@ -6,11 +6,12 @@ use reqwest::header::{
 use reqwest::Url;
 use tracing::Instrument;
 
+use super::client_state::ClientInner;
+use super::method::HttpMethod;
 use super::redirect::{self, MAX_REDIRECTS};
-use super::request::{Body, HttpMethod, Request};
+use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::is_retryable_status;
-use crate::client::ClientInner;
 use crate::error::{Error, ErrorKind, RedirectError, RedirectRefusal, Result, TransportError, TransportErrorKind};
 
 /// Sends `request` with retries and redirects, inside a tracing span that names the operation.
@@ -35,13 +36,18 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
     let mut body = request.body.clone();
     let mut attempts: u32 = 0;
     let mut redirects: u32 = 0;
+    let mut renewed_after_401 = false;
     loop {
         attempts += 1;
         span.record("attempt", attempts);
         // A streamed body is read by this attempt: it is neither retried nor sent again on a redirect.
         let replayable = body.as_ref().is_none_or(Body::replayable);
+        let in_flight = client.rate_limit.admit(&request, method, &client.retry).await?;
         let http_request = build_http_request(client, &request, method, &url, body.as_ref()).await?;
-        let response = match send_once(client, &request, http_request).await {
+        let sent_authorization = http_request.headers().get(AUTHORIZATION).cloned();
+        let sent = send_once(client, &request, http_request).await;
+        drop(in_flight);
+        let response = match sent {
             Ok(response) => response,
             Err((kind, source)) => {
                 let retry = matches!(kind, TransportErrorKind::Connect | TransportErrorKind::ConnectionLost)
@@ -62,6 +68,16 @@ async fn send_with_retries(client: &ClientInner, request: Request, span: &tracin
         let status = response.status();
         span.record("status", status);
         tracing::debug!(status, "response received");
+        client.rate_limit.observe(&request, &response, &client.retry, attempts);
+
+        // A 401 tells the credentials once per call; if they changed (an OAuth refresh), the request goes again.
+        if status == 401 && replayable && !renewed_after_401 {
+            renewed_after_401 = true;
+            if client.auth.unauthorized(sent_authorization.as_ref()).await? {
+                tracing::debug!(status, "credentials renewed after 401; sending again");
+                continue;
+            }
+        }
 
         if is_retryable_status(status, method) && replayable && client.retry.allows_another(attempts) {
             if let Some(delay) = client.retry.delay(attempts, response.headers().get(RETRY_AFTER)) {

@@ -9,19 +9,23 @@
 //! [`fields::field`] (typed access to Jira's open `fields` maps), and [`Response`] (what `send_raw` returns).
 
 mod binary;
+pub(crate) mod client_state;
 mod comma_list;
 mod datetime;
 pub(crate) mod execute;
 pub mod fields;
+mod method;
 mod multipart;
 pub mod nullable;
 mod page;
 mod path;
 mod query;
+pub mod rate_limit;
 mod redirect;
 mod request;
 mod response;
 pub(crate) mod retry;
+pub(crate) mod retry_after;
 mod see_other;
 pub(crate) mod url;
 
@@ -29,11 +33,13 @@ pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
 pub use fields::FieldsExt;
+pub use method::HttpMethod;
 pub use multipart::{Multipart, Part, PartData, PartStream};
 pub use nullable::Nullable;
 pub use page::{cursor_stream, offset_stream, CursorPage, CursorPaged, OffsetPage, OffsetPaged};
 pub use path::encode_path_segment;
-pub use request::{HttpMethod, OperationMeta, Request};
+pub use rate_limit::{RateLimit, RateLimitPolicy, RateLimitReason, RateLimitedError};
+pub use request::{OperationMeta, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use see_other::SeeOther;

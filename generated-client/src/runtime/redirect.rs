@@ -4,7 +4,7 @@
 //! The runtime follows `301`, `302`, `307` and `308` (and `303` unless the operation documents it) within the
 //! base URL's scheme, host and port, keeping the credentials.
 
-use super::request::HttpMethod;
+use super::method::HttpMethod;
 
 /// The most redirects followed for one request.
 pub(crate) const MAX_REDIRECTS: u32 = 10;

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 
+use super::rate_limit::RateLimit;
 use super::request::OperationMeta;
 use crate::error::{snippet, ApiError, DecodeError, Error, ErrorCollection, ErrorKind, Result};
 
@@ -86,6 +87,18 @@ impl Response {
     /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
+    }
+
+    /// What the headers say about Jira's rate limits (`X-RateLimit-*`, `RateLimit-Reason`, the points headers).
+    ///
+    /// ```
+    /// # fn example(response: atlassian_client::runtime::Response) {
+    /// let limits = response.rate_limit();
+    /// println!("{:?} of {:?} requests left; near a limit: {}", limits.remaining, limits.limit, limits.is_near_limit());
+    /// # }
+    /// ```
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
     }
 
     /// The body, borrowed.

@@ -1,11 +1,11 @@
 //! When to retry a request, and how long to wait first.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::request::HttpMethod;
+use super::method::HttpMethod;
+use super::retry_after::parse_retry_after;
 
 /// How the client retries rate-limited and temporarily failing requests.
 ///
@@ -21,7 +21,9 @@ use super::request::HttpMethod;
 /// The wait honours `Retry-After` (in seconds or as an HTTP date). Without it the wait grows exponentially
 /// from `base_delay` with random jitter. Every wait is at least `min_delay`, so `Retry-After: 0` cannot cause
 /// a storm. Backoff waits are capped at `max_delay`; a `Retry-After` longer than `max_delay` is not cut short:
-/// the response is returned to the caller instead.
+/// the response is returned to the caller instead. A `Retry-After` of more than a day, a negative one and one that
+/// does not parse count as missing: the backoff applies. While a `429` is waited out, the client's other requests
+/// that would meet the same limit wait too (see [`RateLimitPolicy`](crate::RateLimitPolicy)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -110,7 +112,7 @@ impl RetryPolicy {
         let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
         let exponential = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let half = exponential / 2;
-        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * random_fraction()).unwrap_or(half);
+        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * fastrand::f64()).unwrap_or(half);
         half.saturating_add(jitter)
     }
 }
@@ -124,31 +126,10 @@ pub(crate) fn is_retryable_status(status: u16, method: HttpMethod) -> bool {
     }
 }
 
-/// Reads `Retry-After` as a number of seconds or as an HTTP date; a date in the past means no wait.
-pub(crate) fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
-    let text = value.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate::parse_http_date(text).ok()?;
-    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
-}
-
-/// A number in `[0, 1)` for jitter, from a SplitMix64 sequence seeded by the clock. Not for cryptography.
-fn random_fraction() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-    let clock = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.subsec_nanos());
-    let mut z = STATE.fetch_add(GOLDEN_GAMMA, Ordering::Relaxed) ^ u64::from(clock);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    // The top 53 bits fill an f64 mantissa exactly.
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     #[test]
@@ -190,6 +171,10 @@ mod tests {
         assert_eq!(policy.delay(1, Some(&past)), Some(policy.min_delay));
         let too_long = HeaderValue::from_static("60");
         assert_eq!(policy.delay(1, Some(&too_long)), None);
+        for hostile in ["9223372036854775807", "-5", "later"] {
+            let wait = policy.delay(1, Some(&HeaderValue::from_static(hostile))).expect("backoff instead");
+            assert!(wait >= policy.min_delay && wait <= policy.base_delay, "{hostile}: {wait:?}");
+        }
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         let wait = policy.delay(1, Some(&HeaderValue::try_from(date).unwrap())).unwrap();
         assert!(wait > Duration::from_secs(3) && wait <= Duration::from_secs(5));
@@ -201,13 +186,5 @@ mod tests {
         assert!(policy.allows_another(2));
         assert!(!policy.allows_another(3));
         assert!(!RetryPolicy::disabled().allows_another(1));
-    }
-
-    #[test]
-    fn jitter_fractions_are_in_range() {
-        for _ in 0..1000 {
-            let fraction = random_fraction();
-            assert!((0.0..1.0).contains(&fraction));
-        }
     }
 }

@@ -87,7 +87,7 @@ impl Server {
     /// Waits until the server answers any HTTP request; fails if it exits first or takes longer than `limit`.
     pub fn wait_ready(&mut self, limit: Duration) -> Result<Duration> {
         let started = Instant::now();
-        let client = reqwest::blocking::Client::builder().no_proxy().timeout(Duration::from_secs(2)).build()?;
+        let client = crate::http_client_builder().no_proxy().timeout(Duration::from_secs(2)).build()?;
         let probe = format!("{}/__conformance_ready", self.url());
         loop {
             if let Some(status) = self.child.try_wait()? {
