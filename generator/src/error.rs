@@ -19,6 +19,10 @@ pub enum Error {
     #[error("{path}: not a valid OpenAPI 3.0.x document at `{pointer}`: {message}")]
     Spec { path: PathBuf, pointer: String, message: String },
 
+    /// A JSON Schema file (`type: x-json-schema` in the listing) is not the draft-04 document we read.
+    #[error("{path}: not a usable JSON Schema at `{pointer}`: {message}")]
+    Schema { path: PathBuf, pointer: String, message: String },
+
     /// An `apis` entry matches no operation.
     #[error("{path}: `apis` entry `{entry}` matches no operation{hint}")]
     UnknownOperation { path: PathBuf, entry: String, hint: String },
