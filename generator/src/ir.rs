@@ -184,7 +184,10 @@ pub enum TypeRef {
     /// A type of this spec's `types` module, by Rust name.
     Named(String),
     /// A type of a [`SharedModule`] (`adf::Document`), by module and Rust name.
-    Shared { module: String, name: String },
+    Shared {
+        module: String,
+        name: String,
+    },
     Vec(Box<TypeRef>),
     /// A JSON object with string keys.
     Map(Box<TypeRef>),
@@ -433,7 +436,9 @@ impl Spec {
             op.body.iter().for_each(|b| b.ty.visit(f));
             match &op.success {
                 Success::Json(ty) | Success::MaybeJson { ty, .. } | Success::SeeOther(Some(ty)) => ty.visit(f),
-                Success::Several { variants, .. } => variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|ty| ty.visit(f)),
+                Success::Several { variants, .. } => {
+                    variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|ty| ty.visit(f))
+                }
                 Success::Empty | Success::Bytes | Success::SeeOther(None) => {}
             }
         }
@@ -445,7 +450,9 @@ impl TypeRef {
     pub fn visit(&self, f: &mut dyn FnMut(&TypeRef)) {
         f(self);
         match self {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => inner.visit(f),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => {
+                inner.visit(f)
+            }
             _ => {}
         }
     }

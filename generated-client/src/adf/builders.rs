@@ -1,6 +1,6 @@
 //! Builders for the common nodes and marks, on the generated types.
 
-use super::{
+use crate::adf::{
     BulletList, CodeBlock, CodeBlockAttrs, Document, Emoji, EmojiAttrs, HardBreak, Heading, HeadingAttrs, LinkMark,
     LinkMarkAttrs, ListItem, Mark, Mention, MentionAttrs, Node, OrderedList, Panel, PanelAttrs, PanelType, Paragraph,
     Rule, Table, TableCell, TableHeader, TableRow, TaskItem, TaskItemAttrs, TaskItemState, TaskList, TaskListAttrs,
@@ -237,7 +237,7 @@ impl Node {
 
     /// A blockquote holding blocks.
     pub fn blockquote(blocks: impl IntoIterator<Item = Node>) -> Node {
-        let mut quote = super::Blockquote::new();
+        let mut quote = crate::adf::Blockquote::new();
         quote.content = blocks.into_iter().collect();
         quote.into()
     }
@@ -267,27 +267,27 @@ impl Text {
 
     /// Bold.
     pub fn strong(self) -> Self {
-        self.mark(Mark::Strong(super::StrongMark::new()))
+        self.mark(Mark::Strong(crate::adf::StrongMark::new()))
     }
 
     /// Italic.
     pub fn em(self) -> Self {
-        self.mark(Mark::Em(super::EmMark::new()))
+        self.mark(Mark::Em(crate::adf::EmMark::new()))
     }
 
     /// Inline code.
     pub fn code(self) -> Self {
-        self.mark(Mark::Code(super::CodeMark::new()))
+        self.mark(Mark::Code(crate::adf::CodeMark::new()))
     }
 
     /// Struck through.
     pub fn strike(self) -> Self {
-        self.mark(Mark::Strike(super::StrikeMark::new()))
+        self.mark(Mark::Strike(crate::adf::StrikeMark::new()))
     }
 
     /// Underlined.
     pub fn underline(self) -> Self {
-        self.mark(Mark::Underline(super::UnderlineMark::new()))
+        self.mark(Mark::Underline(crate::adf::UnderlineMark::new()))
     }
 
     /// A link to `href`.

@@ -1,7 +1,7 @@
 //! ADF as a JSON-encoded string, the way Confluence v2 sends `atlas_doc_format` bodies
 //! (`{"representation": "atlas_doc_format", "value": "{\"type\":\"doc\",...}"}`).
 
-use super::Document;
+use crate::adf::Document;
 
 /// A value that is not an ADF document: where it stops being one, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{Document, Mark, Node, Text};
+use crate::adf::{Document, Mark, Node, Text};
 
 impl Document {
     /// Converts Markdown: CommonMark plus GitHub's tables, `~~strikethrough~~` and `- [ ]` task lists. Images
@@ -75,6 +75,8 @@ impl Builder {
                 text.marks.get_or_insert_with(Vec::new).extend(links);
                 self.push_inline(Node::Text(text));
             }
+            // An HTML comment separates two lists that would otherwise merge (see `write_blocks`).
+            Event::Html(html) if html.trim().starts_with("<!--") && html.trim().ends_with("-->") => {}
             Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
             Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
@@ -110,9 +112,9 @@ impl Builder {
                 let header = matches!(self.frames.last(), Some((Frame::TableRow { header: true }, _)));
                 Frame::TableCell { header }
             }
-            Tag::Emphasis => return self.marks.push(Mark::Em(super::EmMark::new())),
-            Tag::Strong => return self.marks.push(Mark::Strong(super::StrongMark::new())),
-            Tag::Strikethrough => return self.marks.push(Mark::Strike(super::StrikeMark::new())),
+            Tag::Emphasis => return self.marks.push(Mark::Em(crate::adf::EmMark::new())),
+            Tag::Strong => return self.marks.push(Mark::Strong(crate::adf::StrongMark::new())),
+            Tag::Strikethrough => return self.marks.push(Mark::Strike(crate::adf::StrikeMark::new())),
             Tag::Link { dest_url, title, .. } => return self.marks.push(link(&dest_url, &title)),
             Tag::Image { dest_url, title, .. } => {
                 self.marks.push(link(&dest_url, &title));
@@ -237,14 +239,14 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 fn link(href: &str, title: &str) -> Mark {
-    let mut attrs = super::LinkMarkAttrs::new(href.to_owned());
+    let mut attrs = crate::adf::LinkMarkAttrs::new(href.to_owned());
     attrs.title = (!title.is_empty()).then(|| title.to_owned());
-    Mark::Link(super::LinkMark::new(attrs))
+    Mark::Link(crate::adf::LinkMark::new(attrs))
 }
 
-/// A list of items, or a task list when its items are tasks.
+/// A list of items, or a task list when all its items are tasks (in a mixed list a task keeps its `[ ]`).
 fn list(start: Option<u64>, items: Vec<Node>) -> Node {
-    if items.iter().any(|item| matches!(item, Node::TaskItem(_))) {
+    if items.iter().all(|item| matches!(item, Node::TaskItem(_))) {
         let id = items.iter().find_map(|item| match item {
             Node::TaskItem(task) => Some(format!("{}-list", task.attrs.local_id)),
             _ => None,
@@ -253,6 +255,12 @@ fn list(start: Option<u64>, items: Vec<Node>) -> Node {
     }
     let blocks = items.into_iter().map(|item| match item {
         Node::ListItem(item) => item.content,
+        Node::TaskItem(task) => {
+            let done = task.attrs.state == crate::adf::TaskItemState::Done;
+            let mut inline = vec![Node::text(if done { "[x] " } else { "[ ] " })];
+            inline.extend(task.content.unwrap_or_default());
+            vec![Node::paragraph(inline)]
+        }
         other => vec![other],
     });
     match start {
@@ -260,7 +268,7 @@ fn list(start: Option<u64>, items: Vec<Node>) -> Node {
         Some(start) => {
             let mut list = Node::ordered_list(blocks);
             if let (Node::OrderedList(ordered), true) = (&mut list, start != 1) {
-                let mut attrs = super::OrderedListAttrs::new();
+                let mut attrs = crate::adf::OrderedListAttrs::new();
                 attrs.order = Some(start.into());
                 ordered.attrs = Some(attrs);
             }
@@ -311,7 +319,12 @@ fn inline_content(block: Node) -> Vec<Node> {
 }
 
 fn write_blocks(nodes: &[Node], indent: &str, out: &mut String) {
-    for node in nodes {
+    let is_list = |node: &Node| matches!(node, Node::BulletList(_) | Node::OrderedList(_) | Node::TaskList(_));
+    for (i, node) in nodes.iter().enumerate() {
+        // Two lists in a row would read back as one: an HTML comment keeps them apart.
+        if i > 0 && is_list(node) && is_list(&nodes[i - 1]) {
+            out.push_str(&format!("<!-- -->\n{indent}\n{indent}"));
+        }
         write_block(node, indent, out);
     }
 }
@@ -339,7 +352,7 @@ fn write_block(node: &Node, indent: &str, out: &mut String) {
             for item in &list.content {
                 match item {
                     Node::TaskItem(task) => {
-                        let mark = if task.attrs.state == super::TaskItemState::Done { "x" } else { " " };
+                        let mark = if task.attrs.state == crate::adf::TaskItemState::Done { "x" } else { " " };
                         out.push_str(&format!("- [{mark}] {}\n{indent}", inline_markdown(task.content.as_deref())));
                     }
                     other => write_block(other, &format!("{indent}  "), out),
@@ -493,7 +506,7 @@ mod tests {
     fn markdown_reads_commonmark_and_github_extensions() {
         let doc = Document::from_markdown(
             "# Title\n\nSome **bold**, *em*, ~~gone~~, `code` and [a link](https://example.com).\n\n\
-             - one\n- two\n  1. nested\n\n- [ ] todo\n- [x] done\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n\
+             - one\n- two\n  1. nested\n\n* [ ] todo\n* [x] done\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n\
              > quoted\n\n```rust\nfn main() {}\n```\n\n---\n",
         );
         let kinds: Vec<&str> = doc
@@ -519,6 +532,12 @@ mod tests {
             _ => 99,
         }).collect();
         assert!(marks.contains(&1), "{marks:?}");
+    }
+
+    #[test]
+    fn two_lists_in_a_row_stay_two_lists() {
+        let doc = Document::new().bullet_list(["a"]).bullet_list(["b"]).ordered_list(["c"]).ordered_list(["d"]);
+        assert_eq!(Document::from_markdown(&doc.to_markdown()), doc, "{}", doc.to_markdown());
     }
 
     #[test]

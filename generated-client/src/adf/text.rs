@@ -1,6 +1,6 @@
 //! `to_plain_text()`: a document's text without its formatting.
 
-use super::{Document, Node};
+use crate::adf::{Document, Node};
 
 impl Document {
     /// The document's text: one line per paragraph, heading, list item, code line or table row (cells separated by

@@ -12,8 +12,8 @@
 mod binary;
 mod comma_list;
 mod datetime;
-pub mod fallbacks;
 pub(crate) mod execute;
+pub mod fallbacks;
 pub mod fields;
 mod multipart;
 pub mod nullable;

@@ -22,6 +22,8 @@ pub fn emit_shared(module: &SharedModule) -> TokenStream {
 
 /// The `cfg` a shared module is compiled under: any feature of a spec that refers to it.
 pub fn cfg(module: &SharedModule) -> TokenStream {
-    let features = &module.features;
-    quote!(#[cfg(any(#(feature = #features),*))])
+    match module.features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        features => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
 }

@@ -289,7 +289,7 @@ fn emit_constant(name: &proc_macro2::Ident, value: &serde_json::Value) -> TokenS
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                if value == ::serde_json::Value::from(#literal) {
+                if value == #literal {
                     ::std::result::Result::Ok(Self)
                 } else {
                     ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
@@ -344,19 +344,22 @@ fn emit_tagged(spec: Scope<'_>, name: &proc_macro2::Ident, tagged: &Tagged) -> T
         }
     });
     // In a shared module each member type converts into the union (`Node::from(paragraph)`).
-    let from_impls = tagged.variants.iter().filter(|_| spec.shared).filter(|v| {
-        tagged.variants.iter().filter(|other| other.ty == v.ty).count() == 1
-    }).map(|v| {
-        let variant = format_ident!("{}", v.name);
-        let ty = scoped_type(spec, &v.ty);
-        quote! {
-            impl ::std::convert::From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#variant(value)
+    let from_impls = tagged
+        .variants
+        .iter()
+        .filter(|_| spec.shared)
+        .filter(|v| tagged.variants.iter().filter(|other| other.ty == v.ty).count() == 1)
+        .map(|v| {
+            let variant = format_ident!("{}", v.name);
+            let ty = scoped_type(spec, &v.ty);
+            quote! {
+                impl ::std::convert::From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(value)
+                    }
                 }
             }
-        }
-    });
+        });
     let decoded_error = match spec.shared {
         true => quote!(::std::result::Result::<Self, ::serde_json::Error>::map_err),
         false => quote!(::std::result::Result::map_err),

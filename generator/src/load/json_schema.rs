@@ -48,7 +48,8 @@ pub fn load_schema(source: &SchemaSource, path: &Path) -> Result<LoadedSchema> {
 
 /// Parses a draft-04 JSON Schema whose root is a `$ref` into its `definitions`; `path` is used for messages.
 pub fn parse_schema(path: &Path, bytes: &[u8]) -> Result<Value> {
-    let fail = |pointer: &str, message: String| Error::Schema { path: path.to_owned(), pointer: pointer.into(), message };
+    let fail =
+        |pointer: &str, message: String| Error::Schema { path: path.to_owned(), pointer: pointer.into(), message };
     let document: Value = serde_json::from_slice(bytes).map_err(|e| fail("", format!("not JSON: {e}")))?;
     match document.get("$schema").and_then(Value::as_str) {
         Some(DRAFT_04) => {}

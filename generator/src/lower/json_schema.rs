@@ -147,7 +147,11 @@ impl<'a> Lowering<'a> {
             self.define_kind(tag);
         }
         self.define_union(NODE, Class::Node, "A node of the document tree, told apart by its `type`.");
-        self.define_union(MARK, Class::Mark, "A mark on a text node (bold, a link, a colour ...), told apart by its `type`.");
+        self.define_union(
+            MARK,
+            Class::Mark,
+            "A mark on a text node (bold, a link, a colour ...), told apart by its `type`.",
+        );
     }
 
     /// The `type` value of a definition: its own one-value `enum`, or that of the `allOf` member it extends.
@@ -289,11 +293,9 @@ impl<'a> Lowering<'a> {
         let alternatives: Vec<(String, &'a Value)> = schemas
             .iter()
             .flat_map(|(pointer, schema)| match schema.get("anyOf").and_then(Value::as_array) {
-                Some(members) if members.iter().all(|m| reference(m).is_none()) => members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (format!("{pointer}/anyOf/{i}"), m))
-                    .collect::<Vec<_>>(),
+                Some(members) if members.iter().all(|m| reference(m).is_none()) => {
+                    members.iter().enumerate().map(|(i, m)| (format!("{pointer}/anyOf/{i}"), m)).collect::<Vec<_>>()
+                }
                 _ => vec![(pointer.clone(), *schema)],
             })
             .collect();
@@ -301,7 +303,10 @@ impl<'a> Lowering<'a> {
         if alternatives.iter().all(|(_, s)| s.get("properties").is_some()) {
             return self.define_object(&alternatives, hint);
         }
-        if alternatives.iter().all(|(_, s)| s.get("enum").is_some_and(|e| e.as_array().is_some_and(|e| e.iter().all(Value::is_string)))) {
+        if alternatives
+            .iter()
+            .all(|(_, s)| s.get("enum").is_some_and(|e| e.as_array().is_some_and(|e| e.iter().all(Value::is_string))))
+        {
             return self.define_enum(&alternatives, hint);
         }
         // Arrays: the first alternative that says what its items are decides (`marks` without `items` is untyped
@@ -365,7 +370,9 @@ impl<'a> Lowering<'a> {
             Some("number") | Some("integer") => TypeRef::Number,
             Some("boolean") => TypeRef::Bool,
             Some("array") => match schema.get("items") {
-                Some(items) => TypeRef::Vec(Box::new(self.lower_one(&format!("{pointer}/items"), items, &format!("{hint}Item")))),
+                Some(items) => {
+                    TypeRef::Vec(Box::new(self.lower_one(&format!("{pointer}/items"), items, &format!("{hint}Item"))))
+                }
                 None => TypeRef::Vec(Box::new(TypeRef::Any)),
             },
             Some("object") if schema.get("properties").is_some() => {
@@ -431,12 +438,14 @@ impl<'a> Lowering<'a> {
         for (_, schema) in alternatives {
             for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
                 if !variants.iter().any(|v| v.wire == value) {
-                    variants.push(EnumVariant { name: variant_names.claim(&variant_name(value)), wire: value.to_owned() });
+                    variants
+                        .push(EnumVariant { name: variant_names.claim(&variant_name(value)), wire: value.to_owned() });
                 }
             }
         }
         let kind = TypeKind::Enum(StringEnum { variants, other: UNKNOWN.into() });
-        self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: alternatives[0].0.clone(), doc: None, kind });
+        self.types
+            .insert(name.clone(), TypeDef { name: name.clone(), origin: alternatives[0].0.clone(), doc: None, kind });
         TypeRef::Named(name)
     }
 
@@ -452,7 +461,10 @@ impl<'a> Lowering<'a> {
             })
             .collect();
         let kind = TypeKind::Tagged(Tagged { property: "type".into(), variants, other: UNKNOWN.into() });
-        self.types.insert(name.into(), TypeDef { name: name.into(), origin: "#/definitions".into(), doc: Some(doc.into()), kind });
+        self.types.insert(
+            name.into(),
+            TypeDef { name: name.into(), origin: "#/definitions".into(), doc: Some(doc.into()), kind },
+        );
     }
 }
 

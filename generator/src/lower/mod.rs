@@ -8,9 +8,9 @@ mod cycles;
 pub mod docs;
 mod examples;
 pub mod json_schema;
-pub mod rust_types;
 mod operation;
 mod pagination;
+pub mod rust_types;
 mod samples;
 mod schema;
 
@@ -51,7 +51,9 @@ pub fn lower_shared(api: &mut Api, listing: &crate::load::Listing) -> Result<()>
             return Err(Error::Listing {
                 path: listing.path.clone(),
                 location: "x-common".into(),
-                message: format!("{specs} refer to `{module}::...`, but no `x-json-schema` entry has `x-spec: {module}`"),
+                message: format!(
+                    "{specs} refer to `{module}::...`, but no `x-json-schema` entry has `x-spec: {module}`"
+                ),
             });
         };
         let schema = crate::load::load_schema(source, &listing.schema_path(source))?;

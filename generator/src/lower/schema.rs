@@ -98,7 +98,10 @@ impl<'a> Context<'a> {
             Some(ty) => Some(ty),
             None => {
                 let known = super::rust_types::NAMES.join(", ");
-                self.problem(format!("{at}/x-rust-type"), format!("`{value}` is not a type of the crate (known: {known})"));
+                self.problem(
+                    format!("{at}/x-rust-type"),
+                    format!("`{value}` is not a type of the crate (known: {known})"),
+                );
                 Some(TypeRef::Any)
             }
         }
