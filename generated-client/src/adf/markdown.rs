@@ -140,7 +140,9 @@ impl Builder {
             Frame::Document => {}
             Frame::Paragraph => self.push_block(Node::paragraph(children)),
             Frame::Heading(level) => self.push_block(Node::heading(level, children)),
-            Frame::BlockQuote => self.push_block(Node::blockquote(children)),
+            // ADF has no empty blockquote (`> ` alone).
+            Frame::BlockQuote if children.is_empty() => {}
+            Frame::BlockQuote => self.push_block(Node::blockquote(blocks_of(children))),
             Frame::CodeBlock { language, code } => {
                 let code = code.strip_suffix('\n').unwrap_or(&code);
                 self.push_block(Node::code_block(language.as_deref(), code));
