@@ -198,11 +198,6 @@ pub enum TypeRef {
     Any,
     /// A type of this spec's `types` module, by Rust name.
     Named(String),
-    /// A type of a [`SharedModule`] (`adf::Document`), by module and Rust name.
-    Shared {
-        module: String,
-        name: String,
-    },
     Vec(Box<TypeRef>),
     /// A JSON object with string keys.
     Map(Box<TypeRef>),

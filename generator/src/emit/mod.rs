@@ -214,11 +214,6 @@ pub(crate) fn scoped_type(scope: Scope<'_>, ty: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Number => quote!(::serde_json::Number),
-        TypeRef::Shared { module, name } => {
-            let module = format_ident!("{}", module);
-            let name = format_ident!("{}", name);
-            quote!(crate::#module::#name)
-        }
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Named(name) => {
             let module = format_ident!("{}", scope.module);

@@ -11,7 +11,6 @@ mod examples;
 pub mod json_schema;
 mod operation;
 mod pagination;
-pub mod rust_types;
 mod samples;
 mod schema;
 
@@ -38,8 +37,8 @@ pub fn lower_shared(api: &mut Api, listing: &crate::load::Listing) -> Result<()>
     for spec in &api.specs {
         let mut modules = std::collections::BTreeSet::new();
         spec.visit_type_refs(&mut |ty| {
-            if let crate::ir::TypeRef::Shared { module, .. } = ty {
-                modules.insert(module.clone());
+            if let crate::ir::TypeRef::External(path) = ty {
+                modules.extend(crate::rust_types::shared_module(path));
             }
         });
         for module in modules {

@@ -84,9 +84,6 @@ impl<'a> Context<'a> {
 
     /// The type of a schema position; inline objects and enums are defined under a name made from `hint`.
     pub fn lower_ref(&mut self, schema: SchemaRef<'a>, hint: &str, pointer: &str) -> TypeRef {
-        if let Some(ty) = self.rust_type_extension(schema, pointer) {
-            return ty;
-        }
         match schema {
             SchemaRef::Ref(reference) => match super::component_key(reference, "schemas") {
                 Some(key) if self.components.contains_key(&key) => TypeRef::Named(self.components[&key].clone()),
@@ -96,30 +93,6 @@ impl<'a> Context<'a> {
                 }
             },
             SchemaRef::Item(schema) => self.lower_inline(schema, hint, pointer),
-        }
-    }
-
-    /// `x-rust-type` on the schema (or on the component a `$ref` names): a named type of the crate instead of one
-    /// generated from the schema (see [`super::rust_types`]).
-    fn rust_type_extension(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Option<TypeRef> {
-        let (data, at) = match schema {
-            SchemaRef::Item(schema) => (&schema.schema_data, pointer.to_owned()),
-            SchemaRef::Ref(reference) => match self.component_schema(reference) {
-                Some((key, ReferenceOr::Item(schema))) => (&schema.schema_data, schema_pointer(key)),
-                _ => return None,
-            },
-        };
-        let value = data.extensions.get("x-rust-type")?;
-        match value.as_str().and_then(super::rust_types::named) {
-            Some(ty) => Some(ty),
-            None => {
-                let known = super::rust_types::NAMES.join(", ");
-                self.problem(
-                    format!("{at}/x-rust-type"),
-                    format!("`{value}` is not a type of the crate (known: {known})"),
-                );
-                Some(TypeRef::Any)
-            }
         }
     }
 
@@ -454,7 +427,6 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F64 | TypeRef::Number => "Number".into(),
-        TypeRef::Shared { name, .. } => name.clone(),
         TypeRef::Any => "Value".into(),
         TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
     }
