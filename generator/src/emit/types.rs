@@ -16,7 +16,7 @@ pub fn emit_types(spec: &Spec) -> TokenStream {
 /// know (`crate::runtime::Fallbacks`).
 pub fn emit_type_defs(scope: Scope<'_>, types: &[TypeDef]) -> TokenStream {
     let items = types.iter().map(|def| emit_type(scope, def));
-    let fallbacks = types.iter().filter(|_| scope.shared).map(|def| super::fallbacks::emit_fallbacks(def));
+    let fallbacks = types.iter().filter(|_| scope.shared).map(super::fallbacks::emit_fallbacks);
     quote! { #(#items)* #(#fallbacks)* }
 }
 
