@@ -169,3 +169,56 @@ fn plain_text_of_a_real_issue_description() {
     assert!(!text.is_empty());
     assert!(!text.contains('{'), "{text}");
 }
+
+/// Every ADF document below a JSON value (`{"type": "doc", ...}`), with its JSON pointer.
+fn documents_in(value: &Value, at: String, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(map) if map.get("type") == Some(&Value::from("doc")) && map.contains_key("content") => {
+            out.push((at, value.clone()));
+        }
+        Value::Object(map) => map.iter().for_each(|(k, v)| documents_in(v, format!("{at}/{k}"), out)),
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| documents_in(v, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_adf_value_in_the_examples_of_the_selected_rest_v3_operations_decodes_typed() {
+    let text = std::fs::read_to_string(root().join("../specs/jira-platform.swagger-v3.v3.json")).expect("spec");
+    let spec: Value = serde_json::from_str(&text).expect("spec is JSON");
+    let selected = ["getIssue", "createIssue", "editIssue", "addComment", "getComments", "getWorklog"];
+    let mut found = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let Some(id) = op.get("operationId").and_then(Value::as_str).filter(|id| selected.contains(id)) else {
+                continue;
+            };
+            let mut examples = Vec::new();
+            documents_in(op, format!("{path} {method}"), &mut examples);
+            // Examples are often JSON text: look inside those too.
+            let mut texts = Vec::new();
+            collect_strings(op, &mut texts);
+            for text in texts {
+                if let Ok(value) = serde_json::from_str::<Value>(&text) {
+                    documents_in(&value, format!("{id} example"), &mut examples);
+                }
+            }
+            found.extend(examples);
+        }
+    }
+    assert!(found.len() >= 8, "{} documents in the examples", found.len());
+    for (at, value) in found {
+        let doc: Document = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{at}: {e}"));
+        assert_eq!(doc.fallbacks(), Vec::<String>::new(), "{at}");
+        assert_eq!(serde_json::to_value(&doc).expect("serialise"), value, "{at}");
+    }
+}
+
+fn collect_strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) if text.trim_start().starts_with('{') => out.push(text.clone()),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
