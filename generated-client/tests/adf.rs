@@ -222,3 +222,44 @@ fn collect_strings(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(feature = "confluence-v2")]
+#[tokio::test]
+async fn a_confluence_page_body_in_atlas_doc_format_reads_as_a_document() {
+    use wiremock::matchers::{path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    // A page as Confluence v2 sends it (a client's fixture), with its body asked for as `atlas_doc_format`: the
+    // document as JSON text inside `{representation, value}`.
+    let text = std::fs::read_to_string(root().join("../specs/overlays/evidence/adf/getPageById-atlassian-cli.json"))
+        .expect("page");
+    let mut page: Value = serde_json::from_str(&text).expect("JSON");
+    let document = Document::new().heading(1, "Getting Started").paragraph("Welcome to the guide.");
+    page["body"] = serde_json::json!({ "atlas_doc_format": atlassian_client::adf::Body::from_document(&document) });
+    let server = MockServer::start().await;
+    Mock::given(path("/wiki/api/v2/pages/98765"))
+        .and(query_param("body-format", "atlas_doc_format"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&page))
+        .mount(&server)
+        .await;
+    let client = atlassian_client::Client::builder(server.uri()).build().expect("client");
+    let page = client
+        .confluence_v2()
+        .get_page_by_id(98765)
+        .body_format(atlassian_client::confluence_v2::types::PrimaryBodyRepresentationSingle::AtlasDocFormat)
+        .send()
+        .await
+        .expect("the page decodes");
+    let body = page.body.and_then(|b| b.atlas_doc_format).expect("an atlas_doc_format body");
+    assert_eq!(body.document(), Ok(Some(document)));
+
+    // A node that does not fit its schema is kept (as JSON); a value that is no document is an error naming where.
+    let odd = atlassian_client::adf::Body::new(
+        "atlas_doc_format",
+        r#"{"type":"doc","version":1,"content":[{"type":"heading"}]}"#,
+    );
+    assert_eq!(odd.document().expect("still a document").map(|d| d.fallbacks()), Some(vec!["/content/0".to_owned()]));
+    let broken = atlassian_client::adf::Body::new("atlas_doc_format", r#"{"type":"doc","version":2,"content":[]}"#);
+    let error = broken.document().expect_err("not ADF");
+    assert_eq!(error.path, "version", "{error}");
+}

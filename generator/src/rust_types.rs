@@ -46,6 +46,12 @@ pub const KNOWN_TYPES: &[KnownType] = &[
         kind: KnownKind::Shared { module: "adf", path: "crate::adf::Document" },
         about: "an Atlassian Document Format document (`atlassian_client::adf::Document`, generated from `specs/adf/full.json`)",
     },
+    KnownType {
+        name: "adf::Body",
+        kind: KnownKind::Shared { module: "adf", path: "crate::adf::Body" },
+        about: "a Confluence body `{representation, value}` whose `atlas_doc_format` value is a document as JSON text \
+                (`atlassian_client::adf::Body`: `.document()`, `Body::from_document`)",
+    },
 ];
 
 /// The extension's name.

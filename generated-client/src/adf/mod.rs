@@ -21,4 +21,4 @@ mod markdown;
 mod text;
 
 pub use builders::Inlines;
-pub use confluence::NotAdf;
+pub use confluence::{Body, NotAdf, ATLAS_DOC_FORMAT};
