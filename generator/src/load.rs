@@ -36,6 +36,9 @@ pub struct SpecSource {
     pub file: String,
     /// `x-overlays`: the overlay documents correcting it, relative to the listing's folder, applied in this order.
     pub overlays: Vec<String>,
+    /// The base URL of its REST reference on Atlassian's site (`x-reference`, ending in `/`): the target of the
+    /// spec's relative doc links (`#permissions` -> `<reference>intro/#permissions`).
+    pub reference: Option<String>,
 }
 
 /// One `apis` entry: an operation to generate.
@@ -110,6 +113,8 @@ struct RawCommon {
     spec: Option<String>,
     #[serde(rename = "x-overlays", default)]
     overlays: Vec<String>,
+    #[serde(rename = "x-reference")]
+    reference: Option<String>,
 }
 
 impl Listing {
@@ -190,7 +195,9 @@ impl Listing {
                     ));
                 }
             }
-            specs.push(SpecSource { name, url, file, overlays: common.overlays });
+            let reference = common.reference.map(|reference| reference_url(&reference)).transpose();
+            let reference = reference.map_err(|message| listing_error(at("x-reference"), message))?;
+            specs.push(SpecSource { name, url, file, reference, overlays: common.overlays });
         }
         if specs.is_empty() {
             return Err(listing_error("x-common".into(), "no entry of `type: x-openapi`: no spec to read".into()));
@@ -246,6 +253,15 @@ impl Listing {
     pub fn spec_path(&self, source: &SpecSource) -> PathBuf {
         self.spec_dir().join(&source.file)
     }
+}
+
+/// An `x-reference` as a base URL: `https://`, ending in `/`.
+fn reference_url(reference: &str) -> std::result::Result<String, String> {
+    let reference = reference.trim();
+    if !reference.starts_with("https://") || reference.contains(char::is_whitespace) {
+        return Err(format!("`{reference}` is not an https URL (the base of the spec's REST reference)"));
+    }
+    Ok(if reference.ends_with('/') { reference.to_owned() } else { format!("{reference}/") })
 }
 
 /// Reads and parses one OpenAPI document, which must be OpenAPI 3.0.x, and applies the overlays `source` names

@@ -61,9 +61,15 @@ pub fn operations(document: &OpenAPI) -> impl Iterator<Item = (&str, &str, &open
 
 /// Loads every spec of the listing and resolves its entries (or, with `options.all`, takes every operation).
 pub fn select(listing: &Listing, options: &Options) -> Result<Selection> {
+    let specs = load_specs(listing)?;
+    select_from(listing, specs, options)
+}
+
+/// Parses every spec of the listing, in listing order.
+pub fn load_specs(listing: &Listing) -> Result<Vec<LoadedSpec>> {
     // The specs are independent and parsing them dominates a run: parse them in parallel, reporting the first
     // error in listing order.
-    let specs = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = listing
             .specs
             .iter()
@@ -73,8 +79,7 @@ pub fn select(listing: &Listing, options: &Options) -> Result<Selection> {
             .into_iter()
             .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect::<Result<Vec<_>>>()
-    })?;
-    select_from(listing, specs, options)
+    })
 }
 
 /// Resolves the entries against already loaded specs (in the listing's order).
@@ -106,8 +111,8 @@ pub fn select_from(listing: &Listing, specs: Vec<LoadedSpec>, options: &Options)
     Ok(Selection { specs })
 }
 
-/// Slug and operationId lookup over all specs.
-struct Index {
+/// Slug and operationId lookup over all specs: how `apis` entries are resolved.
+pub struct Index {
     /// slug -> (spec index, operation)
     by_slug: BTreeMap<String, Vec<(usize, OperationRef)>>,
     /// operationId -> (spec index, operation)
@@ -115,7 +120,8 @@ struct Index {
 }
 
 impl Index {
-    fn new(specs: &[LoadedSpec]) -> Index {
+    /// Indexes every operation of the specs (in the listing's order).
+    pub fn new(specs: &[LoadedSpec]) -> Index {
         let mut index = Index { by_slug: BTreeMap::new(), by_id: BTreeMap::new() };
         for (i, spec) in specs.iter().enumerate() {
             for (path, method, op) in operations(&spec.document) {
@@ -129,7 +135,21 @@ impl Index {
         index
     }
 
-    fn resolve(&self, listing: &Listing, specs: &[LoadedSpec], entry: &Entry) -> Result<(usize, OperationRef)> {
+    /// How a name typed by a user selects: a known slug, else a known operationId; a name known as neither is
+    /// read as a slug when it ends like one (`-get`), so the error names the closest of the right kind.
+    pub fn selector(&self, name: &str) -> Selector {
+        let looks_like_slug = name.rsplit_once('-').is_some_and(|(_, method)| {
+            ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method)
+        });
+        if self.by_slug.contains_key(name) || (!self.by_id.contains_key(name) && looks_like_slug) {
+            Selector::Slug(name.to_owned())
+        } else {
+            Selector::OperationId(name.to_owned())
+        }
+    }
+
+    /// The spec (its index in `specs`) and operation an entry names, or the error regen reports for it.
+    pub fn resolve(&self, listing: &Listing, specs: &[LoadedSpec], entry: &Entry) -> Result<(usize, OperationRef)> {
         let (map, key) = match &entry.selector {
             Selector::Slug(slug) => (&self.by_slug, slug),
             Selector::OperationId(id) => (&self.by_id, id),
@@ -154,15 +174,19 @@ impl Index {
                     .collect();
                 let one_spec = many.iter().all(|(i, _)| *i == many[0].0);
                 let hint = if one_spec {
-                    "name it by its `x-api-slug` instead: the operationId is not unique in that spec"
+                    let slugs: Vec<String> = many.iter().map(|(_, op)| format!("`{}`", op.slug)).collect();
+                    format!(
+                        "name it by its `x-api-slug` instead: the operationId is not unique in that spec ({})",
+                        slugs.join(", ")
+                    )
                 } else {
-                    "add `x-spec: <one of those>` to the entry to say which"
+                    "add `x-spec: <one of those>` to the entry to say which".to_owned()
                 };
                 Err(Error::AmbiguousOperation {
                     path: listing.path.clone(),
                     entry: entry.selector.to_string(),
                     matches: names.join(", "),
-                    hint: hint.to_owned(),
+                    hint,
                 })
             }
         }

@@ -24,3 +24,13 @@ fn the_readme_lists_the_corrections_of_the_committed_overlays() {
     let fresh = replace_between_markers(&path, &readme, &list).expect("the markers are there");
     assert!(fresh == readme, "README.md's list of corrections is stale\nrun `cargo xtask regen` and commit the result");
 }
+
+#[test]
+fn the_readme_names_every_type_x_rust_type_accepts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let row = readme.lines().find(|line| line.starts_with("| `x-rust-type: <name>`")).expect("the x-rust-type row");
+    for known in generator::rust_types::KNOWN_TYPES {
+        assert!(row.contains(&format!("`{}`", known.name)), "README.md's x-rust-type row lacks `{}`", known.name);
+    }
+}

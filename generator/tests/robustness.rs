@@ -120,6 +120,7 @@ fn run_pipeline(bytes: &[u8], entries: &[String], all: bool) {
         url: "https://example.com/s.json".into(),
         file: "s.json".into(),
         overlays: Vec::new(),
+        reference: None,
     };
     let spec = LoadedSpec { source, path: path.to_owned(), document, corrections: Default::default() };
     let options = Options { all, ..Options::default() };

@@ -1,10 +1,13 @@
-//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`, `conformance`, `bench`.
+//! Project tasks: `cargo xtask regen`, `regen --check`, `lock-specs`, `refresh-specs`, `conformance`, `bench`,
+//! `ops`.
 //!
 //! The xtask never links the generated crate: broken output must never stop regen from running.
 
 mod bench;
+mod checkout;
 mod conformance;
 mod lock;
+mod ops;
 mod refresh;
 mod regen;
 
@@ -38,17 +41,24 @@ enum Task {
     RefreshSpecs(refresh::Args),
     /// Call every selected operation through the generated client against Prism mock servers of the specs.
     Conformance(conformance::Args),
+    /// Find operations in the listing's specs (search, show) and add them to or remove them from the listing.
+    Ops(ops::Args),
     /// Measure generation, emitted size and compile time against openapi-generator and progenitor; write BENCHMARKS.md.
     Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = checkout::root() {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.task {
         Task::Regen(args) => regen::run(&args),
         Task::LockSpecs(args) => lock::run(&args),
         Task::RefreshSpecs(args) => refresh::run(&args),
         Task::Bench(args) => bench::run(&args),
+        Task::Ops(args) => ops::run(&args),
         // Ends with its own `N passed, M failed` line, so it reports its errors itself.
         Task::Conformance(args) => return conformance::main(&args),
     };
@@ -61,9 +71,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root (the folder above `xtask/`).
+/// The root of the checkout the xtask runs in (see [`checkout`]).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_else(|| PathBuf::from("."))
+    checkout::root().map(Path::to_owned).expect("main checked that the xtask runs inside a checkout")
 }
 
 /// The default listing.

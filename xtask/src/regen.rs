@@ -29,8 +29,8 @@ pub fn run(args: &Args) -> Result<()> {
     let default_out = project_root().join("generated-client");
     let out = args.out.clone().unwrap_or_else(|| default_out.clone());
     let output = crate_output(&listing_path, &out, args.all)?;
-    // The README lists the corrections of the committed listing.
-    let readme = (listing_path == default_listing()).then(|| readme_with_corrections(&listing_path)).transpose()?;
+    // The README lists the corrections of the committed listing (a checkout without it, as in tests, has none).
+    let readme = if listing_path == default_listing() { readme_with_corrections(&listing_path)? } else { None };
 
     if args.check {
         if let Some((path, text)) = &readme {
@@ -68,14 +68,19 @@ pub fn run(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The project's README with its list of corrections (between the markers) written from the listing's overlays.
-pub fn readme_with_corrections(listing_path: &Path) -> Result<(PathBuf, String)> {
-    let listing = generator::load::Listing::load(listing_path)?;
+/// The project's README with its list of corrections (between the markers) written from the listing's overlays;
+/// `None` when there is no README.
+pub fn readme_with_corrections(listing_path: &Path) -> Result<Option<(PathBuf, String)>> {
     let path = project_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let readme = match std::fs::read_to_string(&path) {
+        Ok(readme) => readme,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("{}: {error}", path.display()).into()),
+    };
+    let listing = generator::load::Listing::load(listing_path)?;
     let list = generator::overlay::summary::corrections_markdown(&listing)?;
     let text = generator::overlay::summary::replace_between_markers(&path, &readme, &list)?;
-    Ok((path, text))
+    Ok(Some((path, text)))
 }
 
 /// Everything regen writes into the crate at `out` for the listing: the generated files, and for a crate other

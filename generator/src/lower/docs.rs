@@ -1,15 +1,14 @@
 //! Spec prose made safe for rustdoc.
 //!
 //! Atlassian's descriptions are Markdown written for their website: indented blocks and unlabelled fences (which
-//! rustdoc would run as doctests), site-relative links, bare URLs, HTML tags and `[text]` that rustdoc would take
-//! for intra-doc links. `cargo doc` of the generated crate must stay warning-free and `cargo test` must not try
-//! to compile prose.
+//! rustdoc would run as doctests), relative links (resolved by [`Links`]), bare URLs, HTML tags and `[text]` that
+//! rustdoc would take for intra-doc links. `cargo doc` of the generated crate must stay warning-free and
+//! `cargo test` must not try to compile prose.
 
-/// The site that Atlassian's relative links (`/cloud/jira/platform/...`) point into.
-const SITE: &str = "https://developer.atlassian.com";
+use super::links::{Links, Target};
 
 /// Joins a summary and a description into one doc text, made safe; `None` when both are empty.
-pub fn doc(summary: Option<&str>, description: Option<&str>) -> Option<String> {
+pub fn doc(summary: Option<&str>, description: Option<&str>, links: &Links) -> Option<String> {
     let summary = summary.map(str::trim).filter(|s| !s.is_empty());
     let description = description.map(str::trim).filter(|s| !s.is_empty());
     let text = match (summary, description) {
@@ -19,12 +18,18 @@ pub fn doc(summary: Option<&str>, description: Option<&str>) -> Option<String> {
         (None, Some(d)) => d.to_owned(),
         (None, None) => return None,
     };
-    Some(sanitize(&text))
+    Some(sanitize(&text, links))
 }
 
 /// Makes Markdown safe for rustdoc: fences become `text` blocks, no line is indented enough to be a code block,
-/// relative links become absolute, bare URLs become autolinks, and `<`, `>`, `[`, `]` outside links are escaped.
-pub fn sanitize(text: &str) -> String {
+/// relative links are resolved (or dropped, keeping their text), bare URLs become autolinks, and `<`, `>`, `[`, `]`
+/// outside links are escaped.
+pub fn sanitize(text: &str, links: &Links) -> String {
+    sanitize_reporting(text, links, &mut Vec::new())
+}
+
+/// [`sanitize`], adding the link targets that resolved to nothing (and were dropped) to `unresolved`.
+pub fn sanitize_reporting(text: &str, links: &Links, unresolved: &mut Vec<String>) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
     // The column where the text of the current list item starts: its continuation lines are indented to it.
@@ -60,7 +65,7 @@ pub fn sanitize(text: &str) -> String {
             (None, Some(column)) => column,
             (None, None) => indent,
         };
-        out.push(format!("{}{}", " ".repeat(indent), inline(trimmed.trim_end())));
+        out.push(format!("{}{}", " ".repeat(indent), inline(trimmed.trim_end(), links, unresolved)));
     }
     if in_fence {
         out.push("```".to_owned());
@@ -86,7 +91,7 @@ fn list_marker(line: &str) -> Option<usize> {
 }
 
 /// Rewrites one line of prose outside code fences.
-fn inline(line: &str) -> String {
+fn inline(line: &str, links: &Links, unresolved: &mut Vec<String>) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 16);
     let mut i = 0;
@@ -109,12 +114,16 @@ fn inline(line: &str) -> String {
             '[' => {
                 if let Some((text_end, target_end)) = link_at(&chars, i) {
                     let text: String = chars[i + 1..text_end].iter().collect();
+                    let text = inline(&text, links, unresolved);
                     let target: String = chars[text_end + 2..target_end].iter().collect();
-                    out.push('[');
-                    out.push_str(&inline(&text));
-                    out.push_str("](");
-                    out.push_str(&absolute(target.trim()));
-                    out.push(')');
+                    match links.resolve(&target) {
+                        Target::Url(url) => out.push_str(&format!("[{text}]({url})")),
+                        Target::Item(path) => out.push_str(&format!("[{text}]({path})")),
+                        Target::Plain => {
+                            unresolved.push(target.trim().to_owned());
+                            out.push_str(&text);
+                        }
+                    }
                     i = target_end + 1;
                 } else {
                     out.push_str("\\[");
@@ -185,23 +194,13 @@ fn starts_with(chars: &[char], at: usize, prefix: &str) -> bool {
     prefix.chars().enumerate().all(|(k, p)| chars.get(at + k) == Some(&p))
 }
 
-/// Makes a link target absolute: `/cloud/...` -> `https://developer.atlassian.com/cloud/...`; `#anchor` and
-/// other schemes stay; anything else that is not a URL becomes a link to nowhere in particular: the site.
-fn absolute(target: &str) -> String {
-    let target = target.replace(' ', "%20");
-    if target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:") {
-        target
-    } else if let Some(path) = target.strip_prefix('/') {
-        format!("{SITE}/{path}")
-    } else {
-        // `#anchors` point into Atlassian's page, not ours; bare words (`href=`) are broken upstream.
-        SITE.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sanitize(text: &str) -> String {
+        super::sanitize(text, &Links::default())
+    }
 
     #[test]
     fn fences_become_text_and_indented_blocks_are_flattened() {
@@ -215,6 +214,18 @@ mod tests {
             sanitize("See [Permissions](/cloud/jira/platform/rest/#permissions) and [this] <b>x</b> https://x.io/a."),
             "See [Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/#permissions) and \\[this\\] &lt;b&gt;x&lt;/b&gt; <https://x.io/a>."
         );
+    }
+
+    #[test]
+    fn unresolvable_links_keep_their_text_and_are_reported() {
+        let mut unresolved = Vec::new();
+        let text = sanitize_reporting(
+            "See [the *docs*](em>#expansion) and [Forge](/platform/forge/).",
+            &Links::default(),
+            &mut unresolved,
+        );
+        assert_eq!(text, "See the *docs* and [Forge](https://developer.atlassian.com/platform/forge/).");
+        assert_eq!(unresolved, ["em>#expansion"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod docs;
 mod evidence;
 mod examples;
 pub mod json_schema;
+pub mod links;
 mod operation;
 mod pagination;
 mod samples;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
+use self::links::Links;
 use crate::captures::CaptureFile;
 use crate::error::{pointer_token, Error, Problem, Result};
 use crate::ir::{Api, Capture, Spec, Tag, TypeDef};
@@ -65,15 +67,23 @@ pub fn lower_shared(api: &mut Api, listing: &crate::load::Listing) -> Result<()>
 /// Lowers one spec: its schema closure, then its operations (which may add inline types), then cycles and examples.
 pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<Spec> {
     let document = &selected.spec.document;
-    let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str));
+    let source = &selected.spec.source;
+    let method_names = operation::method_names(document, &selected.operations);
+    let selected_methods: BTreeMap<(String, String), String> = selected
+        .operations
+        .iter()
+        .zip(&method_names)
+        .map(|(op, name)| ((op.path.clone(), op.method.clone()), name.clone()))
+        .collect();
+    let links = Links::new(document, &snake_name(&source.name), source.reference.as_deref(), &selected_methods);
+    let mut cx = Context::new(document, selected.schemas.iter().map(String::as_str), links);
     for key in &selected.schemas {
         cx.define_component(key);
     }
     let mut operations = Vec::new();
-    let mut fn_names = Namespace::with_reserved(["new"]);
     let mut builders = Namespace::new();
-    for op_ref in &selected.operations {
-        if let Some(op) = operation::lower_operation(&mut cx, op_ref, &mut fn_names, &mut builders) {
+    for (op_ref, fn_name) in selected.operations.iter().zip(&method_names) {
+        if let Some(op) = operation::lower_operation(&mut cx, op_ref, fn_name, &mut builders) {
             operations.push(op);
         }
     }
@@ -160,16 +170,31 @@ pub(crate) struct Context<'a> {
     /// Tag module -> tag title.
     pub tags: BTreeMap<String, String>,
     pub problems: Vec<Problem>,
+    /// Where the spec's doc links lead.
+    pub links: Links,
 }
 
 impl<'a> Context<'a> {
-    fn new<'k>(document: &'a OpenAPI, schemas: impl Iterator<Item = &'k str>) -> Context<'a> {
+    fn new<'k>(document: &'a OpenAPI, schemas: impl Iterator<Item = &'k str>, links: Links) -> Context<'a> {
         // A schema whose name is already in Rust form keeps it: `Fields` stays `Fields`, `fields` becomes `Fields2`.
         let mut keys: Vec<&str> = schemas.collect();
         keys.sort_by_key(|k| (type_name(k) != *k, *k));
         let mut names = Namespace::new();
         let components = keys.iter().map(|k| (k.to_string(), names.claim(&type_name(k)))).collect();
-        Context { document, components, types: BTreeMap::new(), names, tags: BTreeMap::new(), problems: Vec::new() }
+        Context {
+            document,
+            components,
+            types: BTreeMap::new(),
+            names,
+            tags: BTreeMap::new(),
+            problems: Vec::new(),
+            links,
+        }
+    }
+
+    /// Spec prose as rustdoc, its links resolved.
+    pub fn sanitize(&self, text: &str) -> String {
+        docs::sanitize(text, &self.links)
     }
 
     pub fn problem(&mut self, pointer: impl Into<String>, message: impl Into<String>) {

@@ -5,7 +5,7 @@ use openapiv3::{
 };
 
 use super::schema::SchemaRef;
-use super::{component_key, docs, Context};
+use super::{component_key, Context};
 use crate::error::pointer_token;
 use crate::ir::{
     Body, BodyMedia, ErrorResponse, Example, Method, Operation, Param, ParamLocation, StatusVariant, Success, TypeRef,
@@ -16,11 +16,29 @@ use crate::select::OperationRef;
 /// Names a builder's own methods and fields use, which parameters must not take.
 const RESERVED_PARAM_NAMES: &[&str] = &["client", "body", "send", "send_raw", "timeout", "into_stream", "new"];
 
+/// The Rust method names of the operations, in their order: decided before anything is lowered, so that docs can
+/// link to the methods.
+pub(super) fn method_names(document: &openapiv3::OpenAPI, operations: &[OperationRef]) -> Vec<String> {
+    let mut fn_names = Namespace::with_reserved(["new"]);
+    operations
+        .iter()
+        .map(|op_ref| {
+            let operation = crate::select::operations(document)
+                .find(|(path, method, _)| *path == op_ref.path && *method == op_ref.method)
+                .and_then(|(_, _, operation)| operation.operation_id.as_deref());
+            // Java-style ids (`AddonPropertiesResource.getAddonProperty_get`) keep only the method part.
+            let id = operation.unwrap_or(&op_ref.slug);
+            let short_id = id.rsplit('.').next().unwrap_or(id);
+            fn_names.claim(&snake_name(short_id))
+        })
+        .collect()
+}
+
 /// Lowers one selected operation; `None` (with a problem recorded) if it is not in the document.
 pub(super) fn lower_operation<'a>(
     cx: &mut Context<'a>,
     op_ref: &OperationRef,
-    fn_names: &mut Namespace,
+    fn_name: &str,
     builders: &mut Namespace,
 ) -> Option<Operation> {
     let document = cx.document;
@@ -44,10 +62,8 @@ pub(super) fn lower_operation<'a>(
         }
     };
 
-    // Java-style ids (`AddonPropertiesResource.getAddonProperty_get`) keep only the method part.
     let id = op.operation_id.clone().unwrap_or_else(|| op_ref.slug.clone());
-    let short_id = id.rsplit('.').next().unwrap_or(&id);
-    let fn_name = fn_names.claim(&snake_name(short_id));
+    let fn_name = fn_name.to_owned();
     let builder = builders.claim(&type_name(&fn_name));
 
     let tag_title = op.tags.first().cloned().unwrap_or_else(|| "Other".to_owned());
@@ -96,8 +112,8 @@ pub(super) fn lower_operation<'a>(
         path: op_ref.path.clone(),
         slug: op_ref.slug.clone(),
         tag,
-        summary: op.summary.as_deref().map(docs::sanitize),
-        doc: op.description.as_deref().map(docs::sanitize).filter(|d| !d.is_empty()),
+        summary: op.summary.as_deref().map(|text| cx.sanitize(text)),
+        doc: op.description.as_deref().map(|text| cx.sanitize(text)).filter(|d| !d.is_empty()),
         deprecated: op.deprecated,
         params,
         body,
@@ -187,7 +203,7 @@ fn lower_parameter<'a>(
         required: data.required || location == ParamLocation::Path,
         ty,
         list,
-        doc: data.description.as_deref().map(docs::sanitize).filter(|d| !d.is_empty()),
+        doc: data.description.as_deref().map(|text| cx.sanitize(text)).filter(|d| !d.is_empty()),
         deprecated: data.deprecated.unwrap_or(false),
     })
 }
@@ -256,7 +272,7 @@ fn lower_body<'a>(
         required: body.required,
         media: kind,
         media_type,
-        doc: body.description.as_deref().map(docs::sanitize).filter(|d| !d.is_empty()),
+        doc: body.description.as_deref().map(|text| cx.sanitize(text)).filter(|d| !d.is_empty()),
     })
 }
 
@@ -392,20 +408,23 @@ fn lower_errors<'a>(cx: &mut Context<'a>, responses: &'a openapiv3::Responses, p
             StatusCode::Code(_) | StatusCode::Range(_) => continue,
         };
         if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/{status}")) {
-            errors.push(ErrorResponse { status, description: first_line(&response.description) });
+            errors.push(ErrorResponse { status, description: first_line(cx, &response.description) });
         }
     }
     if let (false, Some(response)) = (default_is_success(responses), &responses.default) {
         if let Some(response) = resolve_response(cx, response, &format!("{pointer}/responses/default")) {
-            errors.push(ErrorResponse { status: "default".to_owned(), description: first_line(&response.description) });
+            errors.push(ErrorResponse {
+                status: "default".to_owned(),
+                description: first_line(cx, &response.description),
+            });
         }
     }
     errors
 }
 
 /// The first line of a description, as Markdown that fits in a list item.
-fn first_line(description: &str) -> String {
-    docs::sanitize(description).lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default().to_owned()
+fn first_line(cx: &Context, description: &str) -> String {
+    cx.sanitize(description).lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default().to_owned()
 }
 
 fn resolve_response<'a>(

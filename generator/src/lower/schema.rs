@@ -6,6 +6,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+use super::links::Links;
 use super::{docs, schema_pointer, Context};
 use crate::error::pointer_token;
 use crate::ir::{
@@ -63,8 +64,8 @@ impl<'a> Context<'a> {
             }
             ReferenceOr::Item(schema) => match self.rust_type_extension(&schema.schema_data, &pointer) {
                 // A type of the crate stands in for it: the component becomes an alias of that type.
-                Some(ty) => (TypeKind::Alias(ty), description(&schema.schema_data)),
-                None => (self.definition(schema, &name, &pointer), description(&schema.schema_data)),
+                Some(ty) => (TypeKind::Alias(ty), description(&schema.schema_data, &self.links)),
+                None => (self.definition(schema, &name, &pointer), description(&schema.schema_data, &self.links)),
             },
         };
         self.types.insert(name.clone(), TypeDef { name, origin: pointer, doc, kind });
@@ -193,7 +194,7 @@ impl<'a> Context<'a> {
     fn define_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
         let name = self.names.claim(&type_name(hint));
         let kind = self.definition(schema, &name, pointer);
-        let doc = description(&schema.schema_data);
+        let doc = description(&schema.schema_data, &self.links);
         self.types.insert(name.clone(), TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, kind });
         TypeRef::Named(name)
     }
@@ -381,7 +382,7 @@ impl<'a> Context<'a> {
                 wire: wire.to_owned(),
                 ty,
                 presence,
-                doc: data.and_then(description),
+                doc: data.and_then(|data| description(data, &self.links)),
                 read_only,
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
@@ -433,6 +434,6 @@ fn variant_label(ty: &TypeRef) -> String {
 }
 
 /// The rustdoc text of a schema: its title and description.
-pub(crate) fn description(data: &SchemaData) -> Option<String> {
-    docs::doc(data.title.as_deref(), data.description.as_deref())
+pub(crate) fn description(data: &SchemaData, links: &Links) -> Option<String> {
+    docs::doc(data.title.as_deref(), data.description.as_deref(), links)
 }

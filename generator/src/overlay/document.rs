@@ -241,28 +241,31 @@ fn action(index: usize, raw: RawAction, base: &Path, error: &impl Fn(String, Str
     if raw.update.is_none() && !remove {
         return Err(error(at(""), format!("the action on `{target}` has neither `update` nor `remove: true`")));
     }
-    let evidence = match raw.evidence {
-        None => Evidence::default(),
-        Some(evidence) => Evidence {
-            bodies: evidence
-                .bodies
-                .into_iter()
-                .enumerate()
-                .map(|(i, body)| evidence_body(body, base, &at(&format!(".x-evidence.bodies[{i}]")), error))
-                .collect::<Result<_>>()?,
-            reports: evidence.reports,
-        },
-    };
-    Ok(Action {
+    let mut action = Action {
         index,
         target,
         path,
         description: raw.description,
         update: raw.update,
         remove,
-        evidence,
+        evidence: Evidence::default(),
         prism_only: raw.prism_only.unwrap_or(false),
-    })
+    };
+    if let Some(evidence) = raw.evidence {
+        // The message names the action by its description and target too.
+        let label = action.label();
+        let error = |location: String, message: String| error(location, format!("{label}: {message}"));
+        action.evidence = Evidence {
+            bodies: evidence
+                .bodies
+                .into_iter()
+                .enumerate()
+                .map(|(i, body)| evidence_body(body, base, &at(&format!(".x-evidence.bodies[{i}]")), &error))
+                .collect::<Result<_>>()?,
+            reports: evidence.reports,
+        };
+    }
+    Ok(action)
 }
 
 fn evidence_body(

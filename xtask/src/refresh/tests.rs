@@ -375,6 +375,7 @@ fn a_mirror_url_is_the_base_for_each_file_name() {
         url: "https://example.com/a/b.json".into(),
         file: "x.json".into(),
         overlays: Vec::new(),
+        reference: None,
     };
     let url = |from: Option<&str>| origin(&source, from).map(|origin| origin.to_string()).expect("origin");
     assert_eq!(url(None), "https://example.com/a/b.json");

@@ -2374,7 +2374,7 @@ pub struct Project {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retention_till_date: ::std::option::Option<crate::runtime::JiraDateTime>,
-    /// The name and self URL for each role defined in the project. For more information, see [Create project role](https://developer.atlassian.com).
+    /// The name and self URL for each role defined in the project. For more information, see [Create project role](crate::jira_platform_v2::Api::create_project_role).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2410,7 +2410,7 @@ pub struct Project {
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// The versions defined in the project. For more information, see [Create version](https://developer.atlassian.com).
+    /// The versions defined in the project. For more information, see [Create version](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-project-versions/#api-rest-api-2-version-post).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3719,7 +3719,7 @@ pub struct SharePermission {
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
-    /// The project that the filter is shared with. This is similar to the project object returned by [Get project](https://developer.atlassian.com) but it contains a subset of the properties, which are: `self`, `id`, `key`, `assigneeType`, `name`, `roles`, `avatarUrls`, `projectType`, `simplified`.
+    /// The project that the filter is shared with. This is similar to the project object returned by [Get project](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-projects/#api-rest-api-2-project-projectidorkey-get) but it contains a subset of the properties, which are: `self`, `id`, `key`, `assigneeType`, `name`, `roles`, `avatarUrls`, `projectType`, `simplified`.
     /// For a request, specify the `id` for the project.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v2::types::Project>,
@@ -4777,7 +4777,7 @@ pub struct Version {
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub driver: ::std::option::Option<::std::string::String>,
-    /// Use [expand](https://developer.atlassian.com) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
+    /// Use expand to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
     ///  *  `operations` Returns the list of operations available for this version.
     ///  *  `issuesstatus` Returns the count of issues in this version for each of the status categories *to do*, *in progress*, *done*, and *unmapped*. The *unmapped* property contains a count of issues with a status other than *to do*, *in progress*, and *done*.

@@ -8,7 +8,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** The user must have edit permission of the dashboard.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** The user must have edit permission of the dashboard.
     ///
     /// `DELETE /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (operationId `deleteDashboardItemProperty`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn delete_dashboard_item_property(
@@ -31,7 +31,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** None.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** None.
     ///
     /// However, to get a dashboard, the dashboard must be shared with the user or the user must own it. Note, users with the *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) are considered owners of the System dashboard. The System dashboard is considered to be shared with all other users.
     ///
@@ -58,7 +58,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** The user must have read permission of the dashboard or have the dashboard shared with them.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** The user must have read permission of the dashboard or have the dashboard shared with them.
     ///
     /// `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (operationId `getDashboardItemProperty`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn get_dashboard_item_property(
@@ -81,7 +81,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** The user must have read permission of the dashboard or have the dashboard shared with them.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** The user must have read permission of the dashboard or have the dashboard shared with them.
     ///
     /// `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties` (operationId `getDashboardItemPropertyKeys`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn get_dashboard_item_property_keys(
@@ -110,7 +110,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** The user must have edit permisson of the dashboard.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** The user must have edit permisson of the dashboard.
     ///
     /// `PUT /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (operationId `setDashboardItemProperty`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn set_dashboard_item_property(

@@ -8,7 +8,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -33,7 +33,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** None.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** None.
     ///
     /// `GET /rest/api/2/attachment/meta` (operationId `getAttachmentMeta`).
     pub fn get_attachment_meta(&self) -> GetAttachmentMeta {

@@ -4,11 +4,11 @@
 impl crate::jira_platform_v2::Api {
     /// Get notification schemes paginated
     ///
-    /// Returns a [paginated](https://developer.atlassian.com) list of [notification schemes](https://confluence.atlassian.com/x/8YdKLg) ordered by the display name.
+    /// Returns a [paginated](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#pagination) list of [notification schemes](https://confluence.atlassian.com/x/8YdKLg) ordered by the display name.
     ///
     /// *Note that you should allow for events without recipients to appear in responses.*
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** Permission to access Jira, however, the user must have permission to administer at least one project associated with a notification scheme for it to be returned.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** Permission to access Jira, however, the user must have permission to administer at least one project associated with a notification scheme for it to be returned.
     ///
     /// `GET /rest/api/2/notificationscheme` (operationId `getNotificationSchemes`).
     pub fn get_notification_schemes(&self) -> GetNotificationSchemes {
@@ -83,7 +83,7 @@ impl GetNotificationSchemes {
         self.only_default = ::std::option::Option::Some(only_default);
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
     ///  *  `all` Returns all expandable information
     ///  *  `field` Returns information about any custom fields assigned to receive an event

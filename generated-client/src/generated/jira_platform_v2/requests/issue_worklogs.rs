@@ -10,7 +10,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** Workloads are only returned where the user has:
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** Workloads are only returned where the user has:
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -40,7 +40,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -68,7 +68,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -130,7 +130,7 @@ impl GetIssueWorklog {
         self.started_before = ::std::option::Option::Some(started_before);
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information about worklogs in the response. This parameter accepts`properties`, which returns worklog properties.
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#expansion) to include additional information about worklogs in the response. This parameter accepts`properties`, which returns worklog properties.
     pub fn expand(
         mut self,
         expand: impl ::std::convert::Into<crate::runtime::CommaList>,
@@ -252,7 +252,7 @@ pub struct GetWorklog {
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetWorklog {
-    /// Use [expand](https://developer.atlassian.com) to include additional information about work logs in the response. This parameter accepts
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#expansion) to include additional information about work logs in the response. This parameter accepts
     ///
     /// `properties`, which returns worklog properties.
     pub fn expand(
@@ -354,7 +354,7 @@ impl UpdateWorklog {
         self.new_estimate = ::std::option::Option::Some(new_estimate.into());
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties.
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#expansion) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties.
     pub fn expand(
         mut self,
         expand: impl ::std::convert::Into<crate::runtime::CommaList>,

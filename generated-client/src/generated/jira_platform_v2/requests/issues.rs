@@ -10,7 +10,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -62,7 +62,7 @@ impl GetIssue {
     ///
     /// This parameter may be specified multiple times. For example, `fields=field1,field2& fields=field3`.
     ///
-    /// Note: All fields are returned by default. This differs from [Search for issues using JQL (GET)](https://developer.atlassian.com) and [Search for issues using JQL (POST)](https://developer.atlassian.com) where the default is all navigable fields.
+    /// Note: All fields are returned by default. This differs from [Search for issues using JQL (GET)](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/#api-rest-api-2-search-get) and [Search for issues using JQL (POST)](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/#api-rest-api-2-search-post) where the default is all navigable fields.
     pub fn fields(
         mut self,
         fields: impl ::std::iter::IntoIterator<
@@ -79,7 +79,7 @@ impl GetIssue {
         self.fields_by_keys = ::std::option::Option::Some(fields_by_keys);
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information about the issues in the response. This parameter accepts a comma-separated list. Expand options include:
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#expansion) to include additional information about the issues in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
     ///  *  `renderedFields` Returns field values rendered in HTML format.
     ///  *  `names` Returns the display name of each field.
@@ -120,7 +120,7 @@ impl GetIssue {
         );
         self
     }
-    /// Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](https://developer.atlassian.com) `lastViewed` field.
+    /// Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/#api-rest-api-2-search-get) `lastViewed` field.
     pub fn update_history(mut self, update_history: bool) -> Self {
         self.update_history = ::std::option::Option::Some(update_history);
         self

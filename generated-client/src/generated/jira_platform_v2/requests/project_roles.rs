@@ -4,11 +4,11 @@
 impl crate::jira_platform_v2::Api {
     /// Create project role
     ///
-    /// Creates a new project role with no [default actors](https://developer.atlassian.com). You can use the [Add default actors to project role](https://developer.atlassian.com) operation to add default actors to the project role after creating it.
+    /// Creates a new project role with no [default actors](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-resolutions/#api-rest-api-2-resolution-get). You can use the [Add default actors to project role](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-project-role-actors/#api-rest-api-2-role-id-actors-post) operation to add default actors to the project role after creating it.
     ///
     /// *Note that although a new project role is available to all projects upon creation, any default actors that are associated with the project role are not added to projects that existed prior to the role being created.*&lt;
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
     ///
     /// `POST /rest/api/2/role` (operationId `createProjectRole`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn create_project_role(
@@ -27,7 +27,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) or *Administer projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) or *Administer projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project.
     ///
     /// `GET /rest/api/2/project/{projectIdOrKey}/roledetails` (operationId `getProjectRoleDetails`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn get_project_role_details(
@@ -47,11 +47,11 @@ impl crate::jira_platform_v2::Api {
     ///
     /// Returns a list of [project roles](https://support.atlassian.com/jira-cloud-administration/docs/manage-project-roles/) for the project returning the name and self URL for each role.
     ///
-    /// Note that all project roles are shared with all projects in Jira Cloud. See [Get all project roles](https://developer.atlassian.com) for more information.
+    /// Note that all project roles are shared with all projects in Jira Cloud. See [Get all project roles](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-project-roles/#api-rest-api-2-role-get) for more information.
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** *Administer Projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for any project on the site or *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** *Administer Projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for any project on the site or *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
     ///
     /// `GET /rest/api/2/project/{projectIdOrKey}/role` (operationId `getProjectRoles`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn get_project_roles(

@@ -6,7 +6,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// Returns the time tracking provider that is currently selected. Note that if time tracking is disabled, then a successful but empty response is returned.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
     ///
     /// `GET /rest/api/2/configuration/timetracking` (operationId `getSelectedTimeTrackingImplementation`).
     pub fn get_selected_time_tracking_implementation(

@@ -8,7 +8,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// Note: This operation does not access the [user properties](https://confluence.atlassian.com/x/8YxjL) created and maintained in Jira.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), to delete a property from any user.
     ///  *  Access to Jira, to delete a property from the calling user's record.
@@ -29,11 +29,11 @@ impl crate::jira_platform_v2::Api {
     }
     /// Get user property
     ///
-    /// Returns the value of a user's property. If no property key is provided [Get user property keys](https://developer.atlassian.com) is called.
+    /// Returns the value of a user's property. If no property key is provided [Get user property keys](crate::jira_platform_v2::Api::get_user_property_keys) is called.
     ///
     /// Note: This operation does not access the [user properties](https://confluence.atlassian.com/x/8YxjL) created and maintained in Jira.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), to get a property from any user.
     ///  *  Access to Jira, to get a property from the calling user's record.
@@ -58,7 +58,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// Note: This operation does not access the [user properties](https://confluence.atlassian.com/x/8YxjL) created and maintained in Jira.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), to access the property keys on any user.
     ///  *  Access to Jira, to access the calling user's property keys.
@@ -79,7 +79,7 @@ impl crate::jira_platform_v2::Api {
     ///
     /// Note: This operation does not access the [user properties](https://confluence.atlassian.com/x/8YxjL) created and maintained in Jira.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v2/intro/#permissions) required:**
     ///
     ///  *  *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), to set a property on any user.
     ///  *  Access to Jira, to set a property on the calling user's record.
