@@ -211,6 +211,7 @@ pub fn locked_files(listing: &Listing) -> Vec<(SpecSource, bool)> {
             url: schema.url.clone(),
             file: schema.file.clone(),
             overlays: Vec::new(),
+            reference: None,
         };
         (source, true)
     });

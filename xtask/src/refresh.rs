@@ -302,6 +302,7 @@ fn stage_schema(
         url: schema.source.url.clone(),
         file: schema.source.file.clone(),
         overlays: Vec::new(),
+        reference: None,
     };
     let path = listing.schema_path(schema.source);
     let old = std::fs::read(&path).ok();

@@ -8,7 +8,7 @@ impl crate::jira_platform_v3::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* and *Add comments* [ project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue containing the comment is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -33,7 +33,7 @@ impl crate::jira_platform_v3::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** Comments are included in the response where the user has:
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:** Comments are included in the response where the user has:
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project containing the comment.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -66,7 +66,7 @@ pub struct AddComment {
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl AddComment {
-    /// Use [expand](https://developer.atlassian.com) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML.
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML.
     pub fn expand(
         mut self,
         expand: impl ::std::convert::Into<crate::runtime::CommaList>,
@@ -149,7 +149,7 @@ impl GetComments {
         self.max_results = ::std::option::Option::Some(max_results);
         self
     }
-    /// [Order](https://developer.atlassian.com) the results by a field. Accepts *created* to sort comments by their created date.
+    /// [Order](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#ordering) the results by a field. Accepts *created* to sort comments by their created date.
     pub fn order_by(
         mut self,
         order_by: crate::jira_platform_v3::types::GetCommentsOrderBy,
@@ -157,7 +157,7 @@ impl GetComments {
         self.order_by = ::std::option::Option::Some(order_by);
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML.
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML.
     pub fn expand(
         mut self,
         expand: impl ::std::convert::Into<crate::runtime::CommaList>,

@@ -10,7 +10,7 @@ impl crate::jira_platform_v3::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -42,7 +42,7 @@ pub struct GetWorklog {
     timeout: ::std::option::Option<::std::time::Duration>,
 }
 impl GetWorklog {
-    /// Use [expand](https://developer.atlassian.com) to include additional information about work logs in the response. This parameter accepts
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#expansion) to include additional information about work logs in the response. This parameter accepts
     ///
     /// `properties`, which returns worklog properties.
     pub fn expand(

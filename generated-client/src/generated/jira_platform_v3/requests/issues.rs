@@ -6,16 +6,16 @@ impl crate::jira_platform_v3::Api {
     ///
     /// Creates an issue or, where the option to create subtasks is enabled in Jira, a subtask. A transition may be applied, to move the issue or subtask to a workflow step other than the default start step, and issue properties set.
     ///
-    /// The content of the issue or subtask is defined using `update` and `fields`. The fields that can be set in the issue or subtask are determined using the [ Get create issue metadata](https://developer.atlassian.com). These are the same fields that appear on the issue's create screen. Note that the `description`, `environment`, and any `textarea` type custom fields (multi-line text fields) take Atlassian Document Format content. Single line custom fields (`textfield`) accept a string and don't handle Atlassian Document Format content.
+    /// The content of the issue or subtask is defined using `update` and `fields`. The fields that can be set in the issue or subtask are determined using the [ Get create issue metadata](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-createmeta-get). These are the same fields that appear on the issue's create screen. Note that the `description`, `environment`, and any `textarea` type custom fields (multi-line text fields) take Atlassian Document Format content. Single line custom fields (`textfield`) accept a string and don't handle Atlassian Document Format content.
     ///
     /// Creating a subtask differs from creating an issue as follows:
     ///
-    ///  *  `issueType` must be set to a subtask issue type (use [ Get create issue metadata](https://developer.atlassian.com) to find subtask issue types).
+    ///  *  `issueType` must be set to a subtask issue type (use [ Get create issue metadata](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-createmeta-get) to find subtask issue types).
     ///  *  `parent` must contain the ID or key of the parent issue.
     ///
     /// In a next-gen project any issue may be made a child providing that the parent and child are members of the same project.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:** *Browse projects* and *Create issues* [project permissions](https://confluence.atlassian.com/x/yodKLg) for the project in which the issue or subtask is created.
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:** *Browse projects* and *Create issues* [project permissions](https://confluence.atlassian.com/x/yodKLg) for the project in which the issue or subtask is created.
     ///
     /// `POST /rest/api/3/issue` (operationId `createIssue`). The required parameters are arguments; set optional ones on the returned builder.
     pub fn create_issue(
@@ -31,9 +31,9 @@ impl crate::jira_platform_v3::Api {
     }
     /// Edit issue
     ///
-    /// Edits an issue. Issue properties may be updated as part of the edit. Please note that issue transition is not supported and is ignored here. To transition an issue, please use [Transition issue](https://developer.atlassian.com).
+    /// Edits an issue. Issue properties may be updated as part of the edit. Please note that issue transition is not supported and is ignored here. To transition an issue, please use [Transition issue](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-transitions-post).
     ///
-    /// The edits to the issue's fields are defined using `update` and `fields`. The fields that can be edited are determined using [ Get edit issue metadata](https://developer.atlassian.com).
+    /// The edits to the issue's fields are defined using `update` and `fields`. The fields that can be edited are determined using [ Get edit issue metadata](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-editmeta-get).
     ///
     /// **Note:** This endpoint doesn't check screen configurations to determine if a field is editable. For more context, see the [Deprecation of override screen security](https://community.developer.atlassian.com/t/deprecation-of-override-screen-security/97153) announcement.
     ///
@@ -43,7 +43,7 @@ impl crate::jira_platform_v3::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* and *Edit issues* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -74,7 +74,7 @@ impl crate::jira_platform_v3::Api {
     ///
     /// This operation can be accessed anonymously.
     ///
-    /// **[Permissions](https://developer.atlassian.com) required:**
+    /// **[Permissions](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#permissions) required:**
     ///
     ///  *  *Browse projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
     ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
@@ -195,7 +195,7 @@ impl EditIssue {
         );
         self
     }
-    /// Whether the response should contain the issue with fields edited in this request. The returned issue will have the same format as in the [Get issue API](https://developer.atlassian.com).
+    /// Whether the response should contain the issue with fields edited in this request. The returned issue will have the same format as in the [Get issue API](crate::jira_platform_v3::Api::get_issue).
     pub fn return_issue(mut self, return_issue: bool) -> Self {
         self.return_issue = ::std::option::Option::Some(return_issue);
         self
@@ -316,7 +316,7 @@ impl GetIssue {
     ///
     /// This parameter may be specified multiple times. For example, `fields=field1,field2& fields=field3`.
     ///
-    /// Note: All fields are returned by default. This differs from [Search for issues using JQL (GET)](https://developer.atlassian.com) and [Search for issues using JQL (POST)](https://developer.atlassian.com) where the default is all navigable fields.
+    /// Note: All fields are returned by default. This differs from [Search for issues using JQL (GET)](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-get) and [Search for issues using JQL (POST)](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-post) where the default is all navigable fields.
     pub fn fields(
         mut self,
         fields: impl ::std::iter::IntoIterator<
@@ -333,7 +333,7 @@ impl GetIssue {
         self.fields_by_keys = ::std::option::Option::Some(fields_by_keys);
         self
     }
-    /// Use [expand](https://developer.atlassian.com) to include additional information about the issues in the response. This parameter accepts a comma-separated list. Expand options include:
+    /// Use [expand](https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#expansion) to include additional information about the issues in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
     ///  *  `renderedFields` Returns field values rendered in HTML format.
     ///  *  `names` Returns the display name of each field.
@@ -374,7 +374,7 @@ impl GetIssue {
         );
         self
     }
-    /// Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](https://developer.atlassian.com) `lastViewed` field.
+    /// Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-get) `lastViewed` field.
     pub fn update_history(mut self, update_history: bool) -> Self {
         self.update_history = ::std::option::Option::Some(update_history);
         self
