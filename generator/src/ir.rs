@@ -133,6 +133,24 @@ pub struct Field {
     pub fixed: bool,
 }
 
+impl Field {
+    /// A field with only a name, a type and a presence: no doc, no flags.
+    pub fn plain(name: String, wire: String, ty: TypeRef, presence: Presence) -> Field {
+        Field {
+            name,
+            wire,
+            ty,
+            presence,
+            doc: None,
+            read_only: false,
+            write_only: false,
+            deprecated: false,
+            skip_null_items: false,
+            fixed: false,
+        }
+    }
+}
+
 /// Whether a field must be present, as we decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {

@@ -98,18 +98,7 @@ mod tests {
     fn record(name: &str, fields: &[(&str, TypeRef)]) -> TypeDef {
         let fields = fields
             .iter()
-            .map(|(n, ty)| Field {
-                name: n.to_string(),
-                wire: n.to_string(),
-                ty: ty.clone(),
-                presence: Presence::Optional,
-                doc: None,
-                read_only: false,
-                write_only: false,
-                deprecated: false,
-                skip_null_items: false,
-                fixed: false,
-            })
+            .map(|(n, ty)| Field::plain(n.to_string(), n.to_string(), ty.clone(), Presence::Optional))
             .collect();
         TypeDef {
             name: name.into(),

@@ -248,16 +248,8 @@ impl<'a> Lowering<'a> {
                 })
         };
         let mut fields = vec![Field {
-            name: "type_".into(),
-            wire: "type".into(),
-            ty: TypeRef::Named(constant),
-            presence: Presence::Required,
-            doc: None,
-            read_only: false,
-            write_only: false,
-            deprecated: false,
-            skip_null_items: false,
             fixed: true,
+            ..Field::plain("type_".into(), "type".into(), TypeRef::Named(constant), Presence::Required)
         }];
         let mut field_names = Namespace::with_reserved(["type_", "additional_properties"]);
         let mut properties: Vec<(String, Vec<(String, &'a Value)>)> = Vec::new();
@@ -277,7 +269,7 @@ impl<'a> Lowering<'a> {
             let hint = format!("{name}{}", type_name(&property));
             let ty = self.lower_merged(&schemas, &hint);
             let presence = if required(&property) { Presence::Required } else { Presence::Optional };
-            fields.push(plain_field(field_names.claim(&snake_name(&property)), property, ty, presence));
+            fields.push(Field::plain(field_names.claim(&snake_name(&property)), property, ty, presence));
         }
         let doc = match class {
             Class::Root => "A whole document: the root of every ADF value.".to_owned(),
@@ -413,7 +405,7 @@ impl<'a> Lowering<'a> {
                 s.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n == &property))
             });
             let presence = if required { Presence::Required } else { Presence::Optional };
-            fields.push(plain_field(field_names.claim(&snake_name(&property)), property, ty, presence));
+            fields.push(Field::plain(field_names.claim(&snake_name(&property)), property, ty, presence));
         }
         let origin = alternatives[0].0.clone();
         let kind = TypeKind::Struct(Struct { fields, additional: Some(TypeRef::Any) });
@@ -465,21 +457,6 @@ impl<'a> Lowering<'a> {
             name.into(),
             TypeDef { name: name.into(), origin: "#/definitions".into(), doc: Some(doc.into()), kind },
         );
-    }
-}
-
-fn plain_field(name: String, wire: String, ty: TypeRef, presence: Presence) -> Field {
-    Field {
-        name,
-        wire,
-        ty,
-        presence,
-        doc: None,
-        read_only: false,
-        write_only: false,
-        deprecated: false,
-        skip_null_items: false,
-        fixed: false,
     }
 }
 
