@@ -361,8 +361,11 @@ fn emit_tagged(spec: Scope<'_>, name: &proc_macro2::Ident, tagged: &Tagged) -> T
             }
         });
     let decoded_error = match spec.shared {
-        true => quote!(::std::result::Result::<Self, ::serde_json::Error>::map_err),
-        false => quote!(::std::result::Result::map_err),
+        true => quote!(::std::result::Result::<Self, ::serde_json::Error>::map_err(
+            decoded,
+            <D::Error as ::serde::de::Error>::custom
+        )),
+        false => quote!(decoded.map_err(<D::Error as ::serde::de::Error>::custom)),
     };
     quote! {
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -389,7 +392,7 @@ fn emit_tagged(spec: Scope<'_>, name: &proc_macro2::Ident, tagged: &Tagged) -> T
                     #(#deserialize_arms)*
                     _ => return ::std::result::Result::Ok(Self::#other(value)),
                 };
-                #decoded_error(decoded, <D::Error as ::serde::de::Error>::custom)
+                #decoded_error
             }
         }
 
