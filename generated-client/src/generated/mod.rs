@@ -9,6 +9,6 @@ pub mod jira_platform_v3;
 ///The Confluence Cloud REST API v2 (`confluence-v2`), version 2.0.0.
 #[cfg(feature = "confluence-v2")]
 pub mod confluence_v2;
-///Schema for Atlassian Document Format. (`adf/full.json`), shared by the specs that use it.
+///Schema for Atlassian Document Format (`adf/full.json`), shared by the specs that use it.
 #[cfg(any(feature = "jira-platform-v3", feature = "confluence-v2"))]
 pub mod adf;

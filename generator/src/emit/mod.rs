@@ -105,7 +105,7 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
     for module in &api.shared {
         jobs.push(Job {
             path: format!("src/generated/{}.rs", module.module),
-            about: format!("from `{}` ({})", module.file, module.title),
+            about: format!("from `{}` ({})", module.file, module.title.trim_end_matches('.')),
             tokens: Box::new(move || shared::emit_shared(module)),
         });
     }
@@ -129,7 +129,8 @@ fn root_module(api: &Api) -> TokenStream {
     let shared = api.shared.iter().map(|module| {
         let name = format_ident!("{}", module.module);
         let cfg = shared::cfg(module);
-        let doc = format!("{} (`{}`), shared by the specs that use it.", module.title, module.file);
+        let doc =
+            format!("{} (`{}`), shared by the specs that use it.", module.title.trim_end_matches('.'), module.file);
         quote! {
             #[doc = #doc]
             #cfg
