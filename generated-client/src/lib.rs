@@ -4,7 +4,9 @@
 //!
 //! - a hand-written runtime ([`Client`], [`Error`], authentication, retries, rate limits, redirects, pagination), and
 //! - one generated module per OpenAPI document (`jira_platform_v2`, ...), each holding `types` (the schemas that
-//!   the selected operations reach) and `requests` (one builder per operation).
+//!   the selected operations reach) and `requests` (one builder per operation), and `adf` (Atlassian Document
+//!   Format, generated from its JSON Schema, with builders, plain text and Markdown) when a selected operation uses
+//!   rich text.
 //!
 //! ```no_run
 //! # fn run() -> Result<(), atlassian_client::Error> {

@@ -12,7 +12,7 @@ fn specs_dir() -> PathBuf {
 }
 
 fn seed_listing() -> Listing {
-    Listing::load(&specs_dir().join("atlassian.apis.yaml")).expect("the committed listing loads")
+    Listing::load(&specs_dir().join("seed.apis.yaml")).expect("the committed seed listing loads")
 }
 
 /// The committed listing with its `apis` replaced.

@@ -9,6 +9,7 @@
 
 mod drift;
 mod overlays;
+mod schemas;
 
 use std::fmt;
 use std::io::Read;
@@ -238,6 +239,19 @@ pub fn refresh(options: &Options) -> Result<Report> {
     let sources = chosen(&listing, options.only.as_deref())?;
     let lock_path = Lock::path(&listing);
     let old_lock = Lock::read(&lock_path)?.unwrap_or_default();
+    // The JSON Schema documents (ADF) first: a failure there changes nothing either.
+    let client = http_client(options.timeout)?;
+    let get = schemas::getter(&client, options.timeout);
+    let (new_schemas, failures) =
+        schemas::fetch_schemas(&listing, options.only.as_deref(), options.from.as_deref(), &get);
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} schema(s) could not be refreshed, so no file and no lock entry changed:\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        )
+        .into());
+    }
     let fetched = fetch_all(&sources, options)?;
 
     // Compare with the old copies and stage the new ones, the lock last: nothing is replaced yet.
@@ -249,11 +263,21 @@ pub fn refresh(options: &Options) -> Result<Report> {
         specs.push(refreshed);
         staged.extend(file);
     }
+    let mut schema_entries = Vec::new();
+    for schema in &new_schemas {
+        let (entry, file) = stage_schema(&listing, &old_lock, schema, &today)?;
+        staged.extend(file);
+        schema_entries.push(entry);
+    }
     let mut lock = Lock::default();
-    for source in &listing.specs {
+    for (source, _) in crate::lock::locked_files(&listing) {
         let entry = match specs.iter().find(|spec| spec.name == source.name) {
             Some(spec) => Some(spec.new.clone()),
-            None => old_lock.find(&source.file).cloned(),
+            None => schema_entries
+                .iter()
+                .find(|entry| entry.name == source.name)
+                .or_else(|| old_lock.find(&source.file))
+                .cloned(),
         };
         lock.specs.extend(entry);
     }
@@ -266,14 +290,53 @@ pub fn refresh(options: &Options) -> Result<Report> {
     Ok(Report { listing: options.listing.clone(), specs })
 }
 
-/// Downloads (or reads) and validates every spec; fails naming each one that could not be had, if any.
-fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fetched<'l>>> {
-    let client = crate::http_client_builder()
-        .connect_timeout(options.timeout)
-        .timeout(options.timeout)
+/// Stages a new schema copy (when its bytes changed) and reports it; returns its lock entry.
+fn stage_schema(
+    listing: &Listing,
+    old_lock: &Lock,
+    schema: &schemas::FetchedSchema<'_>,
+    today: &str,
+) -> Result<(LockedSpec, Option<Staged>)> {
+    let source = SpecSource {
+        name: schema.source.name.clone(),
+        url: schema.source.url.clone(),
+        file: schema.source.file.clone(),
+        overlays: Vec::new(),
+        reference: None,
+    };
+    let path = listing.schema_path(schema.source);
+    let old = std::fs::read(&path).ok();
+    let mut entry = LockedSpec::new(&source, &schema.bytes, &schema.version, today);
+    let locked = old_lock.find(&source.file);
+    if let Some(locked) = locked.filter(|locked| locked.sha256 == entry.sha256) {
+        // The same bytes keep their date (and, from a local folder, the version they were taken at).
+        entry.date = locked.date.clone();
+        if schema.version == "local" {
+            entry.info_version = locked.info_version.clone();
+        }
+    }
+    let old_version = locked.map_or("-", |locked| locked.info_version.as_str());
+    let what = if old.as_deref() == Some(schema.bytes.as_slice()) { "unchanged" } else { "changed" };
+    eprintln!(
+        "{}: new copy from {}: version {old_version} -> {}, {what}",
+        source.name, schema.origin, entry.info_version
+    );
+    let file = (what == "changed").then(|| Staged::new(&path, &schema.bytes)).transpose()?;
+    Ok((entry, file))
+}
+
+fn http_client(timeout: Duration) -> Result<reqwest::blocking::Client> {
+    Ok(crate::http_client_builder()
+        .connect_timeout(timeout)
+        .timeout(timeout)
         .user_agent(concat!("atlassian-client-xtask/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|error| format!("cannot set up the HTTP client: {}", chain(&error)))?;
+        .map_err(|error| format!("cannot set up the HTTP client: {}", chain(&error)))?)
+}
+
+/// Downloads (or reads) and validates every spec; fails naming each one that could not be had, if any.
+fn fetch_all<'l>(sources: &[&'l SpecSource], options: &Options) -> Result<Vec<Fetched<'l>>> {
+    let client = http_client(options.timeout)?;
     let mut fetched = Vec::new();
     let mut failures = Vec::new();
     for source in sources {
@@ -345,6 +408,9 @@ fn chosen<'l>(listing: &'l Listing, only: Option<&str>) -> Result<Vec<&'l SpecSo
     let Some(name) = only else {
         return Ok(listing.specs.iter().collect());
     };
+    if listing.schemas.iter().any(|schema| schema.name == name) {
+        return Ok(Vec::new());
+    }
     match listing.specs.iter().find(|source| source.name == name) {
         Some(source) => Ok(vec![source]),
         None => {

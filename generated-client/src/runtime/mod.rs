@@ -6,13 +6,15 @@
 //! stream their items with [`offset_stream`] or [`cursor_stream`].
 //!
 //! Some items are for users as well: [`CommaList`] (the type of `expand`-like parameters), [`FieldsExt`] and
-//! [`fields::field`] (typed access to Jira's open `fields` maps), and [`Response`] (what `send_raw` returns).
+//! [`fields::field`] (typed access to Jira's open `fields` maps), [`Fallbacks`] (what an ADF document kept without
+//! knowing it), and [`Response`] (what `send_raw` returns).
 
 mod binary;
 pub(crate) mod client_state;
 mod comma_list;
 mod datetime;
 pub(crate) mod execute;
+pub mod fallbacks;
 pub mod fields;
 mod method;
 mod multipart;
@@ -32,6 +34,7 @@ pub(crate) mod url;
 pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
+pub use fallbacks::Fallbacks;
 pub use fields::FieldsExt;
 pub use method::HttpMethod;
 pub use multipart::{Multipart, Part, PartData, PartStream};

@@ -37,6 +37,7 @@ pub fn run(path: &Path, args: &Args) -> Result<()> {
             selector: Selector::Slug(op_ref.slug.clone()),
             spec: Some(loaded.source.name.clone()),
         }],
+        schemas: catalog.listing.schemas.clone(),
     };
     let selection = generator::select::select_from(&alone, vec![loaded.clone()], &generator::Options::default())?;
     let selected = selection.specs.first().ok_or("the operation selected nothing")?;
@@ -206,6 +207,7 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
         TypeRef::F64 => "f64".into(),
+        TypeRef::Number => "Number".into(),
         TypeRef::Any => "Value".into(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Vec(item) => format!("Vec<{}>", type_name(item)),
