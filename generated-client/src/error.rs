@@ -38,6 +38,14 @@ pub enum ErrorKind {
     FieldDecode(FieldDecodeError),
     /// A redirect was not followed: it led to another site, or there were too many of them.
     Redirect(RedirectError),
+    /// A field of a create or edit could not be used: a name that matches no field or several
+    /// ([`FieldIds`](crate::FieldIds)), or a value that is not valid there ([`FieldValues`](crate::FieldValues)).
+    Field {
+        /// The field's name or id, as given.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The request body could not be serialised to JSON.
     Serialize {
         /// The operation whose body failed.
@@ -200,6 +208,10 @@ impl Error {
         Error::new(ErrorKind::InvalidRequest { operation_id, message: message.into() })
     }
 
+    pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Field { field: field.into(), message: message.into() })
+    }
+
     pub(crate) fn invalid_base_url(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::InvalidBaseUrl { message: message.into() })
     }
@@ -242,6 +254,7 @@ impl Error {
                 Some(operation_id)
             }
             ErrorKind::FieldDecode(_)
+            | ErrorKind::Field { .. }
             | ErrorKind::Auth { .. }
             | ErrorKind::InvalidBaseUrl { .. }
             | ErrorKind::Builder { .. } => None,
@@ -374,6 +387,7 @@ impl fmt::Display for Error {
                 };
                 write!(f, "{}: redirect (status {}) not followed: {reason}", redirect.operation_id, redirect.status)
             }
+            ErrorKind::Field { field, message } => write!(f, "field `{field}`: {message}"),
             ErrorKind::Serialize { operation_id, source } => {
                 write!(f, "{operation_id}: could not serialise the request body: {source}")
             }

@@ -52,4 +52,6 @@ pub use error::{
 };
 #[doc(inline)]
 pub use generated::*;
-pub use runtime::{CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RetryPolicy};
+pub use runtime::{
+    CommaList, CursorPage, FieldIds, FieldValues, FieldsExt, JiraDateTime, Nullable, OffsetPage, RetryPolicy,
+};

@@ -6,12 +6,15 @@
 //! stream their items with [`offset_stream`] or [`cursor_stream`].
 //!
 //! Some items are for users as well: [`CommaList`] (the type of `expand`-like parameters), [`FieldsExt`] and
-//! [`fields::field`] (typed access to Jira's open `fields` maps), and [`Response`] (what `send_raw` returns).
+//! [`fields::field`] (typed access to Jira's open `fields` maps), [`FieldValues`] (the `fields` of an issue to
+//! create or edit), [`FieldIds`] (custom-field names to ids), and [`Response`] (what `send_raw` returns).
 
 mod binary;
 mod comma_list;
 mod datetime;
 pub(crate) mod execute;
+mod field_ids;
+mod field_values;
 pub mod fields;
 mod multipart;
 pub mod nullable;
@@ -28,6 +31,8 @@ pub(crate) mod url;
 pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
+pub use field_ids::FieldIds;
+pub use field_values::FieldValues;
 pub use fields::FieldsExt;
 pub use multipart::{Multipart, Part, PartData, PartStream};
 pub use nullable::Nullable;

@@ -239,6 +239,29 @@ async fn get_attachment_meta_full() {
     run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
+async fn get_fields_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "getFields",
+        name: "full",
+        auth: harness::Auth::Basic,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(client.jira_platform_v2().get_fields())
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
 async fn get_notification_schemes_full() {
     let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
         spec: SPEC,
@@ -546,6 +569,227 @@ async fn update_worklog_example() {
                             crate::jira_platform_v2::types::Worklog,
                         >(
                             "{\"comment\":\"I did some work here.\",\"started\":\"2021-01-17T12:34:00.000+0000\",\"timeSpentSeconds\":12000,\"visibility\":{\"identifier\":\"276f955c-63d7-42c8-9520-92d01dca0625\",\"type\":\"group\"}}",
+                        )?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn create_issue_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "createIssue",
+        name: "full",
+        auth: harness::Auth::Basic,
+        query: &["updateHistory"],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .create_issue(
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >(
+                            "{\"fields\":{\"sample\":{\"sample\":\"value\"}},\"historyMetadata\":{\"activityDescription\":\"sample\",\"activityDescriptionKey\":\"sample\",\"actor\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"cause\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"description\":\"sample\",\"descriptionKey\":\"sample\",\"emailDescription\":\"sample\",\"emailDescriptionKey\":\"sample\",\"extraData\":{\"sample\":\"sample\"},\"generator\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"type\":\"sample\"},\"properties\":[{\"key\":\"sample\",\"value\":{\"sample\":\"value\"}}],\"transition\":{\"id\":\"sample\",\"looped\":true},\"update\":{\"sample\":[{\"add\":\"triaged\",\"copy\":{\"sample\":\"value\"},\"edit\":{\"sample\":\"value\"},\"remove\":\"blocker\",\"set\":\"A new summary\"}]}}",
+                        )?,
+                    )
+                    .update_history(harness::arg::<bool>("false")?),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn create_issue_required() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "createIssue",
+        name: "required",
+        auth: harness::Auth::Basic,
+        query: &["updateHistory"],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .create_issue(
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >("{}")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn create_issue_example() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "createIssue",
+        name: "example",
+        auth: harness::Auth::Basic,
+        query: &["updateHistory"],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .create_issue(
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >(
+                            "{\"fields\":{\"assignee\":{\"id\":\"5b109f2e9729b51b54dc274d\"},\"components\":[{\"id\":\"10000\"}],\"customfield_10000\":\"09/Jun/19\",\"customfield_20000\":\"06/Jul/19 3:25 PM\",\"customfield_30000\":[\"10000\",\"10002\"],\"customfield_40000\":\"Occurs on all orders\",\"customfield_50000\":\"Could impact day-to-day work.\",\"customfield_60000\":\"jira-software-users\",\"customfield_70000\":[\"jira-administrators\",\"jira-software-users\"],\"customfield_80000\":{\"value\":\"red\"},\"description\":\"Order entry fails when selecting supplier.\",\"duedate\":\"2019-03-11\",\"environment\":\"UAT\",\"fixVersions\":[{\"id\":\"10001\"}],\"issuetype\":{\"id\":\"10000\"},\"labels\":[\"bugfix\",\"blitz_test\"],\"parent\":{\"key\":\"PROJ-123\"},\"priority\":{\"id\":\"20000\"},\"project\":{\"id\":\"10000\"},\"reporter\":{\"id\":\"5b10a2844c20165700ede21g\"},\"security\":{\"id\":\"10000\"},\"summary\":\"Main order flow broken\",\"timetracking\":{\"originalEstimate\":\"10\",\"remainingEstimate\":\"5\"},\"versions\":[{\"id\":\"10000\"}]},\"update\":{\"worklog\":[{\"add\":{\"started\":\"2019-07-05T11:05:00.000+0000\",\"timeSpent\":\"60m\"}}]}}",
+                        )?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn edit_issue_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "editIssue",
+        name: "full",
+        auth: harness::Auth::Basic,
+        query: &[
+            "notifyUsers",
+            "overrideScreenSecurity",
+            "overrideEditableFlag",
+            "returnIssue",
+            "expand",
+        ],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .edit_issue(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >(
+                            "{\"fields\":{\"sample\":{\"sample\":\"value\"}},\"historyMetadata\":{\"activityDescription\":\"sample\",\"activityDescriptionKey\":\"sample\",\"actor\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"cause\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"description\":\"sample\",\"descriptionKey\":\"sample\",\"emailDescription\":\"sample\",\"emailDescriptionKey\":\"sample\",\"extraData\":{\"sample\":\"sample\"},\"generator\":{\"avatarUrl\":\"sample\",\"displayName\":\"sample\",\"displayNameKey\":\"sample\",\"id\":\"sample\",\"type\":\"sample\",\"url\":\"sample\"},\"type\":\"sample\"},\"properties\":[{\"key\":\"sample\",\"value\":{\"sample\":\"value\"}}],\"transition\":{\"id\":\"sample\",\"looped\":true},\"update\":{\"sample\":[{\"add\":\"triaged\",\"copy\":{\"sample\":\"value\"},\"edit\":{\"sample\":\"value\"},\"remove\":\"blocker\",\"set\":\"A new summary\"}]}}",
+                        )?,
+                    )
+                    .notify_users(harness::arg::<bool>("true")?)
+                    .override_screen_security(harness::arg::<bool>("false")?)
+                    .override_editable_flag(harness::arg::<bool>("false")?)
+                    .return_issue(harness::arg::<bool>("false")?)
+                    .expand(harness::arg::<::std::string::String>("\"sample\"")?),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn edit_issue_required() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "editIssue",
+        name: "required",
+        auth: harness::Auth::Basic,
+        query: &[
+            "notifyUsers",
+            "overrideScreenSecurity",
+            "overrideEditableFlag",
+            "returnIssue",
+            "expand",
+        ],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .edit_issue(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >("{}")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
+async fn edit_issue_example() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "editIssue",
+        name: "example",
+        auth: harness::Auth::Basic,
+        query: &[
+            "notifyUsers",
+            "overrideScreenSecurity",
+            "overrideEditableFlag",
+            "returnIssue",
+            "expand",
+        ],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .jira_platform_v2()
+                    .edit_issue(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                        harness::arg::<
+                            crate::jira_platform_v2::types::IssueUpdateDetails,
+                        >(
+                            "{\"fields\":{\"customfield_10000\":\"Investigation underway\",\"customfield_10010\":1,\"summary\":\"Completed orders still displaying in pending\"},\"historyMetadata\":{\"activityDescription\":\"Complete order processing\",\"actor\":{\"avatarUrl\":\"http://mysystem/avatar/tony.jpg\",\"displayName\":\"Tony\",\"id\":\"tony\",\"type\":\"mysystem-user\",\"url\":\"http://mysystem/users/tony\"},\"cause\":{\"id\":\"myevent\",\"type\":\"mysystem-event\"},\"description\":\"From the order testing process\",\"extraData\":{\"Iteration\":\"10a\",\"Step\":\"4\"},\"generator\":{\"id\":\"mysystem-1\",\"type\":\"mysystem-application\"},\"type\":\"myplugin:type\"},\"properties\":[{\"key\":\"key1\",\"value\":\"Order number 10784\"},{\"key\":\"key2\",\"value\":\"Order number 10923\"}],\"update\":{\"components\":[{\"set\":\"\"}],\"labels\":[{\"add\":\"triaged\"},{\"remove\":\"blocker\"}],\"summary\":[{\"set\":\"Bug in business logic\"}],\"timetracking\":[{\"edit\":{\"originalEstimate\":\"1w 1d\",\"remainingEstimate\":\"4d\"}}]}}",
                         )?,
                     ),
             )

@@ -47,6 +47,16 @@ fn get_attachment_meta_200() {
     >("getAttachmentMeta 200", "{\"enabled\":true,\"uploadLimit\":1000000}", &[]);
 }
 #[test]
+fn get_fields_200() {
+    crate::example_check::check::<
+        ::std::vec::Vec<crate::jira_platform_v2::types::FieldDetails>,
+    >(
+        "getFields 200",
+        "[{\"clauseNames\":[\"description\"],\"custom\":false,\"id\":\"description\",\"name\":\"Description\",\"navigable\":true,\"orderable\":true,\"schema\":{\"system\":\"description\",\"type\":\"string\"},\"searchable\":true},{\"clauseNames\":[\"summary\"],\"custom\":false,\"id\":\"summary\",\"key\":\"summary\",\"name\":\"Summary\",\"navigable\":true,\"orderable\":true,\"schema\":{\"system\":\"summary\",\"type\":\"string\"},\"searchable\":true}]",
+        &[],
+    );
+}
+#[test]
 fn get_notification_schemes_200() {
     crate::example_check::check::<
         crate::jira_platform_v2::types::PageBeanNotificationScheme,
@@ -83,6 +93,16 @@ fn update_worklog_200() {
     >(
         "updateWorklog 200",
         "{\"author\":{\"accountId\":\"5b10a2844c20165700ede21g\",\"active\":false,\"displayName\":\"Mia Krystof\",\"self\":\"https://your-domain.atlassian.net/rest/api/2/user?accountId=5b10a2844c20165700ede21g\"},\"comment\":\"I did some work here.\",\"id\":\"100028\",\"issueId\":\"10002\",\"self\":\"https://your-domain.atlassian.net/rest/api/2/issue/10010/worklog/10000\",\"started\":\"2021-01-17T12:34:00.000+0000\",\"timeSpent\":\"3h 20m\",\"timeSpentSeconds\":12000,\"updateAuthor\":{\"accountId\":\"5b10a2844c20165700ede21g\",\"active\":false,\"displayName\":\"Mia Krystof\",\"self\":\"https://your-domain.atlassian.net/rest/api/2/user?accountId=5b10a2844c20165700ede21g\"},\"updated\":\"2021-01-18T23:45:00.000+0000\",\"visibility\":{\"identifier\":\"276f955c-63d7-42c8-9520-92d01dca0625\",\"type\":\"group\",\"value\":\"jira-developers\"}}",
+        &[],
+    );
+}
+#[test]
+fn create_issue_201() {
+    crate::example_check::check::<
+        crate::jira_platform_v2::types::CreatedIssue,
+    >(
+        "createIssue 201",
+        "{\"id\":\"10000\",\"key\":\"ED-24\",\"self\":\"https://your-domain.atlassian.net/rest/api/2/issue/10000\",\"transition\":{\"status\":200,\"errorCollection\":{\"errorMessages\":[],\"errors\":{}}}}",
         &[],
     );
 }

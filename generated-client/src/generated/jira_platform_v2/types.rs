@@ -456,6 +456,63 @@ impl CreateUpdateRoleRequestBean {
         }
     }
 }
+/// Details about a created issue or subtask.
+///
+/// Schema `#/components/schemas/CreatedIssue`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct CreatedIssue {
+    /// The ID of the created issue or subtask.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The key of the created issue or subtask.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The URL of the created issue or subtask.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The response code and messages related to any requested transition.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub transition: ::std::option::Option<
+        crate::jira_platform_v2::types::NestedResponse,
+    >,
+    /// The response code and messages related to any requested watchers.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub watchers: ::std::option::Option<crate::jira_platform_v2::types::NestedResponse>,
+}
+impl CreatedIssue {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            key: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            transition: ::std::option::Option::None,
+            watchers: ::std::option::Option::None,
+        }
+    }
+}
 /// Details of a dashboard.
 ///
 /// Schema `#/components/schemas/Dashboard`.
@@ -974,6 +1031,47 @@ impl FieldMetadata {
             operations: ::std::option::Option::None,
             required: ::std::option::Option::None,
             schema: ::std::option::Option::None,
+        }
+    }
+}
+/// Details of an operation to perform on a field.
+///
+/// Schema `#/components/schemas/FieldUpdateOperation`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct FieldUpdateOperation {
+    /// The value to add to the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub add: ::std::option::Option<::serde_json::Value>,
+    /// The field value to copy from another issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub copy: ::std::option::Option<::serde_json::Value>,
+    /// The value to edit in the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub edit: ::std::option::Option<::serde_json::Value>,
+    /// The value to removed from the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remove: ::std::option::Option<::serde_json::Value>,
+    /// The value to set in the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub set: ::std::option::Option<::serde_json::Value>,
+}
+impl FieldUpdateOperation {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            add: ::std::option::Option::None,
+            copy: ::std::option::Option::None,
+            edit: ::std::option::Option::None,
+            remove: ::std::option::Option::None,
+            set: ::std::option::Option::None,
         }
     }
 }
@@ -1636,6 +1734,79 @@ impl IssueTypeDetails {
         }
     }
 }
+/// Details of an issue update request.
+///
+/// Schema `#/components/schemas/IssueUpdateDetails`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IssueUpdateDetails {
+    /// List of issue screen fields to update, specifying the sub-field to update and its value for each field. This field provides a straightforward option when setting a sub-field. When multiple sub-fields or other operations are required, use `update`. Fields included in here cannot be included in `update`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Additional issue history details.
+    #[serde(
+        rename = "historyMetadata",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub history_metadata: ::std::option::Option<
+        crate::jira_platform_v2::types::HistoryMetadata,
+    >,
+    /// Details of issue properties to be add or update.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub properties: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+    >,
+    /// Details of a transition. Required when performing a transition, optional when creating or editing an issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub transition: ::std::option::Option<
+        crate::jira_platform_v2::types::IssueTransition,
+    >,
+    /// A Map containing the field field name and a list of operations to perform on the issue screen field. Note that fields included in here cannot be included in `fields`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub update: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<crate::jira_platform_v2::types::FieldUpdateOperation>,
+        >,
+    >,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl IssueUpdateDetails {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            fields: ::std::option::Option::None,
+            history_metadata: ::std::option::Option::None,
+            properties: ::std::option::Option::None,
+            transition: ::std::option::Option::None,
+            update: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
+    /// when it is absent or `null`, an error naming the field when it has another shape.
+    pub fn field<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> crate::Result<::std::option::Option<T>> {
+        crate::runtime::fields::field(self.fields.as_ref(), name)
+    }
+}
 /// A list of editable field details.
 ///
 /// Schema `#/components/schemas/IssueUpdateMetadata`.
@@ -1784,6 +1955,46 @@ impl LinkGroup {
 pub type ListWrapperCallbackApplicationRole = ::serde_json::Value;
 /// Schema `#/components/schemas/ListWrapperCallbackGroupName`.
 pub type ListWrapperCallbackGroupName = ::serde_json::Value;
+/// Schema `#/components/schemas/NestedResponse`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct NestedResponse {
+    #[serde(
+        rename = "errorCollection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error_collection: ::std::option::Option<
+        crate::jira_platform_v2::types::ErrorCollection,
+    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<i32>,
+    #[serde(
+        rename = "warningCollection",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub warning_collection: ::std::option::Option<
+        crate::jira_platform_v2::types::WarningCollection,
+    >,
+}
+impl NestedResponse {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            error_collection: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            warning_collection: ::std::option::Option::None,
+        }
+    }
+}
 /// Details about a notification event.
 ///
 /// Schema `#/components/schemas/NotificationEvent`.
@@ -5113,6 +5324,28 @@ impl VisibilityType {
 impl ::std::fmt::Display for VisibilityType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/WarningCollection`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct WarningCollection {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl WarningCollection {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            warnings: ::std::option::Option::None,
+        }
     }
 }
 /// Details of a worklog.

@@ -2,6 +2,66 @@
 
 /// Operations tagged “Issues”.
 impl crate::jira_platform_v2::Api {
+    /// Create issue
+    ///
+    /// Creates an issue or, where the option to create subtasks is enabled in Jira, a subtask. A transition may be applied, to move the issue or subtask to a workflow step other than the default start step, and issue properties set.
+    ///
+    /// The content of the issue or subtask is defined using `update` and `fields`. The fields that can be set in the issue or subtask are determined using the [ Get create issue metadata](https://developer.atlassian.com). These are the same fields that appear on the issue's create screen.
+    ///
+    /// Creating a subtask differs from creating an issue as follows:
+    ///
+    ///  *  `issueType` must be set to a subtask issue type (use [ Get create issue metadata](https://developer.atlassian.com) to find subtask issue types).
+    ///  *  `parent` must contain the ID or key of the parent issue.
+    ///
+    /// **[Permissions](https://developer.atlassian.com) required:** *Browse projects* and *Create issues* [project permissions](https://confluence.atlassian.com/x/yodKLg) for the project in which the issue or subtask is created.
+    ///
+    /// `POST /rest/api/2/issue` (operationId `createIssue`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn create_issue(
+        &self,
+        body: crate::jira_platform_v2::types::IssueUpdateDetails,
+    ) -> CreateIssue {
+        CreateIssue {
+            client: self.client.clone(),
+            update_history: ::std::option::Option::None,
+            body,
+            timeout: ::std::option::Option::None,
+        }
+    }
+    /// Edit issue
+    ///
+    /// Edits an issue. Issue properties may be updated as part of the edit. Please note that issue transition is not supported and is ignored here. To transition an issue, please use [Transition issue](https://developer.atlassian.com).
+    ///
+    /// The edits to the issue's fields are defined using `update` and `fields`. The fields that can be edited are determined using [ Get edit issue metadata](https://developer.atlassian.com).
+    ///
+    /// The parent field may be set by key or ID. For standard issue types, the parent may be removed by setting `update.parent.set.none` to *true*.
+    ///
+    /// Connect apps having an app user with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg), can override the screen security configuration using `overrideScreenSecurity` and `overrideEditableFlag`.
+    ///
+    /// This operation can be accessed anonymously.
+    ///
+    /// **[Permissions](https://developer.atlassian.com) required:**
+    ///
+    ///  *  *Browse projects* and *Edit issues* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project that the issue is in.
+    ///  *  If [issue-level security](https://confluence.atlassian.com/x/J4lKLg) is configured, issue-level security permission to view the issue.
+    ///
+    /// `PUT /rest/api/2/issue/{issueIdOrKey}` (operationId `editIssue`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn edit_issue(
+        &self,
+        issue_id_or_key: impl ::std::convert::Into<::std::string::String>,
+        body: crate::jira_platform_v2::types::IssueUpdateDetails,
+    ) -> EditIssue {
+        EditIssue {
+            client: self.client.clone(),
+            issue_id_or_key: issue_id_or_key.into(),
+            notify_users: ::std::option::Option::None,
+            override_screen_security: ::std::option::Option::None,
+            override_editable_flag: ::std::option::Option::None,
+            return_issue: ::std::option::Option::None,
+            expand: ::std::option::Option::None,
+            body,
+            timeout: ::std::option::Option::None,
+        }
+    }
     /// Get issue
     ///
     /// Returns the details for an issue.
@@ -31,6 +91,196 @@ impl crate::jira_platform_v2::Api {
             fail_fast: ::std::option::Option::None,
             timeout: ::std::option::Option::None,
         }
+    }
+}
+/// A request to `POST /rest/api/2/issue`: start it with [`Api::create_issue`](crate::jira_platform_v2::Api::create_issue), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct CreateIssue {
+    client: crate::Client,
+    update_history: ::std::option::Option<bool>,
+    body: crate::jira_platform_v2::types::IssueUpdateDetails,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl CreateIssue {
+    /// Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. When provided, the issue type and request type are added to the user's history for a project. These values are then used to provide defaults on the issue create screen.
+    pub fn update_history(mut self, update_history: bool) -> Self {
+        self.update_history = ::std::option::Option::Some(update_history);
+        self
+    }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if the request:
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user does not have the necessary permission.
+    /// - `422`: Returned if a configuration problem prevents the creation of the issue.
+    pub async fn send(
+        self,
+    ) -> crate::Result<crate::jira_platform_v2::types::CreatedIssue> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "createIssue",
+            method: crate::runtime::HttpMethod::Post,
+            path: "/rest/api/2/issue",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, update_history, body, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::string::String::from("/rest/api/2/issue"),
+        );
+        if let ::std::option::Option::Some(value) = update_history {
+            request.query("updateHistory", value);
+        }
+        request.json(&body)?;
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
+/// A request to `PUT /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::jira_platform_v2::Api::edit_issue), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct EditIssue {
+    client: crate::Client,
+    issue_id_or_key: ::std::string::String,
+    notify_users: ::std::option::Option<bool>,
+    override_screen_security: ::std::option::Option<bool>,
+    override_editable_flag: ::std::option::Option<bool>,
+    return_issue: ::std::option::Option<bool>,
+    expand: ::std::option::Option<::std::string::String>,
+    body: crate::jira_platform_v2::types::IssueUpdateDetails,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl EditIssue {
+    /// Whether a notification email about the issue update is sent to all watchers. To disable the notification, administer Jira or administer project permissions are required. If the user doesn't have the necessary permission the request is ignored.
+    pub fn notify_users(mut self, notify_users: bool) -> Self {
+        self.notify_users = ::std::option::Option::Some(notify_users);
+        self
+    }
+    /// Whether screen security is overridden to enable hidden fields to be edited. Available to Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+    pub fn override_screen_security(mut self, override_screen_security: bool) -> Self {
+        self.override_screen_security = ::std::option::Option::Some(
+            override_screen_security,
+        );
+        self
+    }
+    /// Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+    pub fn override_editable_flag(mut self, override_editable_flag: bool) -> Self {
+        self.override_editable_flag = ::std::option::Option::Some(
+            override_editable_flag,
+        );
+        self
+    }
+    /// Whether the response should contain the issue with fields edited in this request. The returned issue will have the same format as in the [Get issue API](https://developer.atlassian.com).
+    pub fn return_issue(mut self, return_issue: bool) -> Self {
+        self.return_issue = ::std::option::Option::Some(return_issue);
+        self
+    }
+    /// The Get issue API expand parameter to use in the response if the `returnIssue` parameter is `true`.
+    pub fn expand(
+        mut self,
+        expand: impl ::std::convert::Into<crate::runtime::CommaList>,
+    ) -> Self {
+        self.expand = ::std::option::Option::Some(
+            ::std::string::ToString::to_string(&expand.into()),
+        );
+        self
+    }
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
+    ///
+    /// - `400`: Returned if:
+    /// - `401`: Returned if the authentication credentials are incorrect or missing.
+    /// - `403`: Returned if the user uses `overrideScreenSecurity` or `overrideEditableFlag` but doesn't have the necessary permission.
+    /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
+    /// - `409`: Returned if the issue could not be updated due to a conflicting update.
+    /// - `422`: Returned if a configuration problem prevents the issue being updated.
+    pub async fn send(
+        self,
+    ) -> crate::Result<::std::option::Option<::serde_json::Value>> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json_or_null().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "editIssue",
+            method: crate::runtime::HttpMethod::Put,
+            path: "/rest/api/2/issue/{issueIdOrKey}",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self {
+            client,
+            issue_id_or_key,
+            notify_users,
+            override_screen_security,
+            override_editable_flag,
+            return_issue,
+            expand,
+            body,
+            timeout,
+        } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::format!(
+                "/rest/api/2/issue/{}", crate ::runtime::encode_path_segment(&
+                issue_id_or_key)
+            ),
+        );
+        if let ::std::option::Option::Some(value) = notify_users {
+            request.query("notifyUsers", value);
+        }
+        if let ::std::option::Option::Some(value) = override_screen_security {
+            request.query("overrideScreenSecurity", value);
+        }
+        if let ::std::option::Option::Some(value) = override_editable_flag {
+            request.query("overrideEditableFlag", value);
+        }
+        if let ::std::option::Option::Some(value) = return_issue {
+            request.query("returnIssue", value);
+        }
+        if let ::std::option::Option::Some(value) = expand {
+            request.query("expand", value);
+        }
+        request.json(&body)?;
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
     }
 }
 /// A request to `GET /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::get_issue`](crate::jira_platform_v2::Api::get_issue), set what you need, then `.send()`.

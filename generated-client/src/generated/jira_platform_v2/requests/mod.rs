@@ -6,6 +6,9 @@ pub use dashboards::*;
 ///Operations tagged “Issue attachments”.
 mod issue_attachments;
 pub use issue_attachments::*;
+///Operations tagged “Issue fields”.
+mod issue_fields;
+pub use issue_fields::*;
 ///Operations tagged “Issue notification schemes”.
 mod issue_notification_schemes;
 pub use issue_notification_schemes::*;

@@ -1,0 +1,143 @@
+//! Writing issue fields (`FieldValues`) and resolving custom-field names (`FieldIds`) through the generated Jira
+//! REST v2 operations, against a mock Jira on 127.0.0.1 that checks the bodies Jira expects and serves the real
+//! `getFields` body in `tests/captures/`.
+
+use atlassian_client::jira_platform_v2::types::IssueUpdateDetails;
+use atlassian_client::{Client, ErrorKind, FieldIds, FieldValues};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A captured response body, parsed.
+fn capture(relative: &str) -> Value {
+    let file = format!("{}/tests/captures/{relative}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&file).unwrap_or_else(|error| panic!("{file}: {error}"));
+    serde_json::from_slice(&bytes).expect("captures are JSON")
+}
+
+const FIELDS: &str = "getFields/ctreminiom__go-atlassian__fields-v3.json";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(server.uri()).build().expect("the client builds")
+}
+
+/// A mock Jira whose `GET /rest/api/2/field` answers `fields`.
+async fn jira_with_fields(fields: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/field"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fields))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn create_issue_sends_the_typed_fields_in_the_shape_jira_expects() {
+    let server = jira_with_fields(capture(FIELDS)).await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/2/issue"))
+        .and(body_json(json!({
+            "fields": {
+                "project": {"key": "KP"},
+                "issuetype": {"name": "Bug"},
+                "summary": "Checkout fails on the last step",
+                "description": "h2. Steps\n# add an item\n# pay",
+                "assignee": {"accountId": "5b86be50b8e3cb5895860d6d"},
+                "labels": ["checkout", "regression"],
+                "priority": {"id": "2"},
+                "parent": {"key": "KP-1"},
+                "components": [{"name": "Payments"}],
+                "duedate": "2026-12-24",
+                "customfield_10036": 5.0,
+                "customfield_10001": "team-42"
+            }
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": "10042", "key": "KP-42", "self": format!("{}/rest/api/2/issue/10042", server.uri())
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let jira = client(&server).jira_platform_v2();
+    let ids = FieldIds::from_fields(&jira.get_fields().send().await.expect("getFields decodes")).expect("ids");
+    let fields = FieldValues::new()
+        .project_key("KP")
+        .issue_type_name("Bug")
+        .summary("Checkout fails on the last step")
+        .description("h2. Steps\n# add an item\n# pay")
+        .assignee("5b86be50b8e3cb5895860d6d")
+        .labels(["checkout", "regression"])
+        .priority_id("2")
+        .parent_key("KP-1")
+        .component_names(["Payments"])
+        .due_date("2026-12-24")
+        .field_named(&ids, "Story Points", 5.0)
+        .field("customfield_10001", "team-42")
+        .build()
+        .expect("valid fields");
+    let mut body = IssueUpdateDetails::new();
+    body.fields = Some(fields);
+    let created = jira.create_issue(body).send().await.expect("the issue is created");
+
+    assert_eq!(created.key.as_deref(), Some("KP-42"));
+}
+
+#[tokio::test]
+async fn edit_issue_sends_only_the_fields_set() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/rest/api/2/issue/KP-42"))
+        .and(query_param("notifyUsers", "false"))
+        .and(body_json(json!({"fields": {"summary": "Checkout fails", "assignee": null, "customfield_10020": 7}})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let mut body = IssueUpdateDetails::new();
+    body.fields =
+        Some(FieldValues::new().summary("Checkout fails").unassigned().field("customfield_10020", 7).build().unwrap());
+    client(&server).jira_platform_v2().edit_issue("KP-42", body).notify_users(false).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn names_resolve_to_the_ids_of_the_real_field_list() {
+    let server = jira_with_fields(capture(FIELDS)).await;
+    let fields = client(&server).jira_platform_v2().get_fields().send().await.expect("getFields decodes");
+    let ids = FieldIds::from_fields(&fields).expect("ids");
+
+    assert_eq!(ids.id("Story Points").unwrap(), "customfield_10036");
+    assert_eq!(ids.id("Story point estimate").unwrap(), "customfield_10016");
+    assert_eq!(ids.id("Sprint").unwrap(), "customfield_10020");
+    assert_eq!(ids.id("Summary").unwrap(), "summary");
+    assert_eq!(ids.iter().count(), 81, "every field of the capture has a distinct name");
+}
+
+#[tokio::test]
+async fn a_name_two_fields_share_is_an_error_naming_both_ids() {
+    // The real list plus a second field an app added under the name `Team` (the list has `customfield_10001`).
+    let mut fields = capture(FIELDS);
+    let team = fields.as_array().and_then(|all| all.iter().find(|f| f["name"] == "Team")).cloned().expect("Team");
+    let mut copy = team;
+    copy["id"] = json!("customfield_10300");
+    copy["key"] = json!("customfield_10300");
+    fields.as_array_mut().expect("a list").push(copy);
+    let server = jira_with_fields(fields).await;
+
+    let jira = client(&server).jira_platform_v2();
+    let ids = FieldIds::from_fields(&jira.get_fields().send().await.unwrap()).unwrap();
+    let error = ids.id("Team").unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Field { field, .. } if field == "Team"), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "field `Team`: 2 fields have this name: `customfield_10001`, `customfield_10300`; use an id"
+    );
+
+    // Used in a create, the same name fails the build, before anything is sent.
+    let error = FieldValues::new().summary("x").field_named(&ids, "Team", "t").build().unwrap_err();
+    assert!(error.to_string().contains("`customfield_10001`, `customfield_10300`"), "{error}");
+    let posts = server.received_requests().await.unwrap_or_default();
+    assert!(posts.iter().all(|r| r.method.as_str() == "GET"), "nothing but getFields was sent");
+}
