@@ -19,6 +19,20 @@ pub enum Error {
     #[error("{path}: not a valid OpenAPI 3.0.x document at `{pointer}`: {message}")]
     Spec { path: PathBuf, pointer: String, message: String },
 
+    /// An overlay document is malformed (`location`: the field, such as `actions[2].target`).
+    #[error("{path}: invalid overlay at `{location}`: {message}")]
+    OverlayDocument { path: PathBuf, location: String, message: String },
+
+    /// An overlay's action cannot be applied (`action`: its index, description and target).
+    #[error("{path}: overlay {action}: {message}")]
+    OverlayAction { path: PathBuf, action: String, message: String },
+
+    /// The overlays turned a spec into something that is no longer an OpenAPI 3.0.x document.
+    #[error(
+        "{path}: after the overlays ({overlays}) not a valid OpenAPI 3.0.x document at `{pointer}`: {message}{culprit}"
+    )]
+    OverlayResult { path: PathBuf, overlays: String, pointer: String, message: String, culprit: String },
+
     /// An `apis` entry matches no operation.
     #[error("{path}: `apis` entry `{entry}` matches no operation{hint}")]
     UnknownOperation { path: PathBuf, entry: String, hint: String },

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage:
 //!
-//! 1. [`load`]: the listing (YAML) and the OpenAPI documents it names;
+//! 1. [`load`]: the listing (YAML) and the OpenAPI documents it names, corrected by their [`overlay`]s;
 //! 2. [`select`]: the listed operations (by slug or operationId) and the closure of schemas they reach;
 //! 3. [`lower`]: into the spec-independent model of [`ir`]: names decided, `$ref`s resolved, optionality settled;
 //! 4. [`emit`]: `quote!` token streams for each file of the crate;
@@ -25,6 +25,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod overlay;
 pub mod select;
 pub mod write;
 

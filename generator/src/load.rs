@@ -28,6 +28,8 @@ pub struct SpecSource {
     pub url: String,
     /// Its file name (`x-file`), relative to the listing's folder.
     pub file: String,
+    /// `x-overlays`: the overlay documents correcting it, relative to the listing's folder, applied in this order.
+    pub overlays: Vec<String>,
 }
 
 /// One `apis` entry: an operation to generate.
@@ -68,6 +70,8 @@ pub struct LoadedSpec {
     /// The file it was read from.
     pub path: PathBuf,
     pub document: openapiv3::OpenAPI,
+    /// The overlays applied to it (none when the listing names none).
+    pub corrections: crate::overlay::Corrections,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +102,8 @@ struct RawCommon {
     file: Option<String>,
     #[serde(rename = "x-spec")]
     spec: Option<String>,
+    #[serde(rename = "x-overlays", default)]
+    overlays: Vec<String>,
 }
 
 impl Listing {
@@ -149,7 +155,20 @@ impl Listing {
                     format!("`{name}` ({file}) repeats the entry for `{}` ({})", other.name, other.file),
                 ));
             }
-            specs.push(SpecSource { name, url, file });
+            for (j, overlay) in common.overlays.iter().enumerate() {
+                let path = Path::new(overlay);
+                if overlay.trim().is_empty()
+                    || overlay.contains('\\')
+                    || path.is_absolute()
+                    || path.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
+                    return Err(listing_error(
+                        at(&format!("x-overlays[{j}]")),
+                        format!("`{overlay}` must be a relative path inside the listing's folder"),
+                    ));
+                }
+            }
+            specs.push(SpecSource { name, url, file, overlays: common.overlays });
         }
         if specs.is_empty() {
             return Err(listing_error("x-common".into(), "no entry of `type: x-openapi`: no spec to read".into()));
@@ -202,40 +221,92 @@ impl Listing {
     }
 }
 
-/// Reads and parses one OpenAPI document, which must be OpenAPI 3.0.x.
-pub fn load_spec(source: &SpecSource, path: &Path) -> Result<LoadedSpec> {
+/// Reads and parses one OpenAPI document, which must be OpenAPI 3.0.x, and applies the overlays `source` names
+/// (relative to `listing_dir`).
+pub fn load_spec(source: &SpecSource, path: &Path, listing_dir: &Path) -> Result<LoadedSpec> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let document = parse_spec(path, &bytes)?;
-    Ok(LoadedSpec { source: source.clone(), path: path.to_owned(), document })
+    if source.overlays.is_empty() {
+        let document = parse_spec(path, &bytes)?;
+        return Ok(LoadedSpec {
+            source: source.clone(),
+            path: path.to_owned(),
+            document,
+            corrections: Default::default(),
+        });
+    }
+    let (document, corrections) = parse_corrected_spec(path, &bytes, listing_dir, &source.overlays)?;
+    Ok(LoadedSpec { source: source.clone(), path: path.to_owned(), document, corrections })
 }
+
+// --- overlays: the spec is parsed as JSON, corrected, then read as OpenAPI -------------------------------------
+
+/// Parses OpenAPI 3.0.x JSON, applies the overlay documents `overlays` (relative to `base`) in order and reads the
+/// result as OpenAPI 3.0.x; an error in the result names the overlays and the action that touched the place.
+pub fn parse_corrected_spec(
+    path: &Path,
+    bytes: &[u8],
+    base: &Path,
+    overlays: &[String],
+) -> Result<(openapiv3::OpenAPI, crate::overlay::Corrections)> {
+    let spec_error = |pointer: String, message: String| Error::Spec { path: path.to_owned(), pointer, message };
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
+    check_version(&value).map_err(|(pointer, message)| spec_error(pointer, message))?;
+    let corrections = crate::overlay::apply_all(&mut value, base, overlays)?;
+    let result_error = |pointer: String, message: String| {
+        let culprit = match corrections.related(&pointer) {
+            Some((document, action)) => format!(" (changed by {} {})", document.path.display(), action.label()),
+            None => String::new(),
+        };
+        Error::OverlayResult { path: path.to_owned(), overlays: overlays.join(", "), pointer, message, culprit }
+    };
+    check_version(&value).map_err(|(pointer, message)| result_error(pointer, message))?;
+    let document = serde_path_to_error::deserialize(&value)
+        .map_err(|e| result_error(json_pointer(e.path()), e.inner().to_string()))?;
+    Ok((document, corrections))
+}
+
+// --- end of overlays --------------------------------------------------------------------------------------------
 
 /// Parses OpenAPI 3.0.x JSON; `path` is used for messages.
 pub fn parse_spec(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
     let spec_error = |pointer: String, message: String| Error::Spec { path: path.to_owned(), pointer, message };
     // Check the version first: a Swagger 2.0 or OpenAPI 3.1 document would otherwise fail with a confusing message.
-    #[derive(Deserialize)]
-    struct Version {
-        openapi: Option<serde_json::Value>,
-        swagger: Option<serde_json::Value>,
-    }
     let version: Version =
         serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
-    match (&version.openapi, &version.swagger) {
-        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") => {}
-        (Some(v), _) => {
-            return Err(spec_error("/openapi".into(), format!("version {v} is not supported; expected 3.0.x")))
-        }
-        (None, Some(v)) => {
-            return Err(spec_error("/swagger".into(), format!("Swagger {v} is not supported; expected OpenAPI 3.0.x")))
-        }
-        (None, None) => return Err(spec_error("".into(), "no `openapi` field: not an OpenAPI document".into())),
-    }
+    version.check().map_err(|(pointer, message)| spec_error(pointer, message))?;
     // Parse without tracking the path (the fast way); only a failure is parsed again to say where it is.
     serde_json::from_slice(bytes).or_else(|_| {
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| spec_error(json_pointer(e.path()), e.inner().to_string()))
     })
+}
+
+/// The version fields of an OpenAPI document.
+#[derive(Deserialize)]
+struct Version {
+    openapi: Option<serde_json::Value>,
+    swagger: Option<serde_json::Value>,
+}
+
+impl Version {
+    /// `Err((pointer, message))` unless the document says OpenAPI 3.0.x.
+    fn check(&self) -> std::result::Result<(), (String, String)> {
+        match (&self.openapi, &self.swagger) {
+            (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") => Ok(()),
+            (Some(v), _) => Err(("/openapi".into(), format!("version {v} is not supported; expected 3.0.x"))),
+            (None, Some(v)) => {
+                Err(("/swagger".into(), format!("Swagger {v} is not supported; expected OpenAPI 3.0.x")))
+            }
+            (None, None) => Err(("".into(), "no `openapi` field: not an OpenAPI document".into())),
+        }
+    }
+}
+
+fn check_version(value: &serde_json::Value) -> std::result::Result<(), (String, String)> {
+    let version = Version::deserialize(value).map_err(|e| ("".to_owned(), format!("not an object: {e}")))?;
+    version.check()
 }
 
 /// Turns a serde path (`paths./rest/api/2/x.get.responses`) into a JSON pointer (`/paths/~1rest~1api~12~1x/get/...`).

@@ -67,7 +67,7 @@ pub fn select(listing: &Listing, options: &Options) -> Result<Selection> {
         let handles: Vec<_> = listing
             .specs
             .iter()
-            .map(|source| scope.spawn(move || load_spec(source, &listing.spec_path(source))))
+            .map(|source| scope.spawn(move || load_spec(source, &listing.spec_path(source), &listing.spec_dir())))
             .collect();
         handles
             .into_iter()

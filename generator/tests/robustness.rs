@@ -115,8 +115,13 @@ fn run_pipeline(bytes: &[u8], entries: &[String], all: bool) {
     let path = Path::new("mutated.json");
     let Ok(document) = parse_spec(path, bytes) else { return };
     let Ok(listing) = Listing::parse(Path::new("listing.yaml"), &listing_text(entries)) else { return };
-    let source = SpecSource { name: "s".into(), url: "https://example.com/s.json".into(), file: "s.json".into() };
-    let spec = LoadedSpec { source, path: path.to_owned(), document };
+    let source = SpecSource {
+        name: "s".into(),
+        url: "https://example.com/s.json".into(),
+        file: "s.json".into(),
+        overlays: Vec::new(),
+    };
+    let spec = LoadedSpec { source, path: path.to_owned(), document, corrections: Default::default() };
     let options = Options { all, ..Options::default() };
     let Ok(selection) = generator::select::select_from(&listing, vec![spec], &options) else { return };
     if let Ok(api) = generator::lower::lower(&selection, &[]) {

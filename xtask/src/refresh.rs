@@ -802,7 +802,12 @@ mod tests {
 
     #[test]
     fn a_mirror_url_is_the_base_for_each_file_name() {
-        let source = SpecSource { name: "x".into(), url: "https://example.com/a/b.json".into(), file: "x.json".into() };
+        let source = SpecSource {
+            name: "x".into(),
+            url: "https://example.com/a/b.json".into(),
+            file: "x.json".into(),
+            overlays: Vec::new(),
+        };
         let url = |from: Option<&str>| origin(&source, from).map(|origin| origin.to_string()).expect("origin");
         assert_eq!(url(None), "https://example.com/a/b.json");
         assert_eq!(url(Some("http://127.0.0.1:8080/mirror/")), "http://127.0.0.1:8080/mirror/x.json");
