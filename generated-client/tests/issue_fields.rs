@@ -141,3 +141,87 @@ async fn a_name_two_fields_share_is_an_error_naming_both_ids() {
     let posts = server.received_requests().await.unwrap_or_default();
     assert!(posts.iter().all(|r| r.method.as_str() == "GET"), "nothing but getFields was sent");
 }
+
+/// The system fields that `IssueFields` declares (`specs/overlays/jira-platform-v2-fields.yaml`).
+const SYSTEM_FIELDS: [&str; 28] = [
+    "summary",
+    "status",
+    "issuetype",
+    "project",
+    "priority",
+    "assignee",
+    "reporter",
+    "creator",
+    "created",
+    "updated",
+    "resolutiondate",
+    "duedate",
+    "labels",
+    "components",
+    "fixVersions",
+    "versions",
+    "resolution",
+    "parent",
+    "subtasks",
+    "issuelinks",
+    "attachment",
+    "comment",
+    "worklog",
+    "timetracking",
+    "watches",
+    "votes",
+    "description",
+    "environment",
+];
+
+/// Every issue of the REST v2 and agile Cloud captures (the v3 ones hold ADF where v2 has strings).
+fn captured_issues() -> Vec<(String, Value)> {
+    let dir = format!("{}/tests/captures", env!("CARGO_MANIFEST_DIR"));
+    let folders = ["getIssue", "getIssuesForBacklog", "getIssuesForBoard", "getIssuesForEpic", "getIssuesForSprint"];
+    let mut issues = Vec::new();
+    for folder in folders.into_iter().chain(["searchForIssuesUsingJql"]) {
+        let mut files: Vec<_> = std::fs::read_dir(format!("{dir}/{folder}")).expect("a captures folder").collect();
+        files.sort_by_key(|entry| entry.as_ref().map(|e| e.path()).ok());
+        for entry in files {
+            let name = entry.expect("a file").file_name().to_string_lossy().into_owned();
+            if name.contains("server") || name.contains("-v3") {
+                continue;
+            }
+            let body = capture(&format!("{folder}/{name}"));
+            match body.get("issues").and_then(Value::as_array) {
+                Some(list) => issues.extend(list.iter().map(|issue| (format!("{folder}/{name}"), issue.clone()))),
+                None => issues.push((format!("{folder}/{name}"), body)),
+            }
+        }
+    }
+    issues
+}
+
+#[test]
+fn a_declared_system_field_never_lands_in_the_custom_field_map() {
+    use atlassian_client::jira_platform_v2::types::IssueBean;
+
+    let issues = captured_issues();
+    assert!(issues.len() >= 50, "{} issues", issues.len());
+    let mut typed = 0;
+    for (file, json) in &issues {
+        let issue: IssueBean = serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let fields = issue.fields.as_ref().expect("captured issues have fields");
+        for key in fields.additional_properties.keys() {
+            assert!(!SYSTEM_FIELDS.contains(&key.as_str()), "{file}: system field `{key}` in the custom-field map");
+        }
+        for name in SYSTEM_FIELDS {
+            let sent = json["fields"].get(name).is_some_and(|value| !value.is_null());
+            let read = issue.field::<Value>(name).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(read.is_some(), sent, "{file}: `{name}` sent {sent}, read {read:?}");
+            typed += usize::from(sent);
+        }
+        // Custom fields stay readable by id, with the type the caller expects.
+        for (id, value) in json["fields"].as_object().expect("an object") {
+            if id.starts_with("customfield_") {
+                assert_eq!(issue.field::<Value>(id).unwrap().is_some(), !value.is_null(), "{file}: `{id}`");
+            }
+        }
+    }
+    assert!(typed > 500, "{typed} system field values read typed");
+}

@@ -4,6 +4,7 @@
 
 mod conformance;
 mod examples;
+mod field_access;
 mod manifest;
 mod requests;
 mod types;

@@ -116,6 +116,96 @@ impl ApplicationRole {
         }
     }
 }
+/// Details about an attachment.
+///
+/// Schema `#/components/schemas/Attachment`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Attachment {
+    /// Details of the user who added the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// The content of the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    /// The datetime the attachment was created.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// The file name of the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub filename: ::std::option::Option<::std::string::String>,
+    /// The ID of the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The MIME type of the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "mimeType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mime_type: ::std::option::Option<::std::string::String>,
+    /// The URL of the attachment details response.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The size of the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i64>,
+    /// The URL of a thumbnail representing the attachment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub thumbnail: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl Attachment {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            author: ::std::option::Option::None,
+            content: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            filename: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            mime_type: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            thumbnail: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
 /// Metadata for an issue attachment.
 ///
 /// Schema `#/components/schemas/AttachmentMetadata`.
@@ -426,6 +516,124 @@ impl Changelog {
             history_metadata: ::std::option::Option::None,
             id: ::std::option::Option::None,
             items: ::std::option::Option::None,
+        }
+    }
+}
+/// A comment.
+///
+/// Schema `#/components/schemas/Comment`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Comment {
+    /// The ID of the user who created the comment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// The comment text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<::std::string::String>,
+    /// The date and time at which the comment was created.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// The ID of the comment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether the comment was added from an email sent by a person who is not part of the issue. See [Allow external emails to be added as comments on issues](https://support.atlassian.com/jira-service-management-cloud/docs/allow-external-emails-to-be-added-as-comments-on-issues/)for information on setting up this feature.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "jsdAuthorCanSeeRequest",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub jsd_author_can_see_request: ::std::option::Option<bool>,
+    /// Whether the comment is visible in Jira Service Desk. Defaults to true when comments are created in the Jira Cloud Platform. This includes when the site doesn't use Jira Service Desk or the project isn't a Jira Service Desk project and, therefore, there is no Jira Service Desk for the issue to be visible on. To create a comment with its visibility in Jira Service Desk set to false, use the Jira Service Desk REST API [Create request comment](https://developer.atlassian.com/cloud/jira/service-desk/rest/#api-rest-servicedeskapi-request-issueIdOrKey-comment-post) operation.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "jsdPublic",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub jsd_public: ::std::option::Option<bool>,
+    /// A list of comment properties. Optional on create and update.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub properties: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+    >,
+    /// The rendered version of the comment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "renderedBody",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub rendered_body: ::std::option::Option<::std::string::String>,
+    /// The URL of the comment.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The ID of the user who updated the comment last.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "updateAuthor",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub update_author: ::std::option::Option<
+        crate::jira_platform_v2::types::UserDetails,
+    >,
+    /// The date and time at which the comment was updated last.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// The group or role to which this comment is visible. Optional on create and update.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub visibility: ::std::option::Option<crate::jira_platform_v2::types::Visibility>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl Comment {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            author: ::std::option::Option::None,
+            body: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            jsd_author_can_see_request: ::std::option::Option::None,
+            jsd_public: ::std::option::Option::None,
+            properties: ::std::option::Option::None,
+            rendered_body: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            update_author: ::std::option::Option::None,
+            updated: ::std::option::Option::None,
+            visibility: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
 }
@@ -870,6 +1078,49 @@ impl ::std::fmt::Display for EventNotificationNotificationType {
         f.write_str(self.as_str())
     }
 }
+/// Schema `#/components/schemas/ExpandPrioritySchemePage`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct ExpandPrioritySchemePage {
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_results: ::std::option::Option<i32>,
+    #[serde(
+        rename = "startAt",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_at: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<i64>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl ExpandPrioritySchemePage {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            max_results: ::std::option::Option::None,
+            start_at: ::std::option::Option::None,
+            total: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
 /// Details about a field.
 ///
 /// Schema `#/components/schemas/FieldDetails`.
@@ -1072,6 +1323,76 @@ impl FieldUpdateOperation {
             edit: ::std::option::Option::None,
             remove: ::std::option::Option::None,
             set: ::std::option::Option::None,
+        }
+    }
+}
+/// Key fields from the linked issue.
+///
+/// Schema `#/components/schemas/Fields`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Fields {
+    /// The assignee of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// The type of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "issueType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub issue_type: ::std::option::Option<
+        crate::jira_platform_v2::types::IssueTypeDetails,
+    >,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issuetype: ::std::option::Option<
+        crate::jira_platform_v2::types::IssueTypeDetails,
+    >,
+    /// The priority of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<crate::jira_platform_v2::types::Priority>,
+    /// The status of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::jira_platform_v2::types::StatusDetails>,
+    /// The summary description of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub summary: ::std::option::Option<::std::string::String>,
+    /// The time tracking of the linked issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timetracking: ::std::option::Option<
+        crate::jira_platform_v2::types::TimeTrackingDetails,
+    >,
+}
+impl Fields {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            assignee: ::std::option::Option::None,
+            issue_type: ::std::option::Option::None,
+            issuetype: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            summary: ::std::option::Option::None,
+            timetracking: ::std::option::Option::None,
         }
     }
 }
@@ -1396,10 +1717,6 @@ pub struct IssueBean {
     /// Read-only: Jira sets it; it is ignored in requests.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fields: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
     #[serde(
         rename = "fieldsToInclude",
         default,
@@ -1488,6 +1805,9 @@ pub struct IssueBean {
             ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         >,
     >,
+    /// The fields of the issue: the system fields typed, custom fields by id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<crate::jira_platform_v2::types::IssueFields>,
 }
 impl IssueBean {
     ///A value with every optional field unset.
@@ -1496,7 +1816,6 @@ impl IssueBean {
             changelog: ::std::option::Option::None,
             editmeta: ::std::option::Option::None,
             expand: ::std::option::Option::None,
-            fields: ::std::option::Option::None,
             fields_to_include: ::std::option::Option::None,
             id: ::std::option::Option::None,
             key: ::std::option::Option::None,
@@ -1508,15 +1827,367 @@ impl IssueBean {
             self_: ::std::option::Option::None,
             transitions: ::std::option::Option::None,
             versioned_representations: ::std::option::Option::None,
+            fields: ::std::option::Option::None,
         }
     }
-    /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
-    /// when it is absent or `null`, an error naming the field when it has another shape.
+    /// One of the issue's `fields` by id (a system field such as `summary`, or a custom field such as
+    /// `customfield_10010`) decoded as `T`: `Ok(None)` when it is absent or `null`, an error naming the field
+    /// when it has another shape.
     pub fn field<T: ::serde::de::DeserializeOwned>(
         &self,
         name: &str,
     ) -> crate::Result<::std::option::Option<T>> {
-        crate::runtime::fields::field(self.fields.as_ref(), name)
+        match self.fields.as_ref() {
+            ::std::option::Option::Some(fields) => fields.field(name),
+            ::std::option::Option::None => {
+                ::std::result::Result::Ok(::std::option::Option::None)
+            }
+        }
+    }
+}
+/// The fields of an issue. The system fields are typed, each present only when Jira returns it (the `fields` parameter of a request chooses them). Custom fields (`customfield_10016`) and the fields apps add stay in `additionalProperties`, keyed by field id.
+///
+/// Schema `#/components/schemas/IssueFields`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IssueFields {
+    /// The issue's one-line title.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub summary: ::std::option::Option<::std::string::String>,
+    /// The status of the issue in its workflow.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::jira_platform_v2::types::StatusDetails>,
+    /// The type of the issue (Bug, Story, Sub-task, ...).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issuetype: ::std::option::Option<
+        crate::jira_platform_v2::types::IssueTypeDetails,
+    >,
+    /// The project the issue belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub project: ::std::option::Option<crate::jira_platform_v2::types::ProjectDetails>,
+    /// The priority of the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<crate::jira_platform_v2::types::Priority>,
+    /// The user the issue is assigned to; `None` when unassigned (Jira sends `null`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// The user who reported the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reporter: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// The user who created the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub creator: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
+    /// When the issue was created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// When the issue was last updated.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// When the issue was resolved; `None` while it is unresolved.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub resolutiondate: ::std::option::Option<crate::runtime::JiraDateTime>,
+    /// The due date, as Jira writes dates (`2026-12-24`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub duedate: ::std::option::Option<::std::string::String>,
+    /// The labels of the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The project components the issue belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub components: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
+    >,
+    /// The versions the issue is fixed in.
+    #[serde(
+        rename = "fixVersions",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub fix_versions: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+    >,
+    /// The versions the issue affects.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub versions: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+    >,
+    /// How the issue was resolved; `None` while it is unresolved.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub resolution: ::std::option::Option<crate::jira_platform_v2::types::Resolution>,
+    /// The parent issue (of a sub-task, or the epic of a story), with a few of its fields.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub parent: ::std::option::Option<crate::jira_platform_v2::types::LinkedIssue>,
+    /// The sub-tasks of the issue, with a few of their fields.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subtasks: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::LinkedIssue>,
+    >,
+    /// The links to other issues; each names the other issue on one side.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issuelinks: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::IssueFieldsLink>,
+    >,
+    /// The files attached to the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachment: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::Attachment>,
+    >,
+    /// The first page of comments.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<crate::jira_platform_v2::types::PageOfComments>,
+    /// The first page of work logs.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub worklog: ::std::option::Option<crate::jira_platform_v2::types::PageOfWorklogs>,
+    /// Estimates and time spent (an empty object where time tracking is off).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timetracking: ::std::option::Option<
+        crate::jira_platform_v2::types::TimeTrackingDetails,
+    >,
+    /// How many users watch the issue, and whether the caller does.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub watches: ::std::option::Option<crate::jira_platform_v2::types::Watchers>,
+    /// How many users voted for the issue, and whether the caller did.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub votes: ::std::option::Option<crate::jira_platform_v2::types::Votes>,
+    /// The description of the issue.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The environment the issue occurs in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl IssueFields {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            summary: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            issuetype: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            assignee: ::std::option::Option::None,
+            reporter: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            updated: ::std::option::Option::None,
+            resolutiondate: ::std::option::Option::None,
+            duedate: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            fix_versions: ::std::option::Option::None,
+            versions: ::std::option::Option::None,
+            resolution: ::std::option::Option::None,
+            parent: ::std::option::Option::None,
+            subtasks: ::std::option::Option::None,
+            issuelinks: ::std::option::Option::None,
+            attachment: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            worklog: ::std::option::Option::None,
+            timetracking: ::std::option::Option::None,
+            watches: ::std::option::Option::None,
+            votes: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            environment: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// A field by id decoded as `T`: a typed field by its JSON name (`summary`, `fixVersions`), any other
+    /// (a custom field such as `customfield_10010`, a field an app adds) from the map of the others.
+    /// `Ok(None)` when it is absent or `null`, an error naming the field when it has another shape.
+    pub fn field<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> crate::Result<::std::option::Option<T>> {
+        match name {
+            "summary" => crate::runtime::fields::declared(self.summary.as_ref(), name),
+            "status" => crate::runtime::fields::declared(self.status.as_ref(), name),
+            "issuetype" => {
+                crate::runtime::fields::declared(self.issuetype.as_ref(), name)
+            }
+            "project" => crate::runtime::fields::declared(self.project.as_ref(), name),
+            "priority" => crate::runtime::fields::declared(self.priority.as_ref(), name),
+            "assignee" => crate::runtime::fields::declared(self.assignee.as_ref(), name),
+            "reporter" => crate::runtime::fields::declared(self.reporter.as_ref(), name),
+            "creator" => crate::runtime::fields::declared(self.creator.as_ref(), name),
+            "created" => crate::runtime::fields::declared(self.created.as_ref(), name),
+            "updated" => crate::runtime::fields::declared(self.updated.as_ref(), name),
+            "resolutiondate" => {
+                crate::runtime::fields::declared(self.resolutiondate.as_ref(), name)
+            }
+            "duedate" => crate::runtime::fields::declared(self.duedate.as_ref(), name),
+            "labels" => crate::runtime::fields::declared(self.labels.as_ref(), name),
+            "components" => {
+                crate::runtime::fields::declared(self.components.as_ref(), name)
+            }
+            "fixVersions" => {
+                crate::runtime::fields::declared(self.fix_versions.as_ref(), name)
+            }
+            "versions" => crate::runtime::fields::declared(self.versions.as_ref(), name),
+            "resolution" => {
+                crate::runtime::fields::declared(self.resolution.as_ref(), name)
+            }
+            "parent" => crate::runtime::fields::declared(self.parent.as_ref(), name),
+            "subtasks" => crate::runtime::fields::declared(self.subtasks.as_ref(), name),
+            "issuelinks" => {
+                crate::runtime::fields::declared(self.issuelinks.as_ref(), name)
+            }
+            "attachment" => {
+                crate::runtime::fields::declared(self.attachment.as_ref(), name)
+            }
+            "comment" => crate::runtime::fields::declared(self.comment.as_ref(), name),
+            "worklog" => crate::runtime::fields::declared(self.worklog.as_ref(), name),
+            "timetracking" => {
+                crate::runtime::fields::declared(self.timetracking.as_ref(), name)
+            }
+            "watches" => crate::runtime::fields::declared(self.watches.as_ref(), name),
+            "votes" => crate::runtime::fields::declared(self.votes.as_ref(), name),
+            "description" => {
+                crate::runtime::fields::declared(self.description.as_ref(), name)
+            }
+            "environment" => {
+                crate::runtime::fields::declared(self.environment.as_ref(), name)
+            }
+            _ => {
+                crate::runtime::fields::field(
+                    ::std::option::Option::Some(&self.additional_properties),
+                    name,
+                )
+            }
+        }
+    }
+}
+/// A link of an issue to another issue, as the issue's `issuelinks` field holds it: the other issue is on one side only (`inwardIssue` or `outwardIssue`).
+///
+/// Schema `#/components/schemas/IssueFieldsLink`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IssueFieldsLink {
+    /// The ID of the issue link.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The URL of the issue link.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The type of link between the issues.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<crate::jira_platform_v2::types::IssueLinkType>,
+    /// The other issue, when this issue is on the outward side of the link.
+    #[serde(
+        rename = "inwardIssue",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inward_issue: ::std::option::Option<crate::jira_platform_v2::types::LinkedIssue>,
+    /// The other issue, when this issue is on the inward side of the link.
+    #[serde(
+        rename = "outwardIssue",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub outward_issue: ::std::option::Option<
+        crate::jira_platform_v2::types::LinkedIssue,
+    >,
+}
+impl IssueFieldsLink {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            inward_issue: ::std::option::Option::None,
+            outward_issue: ::std::option::Option::None,
+        }
+    }
+}
+/// This object is used as follows:
+///
+///  *  In the [ issueLink](https://developer.atlassian.com) resource it defines and reports on the type of link between the issues. Find a list of issue link types with [Get issue link types](https://developer.atlassian.com).
+///  *  In the [ issueLinkType](https://developer.atlassian.com) resource it defines and reports on issue link types.
+///
+/// Schema `#/components/schemas/IssueLinkType`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct IssueLinkType {
+    /// The ID of the issue link type and is used as follows:
+    ///
+    ///  *  In the [ issueLink](https://developer.atlassian.com) resource it is the type of issue link. Required on create when `name` isn't provided. Otherwise, read only.
+    ///  *  In the [ issueLinkType](https://developer.atlassian.com) resource it is read only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The description of the issue link type inward link and is used as follows:
+    ///
+    ///  *  In the [ issueLink](https://developer.atlassian.com) resource it is read only.
+    ///  *  In the [ issueLinkType](https://developer.atlassian.com) resource it is required on create and optional on update. Otherwise, read only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub inward: ::std::option::Option<::std::string::String>,
+    /// The name of the issue link type and is used as follows:
+    ///
+    ///  *  In the [ issueLink](https://developer.atlassian.com) resource it is the type of issue link. Required on create when `id` isn't provided. Otherwise, read only.
+    ///  *  In the [ issueLinkType](https://developer.atlassian.com) resource it is required on create and optional on update. Otherwise, read only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The description of the issue link type outward link and is used as follows:
+    ///
+    ///  *  In the [ issueLink](https://developer.atlassian.com) resource it is read only.
+    ///  *  In the [ issueLinkType](https://developer.atlassian.com) resource it is required on create and optional on update. Otherwise, read only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub outward: ::std::option::Option<::std::string::String>,
+    /// The URL of the issue link type. Read only.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+}
+impl IssueLinkType {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            inward: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            outward: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+        }
     }
 }
 /// Details of an issue transition.
@@ -1798,8 +2469,9 @@ impl IssueUpdateDetails {
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
-    /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
-    /// when it is absent or `null`, an error naming the field when it has another shape.
+    /// One of the issue's `fields` by id (a system field such as `summary`, or a custom field such as
+    /// `customfield_10010`) decoded as `T`: `Ok(None)` when it is absent or `null`, an error naming the field
+    /// when it has another shape.
     pub fn field<T: ::serde::de::DeserializeOwned>(
         &self,
         name: &str,
@@ -1948,6 +2620,51 @@ impl LinkGroup {
             links: ::std::option::Option::None,
             style_class: ::std::option::Option::None,
             weight: ::std::option::Option::None,
+        }
+    }
+}
+/// The ID or key of a linked issue.
+///
+/// Schema `#/components/schemas/LinkedIssue`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct LinkedIssue {
+    /// The fields associated with the issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<crate::jira_platform_v2::types::Fields>,
+    /// The ID of an issue. Required if `key` isn't provided.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The key of an issue. Required if `id` isn't provided.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The URL of the issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+}
+impl LinkedIssue {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            fields: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            key: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
         }
     }
 }
@@ -2309,6 +3026,68 @@ impl PageOfChangelogs {
         }
     }
 }
+/// A page of comments.
+///
+/// Schema `#/components/schemas/PageOfComments`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct PageOfComments {
+    /// The list of comments.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comments: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::Comment>,
+    >,
+    /// The maximum number of items that could be returned.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_results: ::std::option::Option<i32>,
+    /// The index of the first item returned.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "startAt",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_at: ::std::option::Option<i64>,
+    /// The number of items returned.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<i64>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl PageOfComments {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            comments: ::std::option::Option::None,
+            max_results: ::std::option::Option::None,
+            start_at: ::std::option::Option::None,
+            total: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
 /// Paginated list of worklog details
 ///
 /// Schema `#/components/schemas/PageOfWorklogs`.
@@ -2367,6 +3146,92 @@ impl PageOfWorklogs {
             start_at: ::std::option::Option::None,
             total: ::std::option::Option::None,
             worklogs: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+/// An issue priority.
+///
+/// Schema `#/components/schemas/Priority`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Priority {
+    /// The avatarId of the avatar for the issue priority. This parameter is nullable and when set, this avatar references the universal avatar APIs.
+    #[serde(
+        rename = "avatarId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub avatar_id: ::std::option::Option<i64>,
+    /// The description of the issue priority.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The URL of the icon for the issue priority.
+    #[serde(
+        rename = "iconUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub icon_url: ::std::option::Option<::std::string::String>,
+    /// The ID of the issue priority.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether this priority is the default.
+    #[serde(
+        rename = "isDefault",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_default: ::std::option::Option<bool>,
+    /// The name of the issue priority.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Priority schemes associated with the issue priority.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub schemes: ::std::option::Option<
+        crate::jira_platform_v2::types::ExpandPrioritySchemePage,
+    >,
+    /// The URL of the issue priority.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The color used to indicate the issue priority.
+    #[serde(
+        rename = "statusColor",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status_color: ::std::option::Option<::std::string::String>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl Priority {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            avatar_id: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            icon_url: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            is_default: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            schemes: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            status_color: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
     }
@@ -3705,6 +4570,47 @@ impl PropertyKeys {
         }
     }
 }
+/// Details of an issue resolution.
+///
+/// Schema `#/components/schemas/Resolution`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Resolution {
+    /// The description of the issue resolution.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the issue resolution.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The name of the issue resolution.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The URL of the issue resolution.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+}
+impl Resolution {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+        }
+    }
+}
 /// Details about a user assigned to a project role.
 ///
 /// Schema `#/components/schemas/RoleActor`.
@@ -4402,6 +5308,87 @@ impl StatusDetails {
             self_: ::std::option::Option::None,
             status_category: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+}
+/// Time tracking details.
+///
+/// Schema `#/components/schemas/TimeTrackingDetails`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TimeTrackingDetails {
+    /// The original estimate of time needed for this issue in readable format.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "originalEstimate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub original_estimate: ::std::option::Option<::std::string::String>,
+    /// The original estimate of time needed for this issue in seconds.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "originalEstimateSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub original_estimate_seconds: ::std::option::Option<i64>,
+    /// The remaining estimate of time needed for this issue in readable format.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "remainingEstimate",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub remaining_estimate: ::std::option::Option<::std::string::String>,
+    /// The remaining estimate of time needed for this issue in seconds.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "remainingEstimateSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub remaining_estimate_seconds: ::std::option::Option<i64>,
+    /// Time worked on this issue in readable format.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "timeSpent",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_spent: ::std::option::Option<::std::string::String>,
+    /// Time worked on this issue in seconds.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "timeSpentSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_spent_seconds: ::std::option::Option<i64>,
+}
+impl TimeTrackingDetails {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            original_estimate: ::std::option::Option::None,
+            original_estimate_seconds: ::std::option::Option::None,
+            remaining_estimate: ::std::option::Option::None,
+            remaining_estimate_seconds: ::std::option::Option::None,
+            time_spent: ::std::option::Option::None,
+            time_spent_seconds: ::std::option::Option::None,
         }
     }
 }
@@ -5326,6 +6313,61 @@ impl ::std::fmt::Display for VisibilityType {
         f.write_str(self.as_str())
     }
 }
+/// The details of votes on an issue.
+///
+/// Schema `#/components/schemas/Votes`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Votes {
+    /// Whether the user making this request has voted on the issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "hasVoted",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_voted: ::std::option::Option<bool>,
+    /// The URL of these issue vote details.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// List of the users who have voted on this issue. An empty list is returned when the calling user doesn't have the *View voters and watchers* project permission.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub voters: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::User>,
+    >,
+    /// The number of votes on the issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub votes: ::std::option::Option<i64>,
+}
+impl Votes {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            has_voted: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            voters: ::std::option::Option::None,
+            votes: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `#/components/schemas/WarningCollection`.
 #[derive(
     ::std::fmt::Debug,
@@ -5345,6 +6387,65 @@ impl WarningCollection {
     pub fn new() -> Self {
         Self {
             warnings: ::std::option::Option::None,
+        }
+    }
+}
+/// The details of watchers on an issue.
+///
+/// Schema `#/components/schemas/Watchers`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct Watchers {
+    /// Whether the calling user is watching this issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "isWatching",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_watching: ::std::option::Option<bool>,
+    /// The URL of these issue watcher details.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<::std::string::String>,
+    /// The number of users watching this issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(
+        rename = "watchCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub watch_count: ::std::option::Option<i32>,
+    /// Details of the users watching this issue.
+    ///
+    /// Read-only: Jira sets it; it is ignored in requests.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub watchers: ::std::option::Option<
+        ::std::vec::Vec<crate::jira_platform_v2::types::UserDetails>,
+    >,
+}
+impl Watchers {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            is_watching: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            watch_count: ::std::option::Option::None,
+            watchers: ::std::option::Option::None,
         }
     }
 }
