@@ -22,6 +22,8 @@ pub struct Spec {
     /// The spec's file name and the URL it is published at.
     pub file: String,
     pub url: String,
+    /// The overlay documents that corrected the spec, as the listing names them, in the order applied.
+    pub overlays: Vec<String>,
     /// The path part of the server URL (`/wiki/api/v2` for Confluence v2), or empty.
     pub server_prefix: String,
     /// The types, sorted by name.
@@ -30,6 +32,19 @@ pub struct Spec {
     pub operations: Vec<Operation>,
     /// The tag groups the operations are filed under, sorted by module name.
     pub tags: Vec<Tag>,
+    /// Bodies the overlays cite as evidence that apply to what was generated, each decoded by a check.
+    pub evidence: Vec<EvidenceCheck>,
+}
+
+/// An overlay's evidence body, to be decoded as the type generated for what it cites.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceCheck {
+    /// The test's name (snake case, unique in the spec).
+    pub test: String,
+    /// For the failure message and the test's doc: overlay, action and file.
+    pub what: String,
+    pub ty: TypeRef,
+    pub json: String,
 }
 
 /// A group of operations (an OpenAPI tag): one file of request builders.
@@ -161,6 +176,8 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// A value that may be `null`: the items of an array whose item schema says `nullable`.
     Nullable(Box<TypeRef>),
+    /// Another type of the crate, named by a schema's `x-rust-type` (see [`crate::rust_types`]): its absolute path.
+    External(String),
 }
 
 /// One operation: one request builder and one method on the spec's `Api`.

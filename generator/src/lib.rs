@@ -26,6 +26,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod overlay;
+pub mod rust_types;
 pub mod select;
 pub mod write;
 

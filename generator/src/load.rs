@@ -248,11 +248,7 @@ pub fn parse_corrected_spec(
     base: &Path,
     overlays: &[String],
 ) -> Result<(openapiv3::OpenAPI, crate::overlay::Corrections)> {
-    let spec_error = |pointer: String, message: String| Error::Spec { path: path.to_owned(), pointer, message };
-    let mut value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
-    check_version(&value).map_err(|(pointer, message)| spec_error(pointer, message))?;
-    let corrections = crate::overlay::apply_all(&mut value, base, overlays)?;
+    let (value, corrections) = corrected_json(path, bytes, base, overlays)?;
     let result_error = |pointer: String, message: String| {
         let culprit = match corrections.related(&pointer) {
             Some((document, action)) => format!(" (changed by {} {})", document.path.display(), action.label()),
@@ -263,7 +259,24 @@ pub fn parse_corrected_spec(
     check_version(&value).map_err(|(pointer, message)| result_error(pointer, message))?;
     let document = serde_path_to_error::deserialize(&value)
         .map_err(|e| result_error(json_pointer(e.path()), e.inner().to_string()))?;
+    crate::overlay::check_corrected(&document, &corrections)?;
     Ok((document, corrections))
+}
+
+/// The corrected document as JSON, for tools that read the spec themselves (Prism, the drift report): the spec
+/// at `path` with the overlays `overlays` (relative to `base`) applied in order.
+pub fn corrected_json(
+    path: &Path,
+    bytes: &[u8],
+    base: &Path,
+    overlays: &[String],
+) -> Result<(serde_json::Value, crate::overlay::Corrections)> {
+    let spec_error = |pointer: String, message: String| Error::Spec { path: path.to_owned(), pointer, message };
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| spec_error("".into(), format!("not JSON: {e}")))?;
+    check_version(&value).map_err(|(pointer, message)| spec_error(pointer, message))?;
+    let corrections = crate::overlay::apply_all(&mut value, base, overlays)?;
+    Ok((value, corrections))
 }
 
 // --- end of overlays --------------------------------------------------------------------------------------------

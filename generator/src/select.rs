@@ -223,6 +223,8 @@ fn schema_closure(document: &OpenAPI, operations: &[OperationRef]) -> BTreeSet<S
 
 fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
+        // A schema the crate has a type for (`x-rust-type`) needs nothing it refers to.
+        serde_json::Value::Object(map) if map.contains_key(crate::rust_types::EXTENSION) => {}
         serde_json::Value::Object(map) => {
             for (key, value) in map {
                 match (key.as_str(), value) {

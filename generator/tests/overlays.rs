@@ -14,6 +14,40 @@ fn overlaid(mut document: Value, overlays: &[(&str, &str)]) -> (Value, Correctio
     (document, corrections)
 }
 
+/// Writes into `dir` a spec `mini.json` whose one operation, `GET /rest/api/2/<operation>` (`operation`), answers
+/// the component `response` of `components`; the overlay files; and a listing selecting it with those overlays.
+fn mini_listing(
+    dir: &std::path::Path,
+    operation: &str,
+    response: &str,
+    components: Value,
+    overlays: &[(&str, &str)],
+) -> generator::load::Listing {
+    let spec = json!({
+        "openapi": "3.0.1",
+        "info": {"title": "Mini", "version": "1"},
+        "paths": {format!("/rest/api/2/{operation}"): {"get": {"operationId": operation, "responses": {"200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}
+        }}}}},
+        "components": components
+    });
+    std::fs::write(dir.join("mini.json"), spec.to_string()).expect("write spec");
+    for (name, text) in overlays {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write overlay");
+    }
+    let names: Vec<&str> = overlays.iter().map(|(name, _)| *name).collect();
+    let listing = format!(
+        "apis:\n- x-operation-id: {operation}\nx-common:\n- type: x-openapi\n  url: https://example.com/mini.json\n  \
+         x-file: mini.json\n  x-spec: mini\n  x-overlays: [{}]\n",
+        names.join(", ")
+    );
+    std::fs::write(dir.join("listing.yaml"), listing).expect("write listing");
+    generator::load::Listing::load(&dir.join("listing.yaml")).expect("listing")
+}
+
 fn overlay(actions: &str) -> String {
     format!("overlay: 1.0.0\ninfo:\n  title: Test\n  version: 1.0.0\nactions:\n{actions}")
 }
@@ -136,26 +170,72 @@ fn an_action_that_matches_nothing_names_the_file_index_description_and_target() 
 #[test]
 fn a_listing_with_overlays_generates_from_the_corrected_document() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let spec = json!({
-        "openapi": "3.0.1",
-        "info": {"title": "Mini", "version": "1"},
-        "paths": {"/rest/api/2/position": {"get": {"operationId": "getPosition", "responses": {"200": {
-            "description": "OK",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Position"}}}
-        }}}}},
-        "components": gadget()["components"].clone()
-    });
-    std::fs::write(dir.path().join("mini.json"), spec.to_string()).expect("write spec");
-    std::fs::create_dir(dir.path().join("overlays")).expect("mkdir");
     let fix = overlay(
         "- target: $.components.schemas.Position\n  remove: true\n- target: $.components.schemas\n  update:\n    Position:\n      type: object\n      required: [column, row]\n      properties:\n        column: {type: integer}\n        row: {type: integer}\n",
     );
-    std::fs::write(dir.path().join("overlays/mini.yaml"), fix).expect("write overlay");
-    let listing = "apis:\n- x-operation-id: getPosition\nx-common:\n- type: x-openapi\n  url: https://example.com/mini.json\n  x-file: mini.json\n  x-spec: mini\n  x-overlays: [overlays/mini.yaml]\n";
-    std::fs::write(dir.path().join("listing.yaml"), listing).expect("write listing");
-    let listing = generator::load::Listing::load(&dir.path().join("listing.yaml")).expect("listing");
+    let components = gadget()["components"].clone();
+    let listing = mini_listing(dir.path(), "getPosition", "Position", components, &[("overlays/mini.yaml", &fix)]);
     let output = generator::generate(&listing, &generator::Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let types = &output.files["src/generated/mini/types.rs"];
     assert!(types.contains("pub column: i64"), "{types}");
     assert!(!types.contains("the_column_position"), "{types}");
+}
+
+#[test]
+fn x_rust_type_uses_the_crate_type_and_leaves_the_schema_closure_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let components = json!({"schemas": {
+        "Task": {"type": "object", "properties": {
+            "result": {"$ref": "#/components/schemas/JsonNode"},
+            "finished": {"type": "integer", "format": "int64"}
+        }},
+        "JsonNode": {"type": "object", "properties": {"array": {"$ref": "#/components/schemas/JsonNodeGetters"}}},
+        "JsonNodeGetters": {"type": "object", "properties": {"float": {"type": "boolean"}}}
+    }});
+    let fix = overlay(
+        "- target: $.components.schemas.JsonNode\n  description: result is any JSON\n  update:\n    x-rust-type: serde_json::Value\n- target: $.components.schemas.Task.properties.finished\n  update:\n    x-rust-type: JiraDateTime\n",
+    );
+    let listing = mini_listing(dir.path(), "getTask", "Task", components, &[("fix.yaml", &fix)]);
+    let selection = generator::select::select(&listing, &generator::Options::default()).expect("selects");
+    let schemas: Vec<&str> = selection.specs[0].schemas.iter().map(String::as_str).collect();
+    assert_eq!(schemas, ["JsonNode", "Task"], "JsonNodeGetters is only reached through the x-rust-type schema");
+    let output = generator::generate(&listing, &generator::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    let types = &output.files["src/generated/mini/types.rs"];
+    assert!(types.contains("pub type JsonNode = ::serde_json::Value;"), "{types}");
+    assert!(types.contains("crate::runtime::JiraDateTime"), "{types}");
+    assert!(!types.contains("JsonNodeGetters"), "{types}");
+}
+
+#[test]
+fn the_list_of_corrections_names_each_action_and_lists_prism_only_ones_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("mini.json"), gadget().to_string()).expect("write spec");
+    std::fs::write(dir.path().join("body.json"), "{}").expect("write evidence");
+    let fix = overlay(
+        "- target: $.components.schemas.User\n  description: Jira sends a | in names\n  update: {x-a: 1}\n  x-evidence:\n    bodies:\n    - {file: body.json, schema: User, kind: capture}\n    - {file: body.json, schema: User, kind: capture}\n    reports: [https://example.com/1]\n- target: $.components.schemas.Account\n  description: Prism needs a type\n  update: {type: object}\n  x-prism-only: true\n  x-evidence:\n    bodies:\n    - {file: body.json, schema: Account, kind: client-fixture}\n",
+    );
+    std::fs::write(dir.path().join("fix.yaml"), fix).expect("write overlay");
+    let listing = "apis: []\nx-common:\n- type: x-openapi\n  url: https://example.com/mini.json\n  x-file: mini.json\n  x-spec: mini\n  x-overlays: [fix.yaml]\n";
+    std::fs::write(dir.path().join("listing.yaml"), listing).expect("write listing");
+    let listing = generator::load::Listing::load(&dir.path().join("listing.yaml")).expect("listing");
+    let list = generator::overlay::summary::corrections_markdown(&listing).expect("list");
+    let (general, prism) = list.split_once("Made only so that Prism accepts more").expect("two parts");
+    assert!(
+        general.contains("| `mini` | `fix.yaml` #0 | `$.components.schemas.User` | Jira sends a \\| in names | capture ×2, 1 report(s) |"),
+        "{list}"
+    );
+    assert!(!general.contains("Prism needs a type"), "{list}");
+    assert!(
+        prism.contains(
+            "| `mini` | `fix.yaml` #1 | `$.components.schemas.Account` | Prism needs a type | client-fixture |"
+        ),
+        "{list}"
+    );
+    let readme = "# Title\n<!-- corrections:begin -->\nold\n<!-- corrections:end -->\nafter\n";
+    let path = std::path::Path::new("README.md");
+    let updated = generator::overlay::summary::replace_between_markers(path, readme, &list).expect("markers");
+    assert_eq!(updated, format!("# Title\n<!-- corrections:begin -->\n{list}<!-- corrections:end -->\nafter\n"));
+    let error =
+        generator::overlay::summary::replace_between_markers(path, "# no markers\n", &list).expect_err("no markers");
+    assert!(error.to_string().contains("README.md: the marker `<!-- corrections:begin -->` is missing"), "{error}");
 }

@@ -76,3 +76,34 @@ fn the_slug_rule_matches_the_listing_format() {
     );
     assert_eq!(generator::select::slug("/pages/{id}", "get"), "pagesid-get");
 }
+
+#[test]
+fn the_shipped_overlay_gives_dashboard_gadget_position_its_column_and_row() {
+    let listing = listing_with("- x-operation-id: getAllGadgets\n  x-spec: jira-platform-v2\n- x-operation-id: addGadget\n  x-spec: jira-platform-v2");
+    let selection = select(&listing, &Options::default()).expect("selects");
+    let spec = &selection.specs[0].spec;
+    assert_eq!(spec.corrections.names(), ["overlays/jira-platform-v2.yaml"]);
+    let (overlay, action) = spec
+        .corrections
+        .provenance("/components/schemas/DashboardGadgetPosition/properties/column")
+        .expect("the overlay set `column`");
+    assert_eq!((overlay.name.as_str(), action.index), ("overlays/jira-platform-v2.yaml", 1));
+    let output = generator::generate(&listing, &Options::default()).expect("generates");
+    let types = &output.files["src/generated/jira_platform_v2/types.rs"];
+    assert!(types.contains("pub column: i32") && types.contains("pub row: i32"), "{types}");
+    assert!(!types.contains("the_column_position_of_the_gadget"));
+    let examples = &output.files["src/generated/jira_platform_v2/examples.rs"];
+    assert!(
+        examples.contains("example_check::check::<") && !examples.contains("example_check::fails::<"),
+        "{examples}"
+    );
+    let evidence = &output.files["src/generated/jira_platform_v2/evidence.rs"];
+    for test in ["fn add_gadget_openapi_example()", "fn get_all_gadgets_openapi_example()"] {
+        assert!(evidence.contains(test), "{evidence}");
+    }
+    assert!(
+        evidence.contains("overlays/jira-platform-v2.yaml action 1: evidence/addGadget/openapi-example.json (example)")
+    );
+    let header = output.files["src/generated/jira_platform_v2/mod.rs"].lines().next().expect("header").to_owned();
+    assert!(header.ends_with("corrected by `overlays/jira-platform-v2.yaml`; do not edit by hand."), "{header}");
+}

@@ -118,7 +118,7 @@ fn run(args: &Args) -> Result<report::Summary> {
         generator::write::write_files(&crate_dir, &output)?;
         println!("generated {} into {}", listing_path.display(), crate_dir.display());
     }
-    let specs = specs_to_serve(&listing_path, &output)?;
+    let specs = specs_to_serve(&listing_path, &output, &work)?;
     if specs.is_empty() {
         return Err("the listing selects no operation that has conformance tests".into());
     }
@@ -169,14 +169,16 @@ fn run(args: &Args) -> Result<report::Summary> {
     Ok(summary)
 }
 
-/// The specs that have conformance tests in the generated output, with their files.
-fn specs_to_serve(listing_path: &Path, output: &generator::Output) -> Result<Vec<SpecToServe>> {
+/// The specs that have conformance tests in the generated output, with the files Prism serves: the corrected
+/// document (written under `work`) for a spec with overlays.
+fn specs_to_serve(listing_path: &Path, output: &generator::Output, work: &Path) -> Result<Vec<SpecToServe>> {
     let listing = generator::load::Listing::load(listing_path)?;
     let mut specs = Vec::new();
     for source in &listing.specs {
         let module = generator::names::snake_name(&source.name);
         if output.files.contains_key(&format!("src/generated/{module}/conformance.rs")) {
-            specs.push(SpecToServe { name: source.name.clone(), module, file: listing.spec_path(source) });
+            let file = prism::spec_file(&listing, source, work)?;
+            specs.push(SpecToServe { name: source.name.clone(), module, file });
         }
     }
     Ok(specs)

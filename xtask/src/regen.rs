@@ -29,8 +29,19 @@ pub fn run(args: &Args) -> Result<()> {
     let default_out = project_root().join("generated-client");
     let out = args.out.clone().unwrap_or_else(|| default_out.clone());
     let output = crate_output(&listing_path, &out, args.all)?;
+    // The README lists the corrections of the committed listing.
+    let readme = (listing_path == default_listing()).then(|| readme_with_corrections(&listing_path)).transpose()?;
 
     if args.check {
+        if let Some((path, text)) = &readme {
+            if std::fs::read_to_string(path)? != *text {
+                return Err(format!(
+                    "{}: the list of corrections is out of date\nrun `cargo xtask regen` and commit the result",
+                    path.display()
+                )
+                .into());
+            }
+        }
         let stale = generator::write::stale_files(&out, &output)?;
         if !stale.is_empty() {
             return Err(format!(
@@ -44,11 +55,27 @@ pub fn run(args: &Args) -> Result<()> {
         return Ok(());
     }
     generator::write::write_files(&out, &output)?;
+    if let Some((path, text)) = &readme {
+        if std::fs::read_to_string(path)? != *text {
+            crate::lock::Staged::new(path, text.as_bytes())?.commit()?;
+            eprintln!("updated the list of corrections in {}", path.display());
+        }
+    }
     for stats in &output.stats {
         eprintln!("{}: {} operations, {} types", stats.module, stats.operations, stats.types);
     }
     eprintln!("wrote {} files to {}", output.files.len(), out.display());
     Ok(())
+}
+
+/// The project's README with its list of corrections (between the markers) written from the listing's overlays.
+pub fn readme_with_corrections(listing_path: &Path) -> Result<(PathBuf, String)> {
+    let listing = generator::load::Listing::load(listing_path)?;
+    let path = project_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let list = generator::overlay::summary::corrections_markdown(&listing)?;
+    let text = generator::overlay::summary::replace_between_markers(&path, &readme, &list)?;
+    Ok((path, text))
 }
 
 /// Everything regen writes into the crate at `out` for the listing: the generated files, and for a crate other

@@ -1,6 +1,7 @@
 //! Response checks of a spec: `examples.rs`, a test per 2xx response example, checking that it decodes into the
 //! generated type and encodes back to the same JSON, less exactly the fields the schema does not declare; and
-//! `captures.rs`, a test per response captured from a real instance, checking that it decodes.
+//! `captures.rs`, a test per response captured from a real instance, checking that it decodes; and `evidence.rs`, a
+//! test per body an overlay cites as evidence for a correction, checking that it decodes into the corrected type.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -59,6 +60,25 @@ pub fn emit_captures(spec: &Spec) -> TokenStream {
                 }
             }
         })
+    });
+    quote! { #(#tests)* }
+}
+
+/// `evidence.rs`: each body an overlay cites must decode into the type generated from the corrected document.
+pub fn emit_evidence(spec: &Spec) -> TokenStream {
+    let tests = spec.evidence.iter().map(|check| {
+        let test = format_ident!("{}", check.test);
+        let ty = rust_type(spec, &check.ty);
+        let json = &check.json;
+        let what = &check.what;
+        let doc = format!(" Evidence for a correction: {what}.");
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #test() {
+                crate::example_check::decodes::<#ty>(#what, #json);
+            }
+        }
     });
     quote! { #(#tests)* }
 }

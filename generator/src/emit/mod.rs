@@ -72,7 +72,13 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
     }];
     for spec in &api.specs {
         let dir = format!("src/generated/{}", spec.module);
-        let about = format!("from `{}` ({} {})", spec.file, spec.title, spec.version);
+        let corrected = match spec.overlays.as_slice() {
+            [] => String::new(),
+            overlays => {
+                format!(" corrected by {}", overlays.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "))
+            }
+        };
+        let about = format!("from `{}` ({} {}){corrected}", spec.file, spec.title, spec.version);
         let mut add = |path: String, tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>| {
             jobs.push(Job { path, about: about.clone(), tokens });
         };
@@ -87,6 +93,9 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
         }
         if spec.operations.iter().any(|op| !op.captures.is_empty()) {
             add(format!("{dir}/captures.rs"), Box::new(move || examples::emit_captures(spec)));
+        }
+        if !spec.evidence.is_empty() {
+            add(format!("{dir}/evidence.rs"), Box::new(move || examples::emit_evidence(spec)));
         }
         if has_conformance(spec) {
             add(format!("{dir}/conformance.rs"), Box::new(move || conformance::emit_conformance(spec)));
@@ -125,6 +134,7 @@ fn spec_module(spec: &Spec) -> TokenStream {
         spec.operations.iter().any(|op| !op.examples.is_empty()).then(|| quote! { #[cfg(test)] mod examples; });
     let captures =
         spec.operations.iter().any(|op| !op.captures.is_empty()).then(|| quote! { #[cfg(test)] mod captures; });
+    let evidence = (!spec.evidence.is_empty()).then(|| quote! { #[cfg(test)] mod evidence; });
     // Deprecated operations are called too.
     let conformance = has_conformance(spec).then(|| quote! { #[cfg(test)] #[allow(deprecated)] mod conformance; });
     quote! {
@@ -132,6 +142,7 @@ fn spec_module(spec: &Spec) -> TokenStream {
         pub mod types;
         #conformance
         #captures
+        #evidence
         #examples
 
         #[doc = #doc]
@@ -184,6 +195,10 @@ pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
         TypeRef::Nullable(inner) => {
             let inner = rust_type(spec, inner);
             quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::External(path) => {
+            let path: syn::Path = syn::parse_str(path).expect("the paths of rust_types::KNOWN_TYPES parse");
+            quote!(#path)
         }
     }
 }

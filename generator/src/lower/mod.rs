@@ -6,6 +6,7 @@
 
 mod cycles;
 pub mod docs;
+mod evidence;
 mod examples;
 mod operation;
 mod pagination;
@@ -49,6 +50,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         problems.dedup();
         return Err(Error::Lowering { path: selected.spec.path.clone(), problems });
     }
+    let components = std::mem::take(&mut cx.components);
     let mut types: Vec<TypeDef> = cx.types.into_values().collect();
     cycles::box_cycles(&mut types);
     cycles::box_union_members(&mut types);
@@ -68,6 +70,7 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
             .collect();
     }
     operations.sort_by(|a, b| (&a.tag, &a.fn_name).cmp(&(&b.tag, &b.fn_name)));
+    let evidence = evidence::checks(&selected.spec.corrections, &operations, &components);
     let mut tags: Vec<Tag> = cx.tags.into_iter().map(|(module, title)| Tag { module, title }).collect();
     tags.sort_by(|a, b| a.module.cmp(&b.module));
     let info = &document.info;
@@ -78,10 +81,12 @@ pub fn lower_spec(selected: &SelectedSpec, captures: &[CaptureFile]) -> Result<S
         version: info.version.clone(),
         file: selected.spec.source.file.clone(),
         url: selected.spec.source.url.clone(),
+        overlays: selected.spec.source.overlays.clone(),
         server_prefix: server_prefix(document),
         types,
         operations,
         tags,
+        evidence,
     })
 }
 

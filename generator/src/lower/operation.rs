@@ -171,7 +171,12 @@ fn lower_parameter<'a>(
     };
     // Only scalars and enums can be written into a URL; anything else is passed as its JSON text.
     let ty = match ty {
-        TypeRef::Any | TypeRef::Map(_) | TypeRef::Vec(_) | TypeRef::Boxed(_) | TypeRef::Nullable(_) => TypeRef::String,
+        TypeRef::Any
+        | TypeRef::Map(_)
+        | TypeRef::Vec(_)
+        | TypeRef::Boxed(_)
+        | TypeRef::Nullable(_)
+        | TypeRef::External(_) => TypeRef::String,
         TypeRef::Named(name) if !cx.is_enum(&name) => TypeRef::String,
         other => other,
     };

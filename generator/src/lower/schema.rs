@@ -61,9 +61,25 @@ impl<'a> Context<'a> {
             ReferenceOr::Reference { reference } => {
                 (TypeKind::Alias(self.lower_ref(SchemaRef::Ref(reference), &name, &pointer)), None)
             }
-            ReferenceOr::Item(schema) => (self.definition(schema, &name, &pointer), description(&schema.schema_data)),
+            ReferenceOr::Item(schema) => match self.rust_type_extension(&schema.schema_data, &pointer) {
+                // A type of the crate stands in for it: the component becomes an alias of that type.
+                Some(ty) => (TypeKind::Alias(ty), description(&schema.schema_data)),
+                None => (self.definition(schema, &name, &pointer), description(&schema.schema_data)),
+            },
         };
         self.types.insert(name.clone(), TypeDef { name, origin: pointer, doc, kind });
+    }
+
+    /// The crate type a schema names with `x-rust-type`; an unknown name is a problem (and `Value` meanwhile).
+    fn rust_type_extension(&mut self, data: &SchemaData, pointer: &str) -> Option<TypeRef> {
+        let value = data.extensions.get(crate::rust_types::EXTENSION)?;
+        match crate::rust_types::check(value) {
+            Ok(known) => Some(known.type_ref()),
+            Err(message) => {
+                self.problem(format!("{pointer}/{}", crate::rust_types::EXTENSION), message);
+                Some(TypeRef::Any)
+            }
+        }
     }
 
     /// The type of a schema position; inline objects and enums are defined under a name made from `hint`.
@@ -81,6 +97,9 @@ impl<'a> Context<'a> {
     }
 
     fn lower_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(ty) = self.rust_type_extension(&schema.schema_data, pointer) {
+            return ty;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if string.enumeration.iter().any(Option::is_some) {
@@ -408,6 +427,7 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F64 => "Number".into(),
         TypeRef::Any => "Value".into(),
+        TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
     }
 }
 

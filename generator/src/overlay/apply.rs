@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::document::OverlayDocument;
-use super::Touch;
+use super::{Corrections, Touch};
 use crate::error::{pointer_token, Error, Result};
 
 /// One step of a normalized path.
@@ -16,12 +16,15 @@ enum Step {
     Name(String),
 }
 
-/// Applies every action of `overlay` (the `which`-th document of its spec) to `document`, recording what it touched.
+/// Applies every action of `overlay` (the `which`-th document of its spec) to `document`, recording what each
+/// selected and touched. An action that matches nothing is an error, or with `lapsed` given, recorded there and
+/// skipped.
 pub(crate) fn apply(
     document: &mut Value,
     overlay: &OverlayDocument,
     which: usize,
-    touches: &mut Vec<Touch>,
+    corrections: &mut Corrections,
+    mut lapsed: Option<&mut Vec<usize>>,
 ) -> Result<()> {
     for action in &overlay.actions {
         let error =
@@ -42,6 +45,10 @@ pub(crate) fn apply(
             })
             .collect();
         if selected.is_empty() {
+            if let Some(lapsed) = lapsed.as_deref_mut() {
+                lapsed.push(action.index);
+                continue;
+            }
             return Err(error(
                 "matches no node: the correction no longer applies (Atlassian may have moved or fixed this place); \
                  edit or remove the action"
@@ -60,6 +67,10 @@ pub(crate) fn apply(
                 pointer(steps)
             )));
         }
+        for steps in &selected {
+            corrections.targets.push(Touch { pointer: pointer(steps), overlay: which, action: action.index });
+        }
+        let touches = &mut corrections.touches;
         let mut touch = |pointer: String| touches.push(Touch { pointer, overlay: which, action: action.index });
         if action.remove {
             // Deepest and last first, so the remaining paths (array indices above all) stay valid.

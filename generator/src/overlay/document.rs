@@ -65,6 +65,8 @@ pub struct EvidenceBody {
     /// What the body is decoded as.
     pub subject: EvidenceSubject,
     pub kind: EvidenceKind,
+    /// The body, as compact JSON.
+    pub json: String,
 }
 
 /// The type an evidence body is decoded as.
@@ -287,8 +289,9 @@ fn evidence_body(
         }
     };
     let path = base.join(&raw.file);
-    if !path.is_file() {
-        return Err(error(format!("{at}.file"), format!("evidence file `{}` does not exist", path.display())));
-    }
-    Ok(EvidenceBody { file: raw.file, path, subject, kind: raw.kind })
+    let bytes = std::fs::read(&path)
+        .map_err(|e| error(format!("{at}.file"), format!("evidence file `{}` cannot be read: {e}", path.display())))?;
+    let json: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| error(format!("{at}.file"), format!("evidence file `{}` is not JSON: {e}", path.display())))?;
+    Ok(EvidenceBody { file: raw.file, path, subject, kind: raw.kind, json: json.to_string() })
 }

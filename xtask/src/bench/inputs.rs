@@ -6,6 +6,10 @@
 //!   one-spec listing next to it;
 //! - `jira-v2`: a one-spec listing next to a symlink of the unmodified Jira REST v2 spec, generated with `--all`;
 //! - `all-six`: the seed listing with `--all`.
+//!
+//! The listings carry the seed listing's overlays (`x-overlays`, with a symlink of their folder), so ours is
+//! measured doing what `regen` does; the pruned spec is cut from the corrected document, so every tool gets the
+//! same corrected schemas (and the overlays, already applied, are not listed again).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -54,11 +58,12 @@ pub fn prepare(dir: &Path) -> Result<Inputs> {
     let link = jira_dir.join(&jira_source.file);
     std::os::unix::fs::symlink(&jira_v2_spec, &link)
         .map_err(|e| format!("cannot link {} to {}: {e}", link.display(), jira_v2_spec.display()))?;
+    link_overlays(&listing, &jira_source, &jira_dir)?;
     let jira_v2_listing = jira_dir.join("listing.yaml");
     std::fs::write(&jira_v2_listing, one_spec_listing(&jira_source))?;
 
     let bytes = std::fs::read(&jira_v2_spec).map_err(|e| format!("cannot read {}: {e}", jira_v2_spec.display()))?;
-    let spec: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", jira_v2_spec.display()))?;
+    let (spec, _) = generator::load::corrected_json(&jira_v2_spec, &bytes, &listing.spec_dir(), &jira_source.overlays)?;
     let wanted = seed_operations(&listing, &spec)?;
     let pruned = prune(&spec, &wanted)?;
     let pruned_dir = dir.join("seed20-pruned");
@@ -66,7 +71,8 @@ pub fn prepare(dir: &Path) -> Result<Inputs> {
     let pruned_spec = pruned_dir.join(&jira_source.file);
     std::fs::write(&pruned_spec, serde_json::to_vec_pretty(&pruned.spec)?)?;
     let pruned_listing = pruned_dir.join("listing.yaml");
-    std::fs::write(&pruned_listing, one_spec_listing(&jira_source))?;
+    let corrected = SpecSource { overlays: Vec::new(), ..jira_source.clone() };
+    std::fs::write(&pruned_listing, one_spec_listing(&corrected))?;
 
     Ok(Inputs {
         seed_listing,
@@ -84,13 +90,31 @@ pub fn prepare(dir: &Path) -> Result<Inputs> {
 /// A listing with no `apis` entries and one `x-openapi` entry (JSON strings are YAML strings).
 fn one_spec_listing(source: &SpecSource) -> String {
     let q = |text: &str| Value::String(text.to_owned()).to_string();
-    format!(
+    let mut text = format!(
         "# Written by `cargo xtask bench`: one spec, generated with `--all`.\napis: []\nx-common:\n- type: x-openapi\n  \
          url: {}\n  x-file: {}\n  x-spec: {}\n",
         q(&source.url),
         q(&source.file),
         q(&source.name)
-    )
+    );
+    if !source.overlays.is_empty() {
+        let overlays: Vec<String> = source.overlays.iter().map(|o| q(o)).collect();
+        text.push_str(&format!("  x-overlays: [{}]\n", overlays.join(", ")));
+    }
+    text
+}
+
+/// Links the folders holding `source`'s overlays (`overlays/` for `overlays/jira-platform-v2.yaml`) into `dir`, so
+/// that a listing written there finds them at the same relative paths.
+fn link_overlays(listing: &Listing, source: &SpecSource, dir: &Path) -> Result<()> {
+    let tops: BTreeSet<&str> = source.overlays.iter().filter_map(|o| o.split('/').next()).collect();
+    for top in tops {
+        let (from, to) = (listing.spec_dir().join(top), dir.join(top));
+        let from = from.canonicalize().map_err(|e| format!("{}: {e}", from.display()))?;
+        std::os::unix::fs::symlink(&from, &to)
+            .map_err(|e| format!("cannot link {} to {}: {e}", to.display(), from.display()))?;
+    }
+    Ok(())
 }
 
 fn recreate_dir(dir: &Path) -> Result<()> {
@@ -310,6 +334,19 @@ mod tests {
                 "securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic"}}
             }
         })
+    }
+
+    #[test]
+    fn the_bench_listings_carry_the_overlays_and_the_pruned_spec_is_corrected() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let inputs = prepare(dir.path()).expect("prepared");
+        let listing = Listing::load(&inputs.jira_v2_listing).expect("the jira-v2 listing loads");
+        assert_eq!(listing.specs[0].overlays, ["overlays/jira-platform-v2.yaml"]);
+        let selection = generator::select::select(&listing, &generator::Options { all: true, captures: None })
+            .expect("the overlays are found next to the listing");
+        assert_eq!(selection.specs[0].spec.corrections.names(), ["overlays/jira-platform-v2.yaml"]);
+        let pruned = Listing::load(&inputs.pruned_listing).expect("the pruned listing loads");
+        assert!(pruned.specs[0].overlays.is_empty(), "the pruned spec is already corrected");
     }
 
     #[test]

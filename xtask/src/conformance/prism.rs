@@ -28,6 +28,27 @@ pub struct Server {
     pub log: PathBuf,
 }
 
+/// The file Prism serves for `source`: the spec itself, or, when the listing gives it overlays, the corrected
+/// document written to `work/specs/<x-file>`, so that Prism checks requests and answers against what the client
+/// was generated from.
+pub fn spec_file(
+    listing: &generator::load::Listing,
+    source: &generator::load::SpecSource,
+    work: &Path,
+) -> Result<PathBuf> {
+    let path = listing.spec_path(source);
+    if source.overlays.is_empty() {
+        return Ok(path);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (document, _) = generator::load::corrected_json(&path, &bytes, &listing.spec_dir(), &source.overlays)?;
+    let dir = work.join("specs");
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join(&source.file);
+    std::fs::write(&file, serde_json::to_vec(&document)?)?;
+    Ok(file)
+}
+
 /// `count` distinct free ports: all are bound at once, then released for Prism to take.
 pub fn free_ports(count: usize) -> Result<Vec<u16>> {
     let listeners = (0..count).map(|_| TcpListener::bind("127.0.0.1:0")).collect::<std::io::Result<Vec<_>>>()?;
@@ -99,5 +120,25 @@ impl Drop for Server {
         // The child is node running Prism, which starts no processes of its own.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prism_serves_the_corrected_document_of_a_spec_with_overlays() {
+        let listing = generator::load::Listing::load(&crate::default_listing()).expect("listing");
+        let work = tempfile::tempdir().expect("temp dir");
+        let v2 = listing.specs.iter().find(|s| s.name == "jira-platform-v2").expect("v2");
+        assert!(!v2.overlays.is_empty(), "the seed listing corrects REST v2");
+        let served = spec_file(&listing, v2, work.path()).expect("written");
+        assert!(served.starts_with(work.path().join("specs")));
+        let document: serde_json::Value = serde_json::from_slice(&std::fs::read(&served).expect("read")).expect("JSON");
+        let position = &document["components"]["schemas"]["DashboardGadgetPosition"];
+        assert_eq!(position["required"], serde_json::json!(["column", "row"]));
+        let v1 = listing.specs.iter().find(|s| s.overlays.is_empty()).expect("a spec without overlays");
+        assert_eq!(spec_file(&listing, v1, work.path()).expect("path"), listing.spec_path(v1));
     }
 }
