@@ -1,8 +1,9 @@
 //! Typed access to Jira's open `fields` maps.
 //!
 //! An issue's `fields` is a JSON object whose members depend on the site's configuration (custom fields such as
-//! `customfield_10010`), so the spec types it as a map of [`serde_json::Value`]. [`FieldsExt::field`] decodes
-//! one member into the type you expect:
+//! `customfield_10010`). The generated `IssueFields` types its system fields and keeps the others in a map of
+//! [`serde_json::Value`]; its generated `field::<T>(id)` (and `IssueBean::field`) reads either kind by id, through
+//! [`field`] and [`declared`]. [`FieldsExt::field`] decodes one member of any such map into the type you expect:
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -26,9 +27,8 @@ use serde_json::Value;
 
 use crate::error::{snippet, Error, ErrorKind, FieldDecodeError, Result};
 
-/// Typed access to the members of a `fields` map, such as [`IssueBean::fields`].
-///
-/// [`IssueBean::fields`]: crate::jira_platform_v2::types::IssueBean::fields
+/// Typed access to the members of an open `fields` map, such as the custom fields of an issue
+/// (`IssueFields::additional_properties`) or the `fields` of a create or edit (`IssueUpdateDetails::fields`).
 pub trait FieldsExt {
     /// Decodes the field `name` into `T`.
     ///
