@@ -1,6 +1,8 @@
 //! The examples in `examples/`, run against a mock Jira on 127.0.0.1 that serves real Jira response bodies
 //! (`tests/captures/`, see its `SOURCES.md`).
 
+#[path = "../examples/create_issue_markdown.rs"]
+mod create_issue_markdown;
 #[path = "../examples/get_issue.rs"]
 mod get_issue;
 #[path = "../examples/list_worklogs.rs"]
@@ -170,4 +172,64 @@ async fn update_worklog_sends_the_change_and_returns_the_updated_worklog() {
     assert_eq!(worklog.id.as_deref(), Some("10001"));
     assert_eq!(worklog.time_spent_seconds, Some(5400));
     assert_eq!(worklog.author.and_then(|author| author.display_name).as_deref(), Some("Carlos Treminio"));
+}
+
+/// A REST v3 body from `tests/bodies/`.
+fn v3_body(file: &str) -> Value {
+    let path = format!("{}/tests/bodies/{file}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"))).expect("JSON")
+}
+
+#[tokio::test]
+async fn create_issue_markdown_sends_adf_and_reads_the_description_back_as_text() {
+    let markdown = "Steps:\n\n1. Add an item\n2. **Pay**\n\nSee [the log](https://example.com/log).";
+    let description = atlassian_client::adf::Document::from_markdown(markdown);
+    let description = serde_json::to_value(&description).expect("serialise");
+    assert_eq!(description["content"][1]["type"], "orderedList", "{description}");
+    // The issue as Jira returns it (a real REST v3 body) with the description that was sent.
+    let mut issue = v3_body("ctreminiom__go-atlassian__v3-get-issue.json");
+    issue["key"] = json!("ED-24");
+    issue["fields"] = json!({ "description": description.clone() });
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/api/3/issue"))
+        .and(basic_auth(EMAIL, TOKEN))
+        .and(body_json(json!({"fields": {
+            "project": {"key": "ED"},
+            "issuetype": {"name": "Bug"},
+            "summary": "Checkout fails",
+            "description": description,
+        }})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(v3_body("ctreminiom__go-atlassian__create-issue.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/api/3/issue/ED-24"))
+        .and(query_param("fields", "description"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issue))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let created =
+        create_issue_markdown::run(&server.uri(), EMAIL, TOKEN, "ED", "Bug", "Checkout fails", markdown).await.unwrap();
+
+    assert_eq!(created.key, "ED-24");
+    assert_eq!(created.description, "Steps:\nAdd an item\nPay\nSee the log.");
+}
+
+#[tokio::test]
+async fn a_real_v3_description_reads_as_text() {
+    let issue = v3_body("ctreminiom__go-atlassian__v3-get-issue.json");
+    let server = MockServer::start().await;
+    Mock::given(path("/rest/api/3/issue/KP-19"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&issue))
+        .mount(&server)
+        .await;
+    let client = atlassian_client::Client::builder(server.uri()).build().unwrap();
+    let issue = client.jira_platform_v3().get_issue("KP-19").send().await.unwrap();
+    let description: atlassian_client::adf::Document = issue.field("description").unwrap().expect("a description");
+    assert!(atlassian_client::runtime::Fallbacks::fallbacks(&description).is_empty());
+    assert!(!description.to_plain_text().is_empty());
 }

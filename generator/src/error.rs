@@ -19,6 +19,10 @@ pub enum Error {
     #[error("{path}: not a valid OpenAPI 3.0.x document at `{pointer}`: {message}")]
     Spec { path: PathBuf, pointer: String, message: String },
 
+    /// A JSON Schema file (`type: x-json-schema` in the listing) is not the draft-04 document we read.
+    #[error("{path}: not a usable JSON Schema at `{pointer}`: {message}")]
+    Schema { path: PathBuf, pointer: String, message: String },
+
     /// An overlay document is malformed (`location`: the field, such as `actions[2].target`).
     #[error("{path}: invalid overlay at `{location}`: {message}")]
     OverlayDocument { path: PathBuf, location: String, message: String },

@@ -7,6 +7,28 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
     pub specs: Vec<Spec>,
+    /// Modules generated from JSON Schema documents that several specs share (ADF), each emitted once, only when
+    /// a selected spec's type refers to it.
+    pub shared: Vec<SharedModule>,
+}
+
+/// Types generated from a JSON Schema document of the listing (`type: x-json-schema`), such as Atlassian's ADF:
+/// one module at the crate's root (`atlassian_client::adf`), shared by the specs that refer to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedModule {
+    /// The Rust module name, e.g. `adf`.
+    pub module: String,
+    /// The listing's name for it (`x-spec`), e.g. `adf`.
+    pub name: String,
+    /// The schema's `description`.
+    pub title: String,
+    /// The schema's file (relative to the listing) and where it is published.
+    pub file: String,
+    pub url: String,
+    /// The cargo features of the specs that refer to it: the module is compiled when any of them is on.
+    pub features: Vec<String>,
+    /// The types, sorted by name.
+    pub types: Vec<TypeDef>,
 }
 
 /// What is generated from one OpenAPI document: one Rust module.
@@ -71,6 +93,9 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
+    /// A value that has exactly one allowed value (the `type` of an ADF node, `{"enum": ["paragraph"]}`, or its
+    /// `version`, `{"enum": [1]}`): a unit struct that is its own default and rejects any other value.
+    Constant(serde_json::Value),
     /// A string enum; unknown values are kept in a catch-all variant.
     Enum(StringEnum),
     /// A value of one of several shapes, tried in order (`oneOf`/`anyOf` without a usable discriminator).
@@ -104,6 +129,8 @@ pub struct Field {
     /// A list of a component that the spec marks `nullable` wholesale (Confluence v1 does so for most): `null`
     /// items are left out when decoding rather than failing the whole response.
     pub skip_null_items: bool,
+    /// The field's type is a [`TypeKind::Constant`]: `new()` sets it, it is no parameter.
+    pub fixed: bool,
 }
 
 /// Whether a field must be present, as we decode it.
@@ -165,6 +192,8 @@ pub enum TypeRef {
     I32,
     I64,
     F64,
+    /// A JSON number kept as written (`serde_json::Number`): an integer stays an integer when written back.
+    Number,
     /// Any JSON value (`{}`).
     Any,
     /// A type of this spec's `types` module, by Rust name.
@@ -398,7 +427,48 @@ impl Operation {
     }
 }
 
+impl Spec {
+    /// Calls `f` with every type reference of the spec: fields, union members, aliases, parameters, bodies and
+    /// successes (not looking inside `Vec`, `Map` and `Box`: see [`TypeRef::visit`]).
+    pub fn visit_type_refs(&self, f: &mut dyn FnMut(&TypeRef)) {
+        for def in &self.types {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|field| field.ty.visit(f));
+                    s.additional.iter().for_each(|ty| ty.visit(f));
+                }
+                TypeKind::Untagged(variants) => variants.iter().for_each(|v| v.ty.visit(f)),
+                TypeKind::Tagged(tagged) => tagged.variants.iter().for_each(|v| v.ty.visit(f)),
+                TypeKind::Alias(ty) => ty.visit(f),
+                TypeKind::Enum(_) | TypeKind::Constant(_) => {}
+            }
+        }
+        for op in &self.operations {
+            op.params.iter().for_each(|p| p.ty.visit(f));
+            op.body.iter().for_each(|b| b.ty.visit(f));
+            match &op.success {
+                Success::Json(ty) | Success::MaybeJson { ty, .. } | Success::SeeOther(Some(ty)) => ty.visit(f),
+                Success::Several { variants, .. } => {
+                    variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|ty| ty.visit(f))
+                }
+                Success::Empty | Success::Bytes | Success::SeeOther(None) => {}
+            }
+        }
+    }
+}
+
 impl TypeRef {
+    /// Calls `f` with this reference and every one inside it.
+    pub fn visit(&self, f: &mut dyn FnMut(&TypeRef)) {
+        f(self);
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => {
+                inner.visit(f)
+            }
+            _ => {}
+        }
+    }
+
     /// The named type this reference leads to without indirection through `Vec`, `Map` or `Box`.
     pub fn direct_name(&self) -> Option<&str> {
         match self {

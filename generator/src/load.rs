@@ -8,6 +8,10 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+// JSON Schema documents (`type: x-json-schema`, ADF): their own file.
+pub mod json_schema;
+pub use json_schema::{load_schema, LoadedSchema, SchemaSource};
+
 /// The allowlist: which operations to generate, and the OpenAPI documents they come from.
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -17,6 +21,8 @@ pub struct Listing {
     pub specs: Vec<SpecSource>,
     /// The `apis` entries, in listing order.
     pub entries: Vec<Entry>,
+    /// The `x-common` entries of `type: x-json-schema` (ADF), in listing order.
+    pub schemas: Vec<SchemaSource>,
 }
 
 /// One OpenAPI document named by the listing.
@@ -122,19 +128,35 @@ impl Listing {
             .map_err(|e| listing_error(e.path().to_string(), e.inner().to_string()))?;
 
         let mut specs: Vec<SpecSource> = Vec::new();
+        let mut schemas: Vec<SchemaSource> = Vec::new();
         for (i, common) in raw.common.into_iter().enumerate() {
-            if common.kind.as_deref() != Some("x-openapi") {
+            let kind = common.kind.as_deref().unwrap_or_default().to_owned();
+            if kind != "x-openapi" && kind != "x-json-schema" {
                 continue;
             }
             let at = |field: &str| format!("x-common[{i}].{field}");
             let require = |value: Option<String>, field: &str| {
                 value
                     .filter(|v| !v.trim().is_empty())
-                    .ok_or_else(|| listing_error(at(field), format!("an `x-openapi` entry needs `{field}`")))
+                    .ok_or_else(|| listing_error(at(field), format!("an `{kind}` entry needs `{field}`")))
             };
             let url = require(common.url, "url")?;
             let file = require(common.file, "x-file")?;
             let name = require(common.spec, "x-spec")?;
+            // --- x-json-schema entries (ADF): see load/json_schema.rs ---
+            if kind == "x-json-schema" {
+                json_schema::check_file(&file).map_err(|message| listing_error(at("x-file"), message))?;
+                let taken = specs.iter().any(|s| s.name == name) || schemas.iter().any(|s| s.name == name);
+                if taken || crate::names::snake_name(&name) != name {
+                    return Err(listing_error(
+                        at("x-spec"),
+                        format!("`{name}` must be a snake-case module name that no other entry uses"),
+                    ));
+                }
+                schemas.push(SchemaSource { name, url, file });
+                continue;
+            }
+            // --- end of x-json-schema entries ---
             if file.contains('/') || file.contains('\\') || file.starts_with('.') {
                 return Err(listing_error(
                     at("x-file"),
@@ -204,7 +226,7 @@ impl Listing {
             }
             entries.push(Entry { index, name: api.name, selector, spec: api.spec });
         }
-        Ok(Listing { path: path.to_owned(), specs, entries })
+        Ok(Listing { path: path.to_owned(), specs, entries, schemas })
     }
 
     /// The folder the spec files are in: the listing's own.
@@ -213,6 +235,11 @@ impl Listing {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
             _ => PathBuf::from("."),
         }
+    }
+
+    /// The path of a JSON Schema document's file.
+    pub fn schema_path(&self, source: &SchemaSource) -> PathBuf {
+        self.spec_dir().join(&source.file)
     }
 
     /// The path of a spec's file.

@@ -25,8 +25,11 @@ pub enum KnownKind {
     DateTime,
     /// `String`.
     String,
-    /// Another type of the crate, by its absolute path (`crate::adf::Document`).
+    /// Another type of the crate, by its absolute path.
     Path(&'static str),
+    /// A type of a module generated from a JSON Schema document of the listing (`type: x-json-schema`), by the
+    /// module's `x-spec` and the type's absolute path: the module is generated once when a selected spec uses it.
+    Shared { module: &'static str, path: &'static str },
 }
 
 /// Every name `x-rust-type` accepts.
@@ -38,6 +41,11 @@ pub const KNOWN_TYPES: &[KnownType] = &[
         about: "a Jira date-time string, kept as sent (`atlassian_client::JiraDateTime`)",
     },
     KnownType { name: "String", kind: KnownKind::String, about: "a string" },
+    KnownType {
+        name: "adf::Document",
+        kind: KnownKind::Shared { module: "adf", path: "crate::adf::Document" },
+        about: "an Atlassian Document Format document (`atlassian_client::adf::Document`, generated from `specs/adf/full.json`)",
+    },
 ];
 
 /// The extension's name.
@@ -60,9 +68,17 @@ impl KnownType {
             KnownKind::Any => TypeRef::Any,
             KnownKind::DateTime => TypeRef::DateTime,
             KnownKind::String => TypeRef::String,
-            KnownKind::Path(path) => TypeRef::External(path.to_owned()),
+            KnownKind::Path(path) | KnownKind::Shared { path, .. } => TypeRef::External(path.to_owned()),
         }
     }
+}
+
+/// The shared module (`adf`) whose type an [`TypeRef::External`] path names, if it names one.
+pub fn shared_module(path: &str) -> Option<String> {
+    KNOWN_TYPES.iter().find_map(|known| match known.kind {
+        KnownKind::Shared { module, path: known_path } if known_path == path => Some(module.to_owned()),
+        _ => None,
+    })
 }
 
 /// Why `value` (the value of an `x-rust-type` key) is not acceptable, if it is not.
@@ -80,7 +96,7 @@ mod tests {
     #[test]
     fn every_crate_path_of_the_table_parses_as_a_rust_path() {
         for known in KNOWN_TYPES {
-            if let KnownKind::Path(path) = known.kind {
+            if let KnownKind::Path(path) | KnownKind::Shared { path, .. } = known.kind {
                 assert!(syn::parse_str::<syn::Path>(path).is_ok(), "{}: {path}", known.name);
             }
         }

@@ -201,6 +201,22 @@ pub fn listing_arg(listing: &Path) -> String {
     }
 }
 
+/// Every file the lock records: the OpenAPI documents, then the JSON Schema documents (ADF, `x-json-schema`), each
+/// with whether it is a JSON Schema.
+pub fn locked_files(listing: &Listing) -> Vec<(SpecSource, bool)> {
+    let specs = listing.specs.iter().map(|source| (source.clone(), false));
+    let schemas = listing.schemas.iter().map(|schema| {
+        let source = SpecSource {
+            name: schema.name.clone(),
+            url: schema.url.clone(),
+            file: schema.file.clone(),
+            overlays: Vec::new(),
+        };
+        (source, true)
+    });
+    specs.chain(schemas).collect()
+}
+
 /// Checks every spec file of the listing against the lock in the listing's folder.
 ///
 /// Without a lock file there (a listing of the user's own, elsewhere), nothing is checked.
@@ -212,7 +228,7 @@ pub fn verify(listing: &Listing) -> Result<()> {
     };
     let listing_arg = listing_arg(&listing.path);
     let mut problems = Vec::new();
-    for source in &listing.specs {
+    for (source, _) in &locked_files(listing) {
         let path = listing.spec_path(source);
         let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
         let hint = format!(
@@ -265,11 +281,17 @@ pub fn lock_specs(listing: &Listing) -> Result<Vec<(String, LockChange)>> {
     let today = today_utc();
     let mut lock = Lock::default();
     let mut changes = Vec::new();
-    for source in &listing.specs {
+    for (source, is_schema) in &locked_files(listing) {
         let path = listing.spec_path(source);
         let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-        let document = generator::load::parse_spec(&path, &bytes)?;
-        let mut entry = LockedSpec::new(source, &bytes, &document.info.version, &today);
+        let version = if *is_schema {
+            // A JSON Schema has no version of its own: keep the package version `refresh-specs` recorded.
+            generator::load::json_schema::parse_schema(&path, &bytes)?;
+            old.find(&source.file).map_or_else(|| "unknown".to_owned(), |entry| entry.info_version.clone())
+        } else {
+            generator::load::parse_spec(&path, &bytes)?.info.version
+        };
+        let mut entry = LockedSpec::new(source, &bytes, &version, &today);
         let change = match old.find(&source.file) {
             None => LockChange::Added,
             Some(locked) if locked.same_copy(&entry) => {
@@ -403,11 +425,32 @@ mod tests {
     }
 
     #[test]
+    fn json_schema_files_are_locked_and_checked_too() {
+        let (dir, _) = fixture();
+        let listing_path = dir.path().join("apis.yaml");
+        let mut text = std::fs::read_to_string(&listing_path).expect("read listing");
+        text.push_str("- type: x-json-schema\n  url: http://127.0.0.1:9/adf\n  x-file: adf/full.json\n  x-spec: adf\n");
+        std::fs::write(&listing_path, text).expect("write listing");
+        std::fs::create_dir(dir.path().join("adf")).expect("mkdir");
+        let schema = r##"{"$schema":"http://json-schema.org/draft-04/schema#","$ref":"#/definitions/doc","definitions":{"doc":{}}}"##;
+        std::fs::write(dir.path().join("adf/full.json"), schema).expect("write schema");
+        let listing = Listing::load(&listing_path).expect("listing");
+        let changes = lock_specs(&listing).expect("lock-specs");
+        assert_eq!(changes[1], ("adf".to_owned(), LockChange::Added));
+        verify(&listing).expect("the files match the lock");
+
+        std::fs::write(dir.path().join("adf/full.json"), schema.replace("doc", "dok")).expect("edit schema");
+        let message = verify(&listing).expect_err("an edited schema").to_string();
+        assert!(message.contains("full.json: it differs from its entry"), "{message}");
+    }
+
+    #[test]
     fn the_committed_lock_matches_the_committed_specs() {
         let listing = Listing::load(&default_listing()).expect("default listing");
         let lock = Lock::read(&Lock::path(&listing)).expect("read").expect("specs/specs.lock.json exists");
         let names: Vec<&str> = lock.specs.iter().map(|entry| entry.name.as_str()).collect();
-        let listed: Vec<&str> = listing.specs.iter().map(|source| source.name.as_str()).collect();
+        let files = locked_files(&listing);
+        let listed: Vec<&str> = files.iter().map(|(source, _)| source.name.as_str()).collect();
         assert_eq!(names, listed);
         // The file is exactly what `lock-specs` would write.
         let text = std::fs::read_to_string(Lock::path(&listing)).expect("read lock text");

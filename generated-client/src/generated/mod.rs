@@ -3,3 +3,9 @@
 ///The Jira Cloud platform REST API (`jira-platform-v2`), version 1001.0.0-SNAPSHOT-835561dc297cd3d63ec14fb4cde1818aea269123.
 #[cfg(feature = "jira-platform-v2")]
 pub mod jira_platform_v2;
+///The Jira Cloud platform REST API (`jira-platform-v3`), version 1001.0.0-SNAPSHOT-532ed230ff9aa83f9c3039b776559e831302b5dd.
+#[cfg(feature = "jira-platform-v3")]
+pub mod jira_platform_v3;
+///Schema for Atlassian Document Format. (`adf/full.json`), shared by the specs that use it.
+#[cfg(feature = "jira-platform-v3")]
+pub mod adf;

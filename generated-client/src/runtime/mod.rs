@@ -7,12 +7,14 @@
 //!
 //! Some items are for users as well: [`CommaList`] (the type of `expand`-like parameters), [`FieldsExt`] and
 //! [`fields::field`] (typed access to Jira's open `fields` maps), [`FieldValues`] (the `fields` of an issue to
-//! create or edit), [`FieldIds`] (custom-field names to ids), and [`Response`] (what `send_raw` returns).
+//! create or edit), [`FieldIds`] (custom-field names to ids), [`Fallbacks`] (what an ADF document kept without
+//! knowing it), and [`Response`] (what `send_raw` returns).
 
 mod binary;
 mod comma_list;
 mod datetime;
 pub(crate) mod execute;
+pub mod fallbacks;
 mod field_ids;
 mod field_values;
 pub mod fields;
@@ -31,6 +33,7 @@ pub(crate) mod url;
 pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
+pub use fallbacks::Fallbacks;
 pub use field_ids::FieldIds;
 pub use field_values::FieldValues;
 pub use fields::FieldsExt;

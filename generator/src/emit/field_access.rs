@@ -7,18 +7,18 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Field, Presence, Spec, Struct, TypeKind, TypeRef};
+use crate::ir::{Field, Presence, Struct, TypeDef, TypeKind, TypeRef};
 
 /// The structs that a `fields` property holds and that keep undeclared members as JSON: the ones that get a
 /// `field` accessor of their own.
-pub(super) fn fields_types(spec: &Spec) -> BTreeSet<&str> {
+pub(super) fn fields_types(types: &[TypeDef]) -> BTreeSet<&str> {
     let structs = |name: &str| {
-        spec.types.iter().find(|def| def.name == name).and_then(|def| match &def.kind {
+        types.iter().find(|def| def.name == name).and_then(|def| match &def.kind {
             TypeKind::Struct(s) => Some(s),
             _ => None,
         })
     };
-    spec.types
+    types
         .iter()
         .filter_map(|def| match &def.kind {
             TypeKind::Struct(s) => Some(s),

@@ -4,9 +4,11 @@
 
 mod conformance;
 mod examples;
+mod fallbacks;
 mod field_access;
 mod manifest;
 mod requests;
+mod shared;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -101,6 +103,13 @@ fn jobs<'a>(api: &'a Api) -> Vec<Job<'a>> {
             add(format!("{dir}/conformance.rs"), Box::new(move || conformance::emit_conformance(spec)));
         }
     }
+    for module in &api.shared {
+        jobs.push(Job {
+            path: format!("src/generated/{}.rs", module.module),
+            about: format!("from `{}` ({})", module.file, module.title),
+            tokens: Box::new(move || shared::emit_shared(module)),
+        });
+    }
     // Types files are by far the largest: start them first.
     jobs.sort_by_key(|job| !job.path.ends_with("/types.rs"));
     jobs
@@ -118,7 +127,17 @@ fn root_module(api: &Api) -> TokenStream {
             pub mod #module;
         }
     });
-    quote! { #(#modules)* }
+    let shared = api.shared.iter().map(|module| {
+        let name = format_ident!("{}", module.module);
+        let cfg = shared::cfg(module);
+        let doc = format!("{} (`{}`), shared by the specs that use it.", module.title, module.file);
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub mod #name;
+        }
+    });
+    quote! { #(#modules)* #(#shared)* }
 }
 
 /// `mod.rs` of a spec: its submodules and the `Api` handle that the operations hang off.
@@ -165,8 +184,29 @@ fn has_conformance(spec: &Spec) -> bool {
     spec.operations.iter().any(|op| !op.samples.is_empty())
 }
 
+/// Where the types being emitted live: a spec's `types` module, or a shared module (ADF) whose types keep
+/// everything they decode, exactly (see [`types`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub module: &'a str,
+    pub shared: bool,
+}
+
+impl<'a> Scope<'a> {
+    pub fn of(spec: &'a Spec) -> Scope<'a> {
+        Scope { module: &spec.module, shared: false }
+    }
+}
+
 /// The Rust type of a type reference, as seen from anywhere in the crate.
 pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
+    scoped_type(Scope::of(spec), ty)
+}
+
+/// [`rust_type`] for the types of any module.
+pub(crate) fn scoped_type(scope: Scope<'_>, ty: &TypeRef) -> TokenStream {
+    let rust_type = |_: Scope<'_>, ty: &TypeRef| scoped_type(scope, ty);
+    let spec = scope;
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::DateTime => quote!(crate::runtime::JiraDateTime),
@@ -174,11 +214,15 @@ pub(crate) fn rust_type(spec: &Spec, ty: &TypeRef) -> TokenStream {
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
+        TypeRef::Number => quote!(::serde_json::Number),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Named(name) => {
-            let module = format_ident!("{}", spec.module);
+            let module = format_ident!("{}", scope.module);
             let name = format_ident!("{}", name);
-            quote!(crate::#module::types::#name)
+            match scope.shared {
+                true => quote!(crate::#module::#name),
+                false => quote!(crate::#module::types::#name),
+            }
         }
         TypeRef::Vec(item) => {
             let item = rust_type(spec, item);

@@ -5,16 +5,25 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attr, field_access, rust_type};
-use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, Variant};
+use super::{doc_attr, field_access, scoped_type, Scope};
+use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit_types(spec: &Spec) -> TokenStream {
-    let fields_types = field_access::fields_types(spec);
-    let items = spec.types.iter().map(|def| emit_type(spec, def, &fields_types));
-    quote! { #(#items)* }
+    emit_type_defs(Scope::of(spec), &spec.types)
 }
 
-fn emit_type(spec: &Spec, def: &TypeDef, fields_types: &BTreeSet<&str>) -> TokenStream {
+/// The types of any module. In a shared module (`scope.shared`, ADF) the types keep everything exactly: an
+/// optional field refuses `null` (so that the value holding it is kept whole instead of losing the `null`), a union
+/// keeps a member that does not fit its type as JSON, and each type tells where it kept something it does not
+/// know (`crate::runtime::Fallbacks`).
+pub fn emit_type_defs(scope: Scope<'_>, types: &[TypeDef]) -> TokenStream {
+    let fields_types = field_access::fields_types(types);
+    let items = types.iter().map(|def| emit_type(scope, def, &fields_types));
+    let fallbacks = types.iter().filter(|_| scope.shared).map(super::fallbacks::emit_fallbacks);
+    quote! { #(#items)* #(#fallbacks)* }
+}
+
+fn emit_type(spec: Scope<'_>, def: &TypeDef, fields_types: &BTreeSet<&str>) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let origin = format!(" Schema `{}`.", def.origin);
     let doc = doc_attr(def.doc.as_deref());
@@ -24,8 +33,9 @@ fn emit_type(spec: &Spec, def: &TypeDef, fields_types: &BTreeSet<&str>) -> Token
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Untagged(variants) => emit_untagged(spec, &name, variants),
         TypeKind::Tagged(tagged) => emit_tagged(spec, &name, tagged),
+        TypeKind::Constant(value) => emit_constant(&name, value),
         TypeKind::Alias(ty) => {
-            let ty = rust_type(spec, ty);
+            let ty = scoped_type(spec, ty);
             quote! { pub type #name = #ty; }
         }
     };
@@ -37,28 +47,37 @@ fn emit_type(spec: &Spec, def: &TypeDef, fields_types: &BTreeSet<&str>) -> Token
     }
 }
 
-fn emit_struct(spec: &Spec, name: &proc_macro2::Ident, s: &Struct, fields_types: &BTreeSet<&str>) -> TokenStream {
+fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct, fields_types: &BTreeSet<&str>) -> TokenStream {
     let fields = s.fields.iter().map(|f| emit_field(spec, f));
     let additional_name = additional_field_name(s);
+    let additional_doc = match spec.shared {
+        true => " Properties the schema does not declare, kept as sent so that they are written back.",
+        false => " Properties the schema does not declare (it allows them through `additionalProperties`).",
+    };
     let additional = s.additional.as_ref().map(|value| {
-        let value = rust_type(spec, value);
+        let value = scoped_type(spec, value);
         let field = format_ident!("{}", additional_name);
         quote! {
-            /// Properties the schema does not declare (it allows them through `additionalProperties`).
+            #[doc = #additional_doc]
             #[serde(flatten)]
             pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.presence == Presence::Required).collect();
+    // In a shared module (ADF) a required list starts empty: `Document::new()`, then push nodes.
+    let starts_empty = |f: &Field| spec.shared && matches!(f.ty, TypeRef::Vec(_));
+    let required: Vec<&Field> =
+        s.fields.iter().filter(|f| f.presence == Presence::Required && !f.fixed && !starts_empty(f)).collect();
     let derive_default = required.is_empty().then(|| quote!(::std::default::Default,));
     let params = required.iter().map(|f| {
         let field = format_ident!("{}", f.name);
-        let ty = rust_type(spec, &f.ty);
+        let ty = scoped_type(spec, &f.ty);
         quote!(#field: #ty)
     });
     let inits = s.fields.iter().map(|f| {
         let field = format_ident!("{}", f.name);
         match f.presence {
+            Presence::Required if f.fixed => quote!(#field: ::std::default::Default::default()),
+            Presence::Required if starts_empty(f) => quote!(#field: ::std::vec::Vec::new()),
             Presence::Required => quote!(#field),
             Presence::Optional | Presence::Nullable => quote!(#field: ::std::option::Option::None),
         }
@@ -99,14 +118,14 @@ fn emit_struct(spec: &Spec, name: &proc_macro2::Ident, s: &Struct, fields_types:
 }
 
 /// The catch-all map's field name: `additional_properties`, unless a property already took it.
-fn additional_field_name(s: &Struct) -> String {
+pub(crate) fn additional_field_name(s: &Struct) -> String {
     let mut names = crate::names::Namespace::with_reserved(s.fields.iter().map(|f| f.name.as_str()));
     names.claim("additional_properties")
 }
 
-fn emit_field(spec: &Spec, field: &Field) -> TokenStream {
+fn emit_field(spec: Scope<'_>, field: &Field) -> TokenStream {
     let name = format_ident!("{}", field.name);
-    let ty = rust_type(spec, &field.ty);
+    let ty = scoped_type(spec, &field.ty);
     let wire = &field.wire;
     let rename = (field.name != field.wire).then(|| quote!(rename = #wire,));
     let mut notes = Vec::new();
@@ -143,6 +162,16 @@ fn emit_field(spec: &Spec, field: &Field) -> TokenStream {
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
                 deserialize_with = "crate::runtime::nullable::without_null_items_optional"
+            )]
+            pub #name: ::std::option::Option<#ty>,
+        },
+        Presence::Optional if spec.shared => quote! {
+            #doc
+            #[serde(
+                #rename
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "crate::runtime::fallbacks::not_null"
             )]
             pub #name: ::std::option::Option<#ty>,
         },
@@ -207,10 +236,63 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     }
 }
 
-fn emit_untagged(spec: &Spec, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+/// A value with one allowed value: a unit struct, its own default, that writes that value and rejects any other.
+fn emit_constant(name: &proc_macro2::Ident, value: &serde_json::Value) -> TokenStream {
+    let literal = match value {
+        serde_json::Value::String(text) => quote!(#text),
+        serde_json::Value::Number(n) if n.is_u64() => {
+            let n = n.as_u64().unwrap_or_default();
+            quote!(#n)
+        }
+        serde_json::Value::Number(n) if n.is_i64() => {
+            let n = n.as_i64().unwrap_or_default();
+            quote!(#n)
+        }
+        other => {
+            let n = other.as_f64().unwrap_or_default();
+            quote!(#n)
+        }
+    };
+    let expected = format!("`{value}`");
+    quote! {
+        #[derive(
+            ::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq,
+            ::std::hash::Hash, ::std::default::Default
+        )]
+        pub struct #name;
+
+        impl #name {
+            /// The one value, as JSON.
+            pub fn value(&self) -> ::serde_json::Value {
+                ::serde_json::Value::from(#literal)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&#literal, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                if value == #literal {
+                    ::std::result::Result::Ok(Self)
+                } else {
+                    ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                        ::std::format!("expected {}, found {value}", #expected),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+fn emit_untagged(spec: Scope<'_>, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
     let variants = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
-        let ty = rust_type(spec, &v.ty);
+        let ty = scoped_type(spec, &v.ty);
         quote! { #variant(#ty), }
     });
     quote! {
@@ -223,12 +305,12 @@ fn emit_untagged(spec: &Spec, name: &proc_macro2::Ident, variants: &[Variant]) -
 }
 
 /// A discriminated union with hand-rolled serde: the tag picks the variant; an unknown tag keeps the JSON.
-fn emit_tagged(spec: &Spec, name: &proc_macro2::Ident, tagged: &Tagged) -> TokenStream {
+fn emit_tagged(spec: Scope<'_>, name: &proc_macro2::Ident, tagged: &Tagged) -> TokenStream {
     let other = format_ident!("{}", tagged.other);
     let property = &tagged.property;
     let variants = tagged.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
-        let ty = rust_type(spec, &v.ty);
+        let ty = scoped_type(spec, &v.ty);
         let doc = format!(" `{}` is `{}`.", tagged.property, v.tag);
         quote! { #[doc = #doc] #variant(#ty), }
     });
@@ -239,8 +321,37 @@ fn emit_tagged(spec: &Spec, name: &proc_macro2::Ident, tagged: &Tagged) -> Token
     let deserialize_arms = tagged.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let tag = &v.tag;
-        quote! { ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#variant), }
+        match spec.shared {
+            // A member that does not fit its type is kept whole, as for an unknown tag.
+            true => quote! {
+                ::std::option::Option::Some(#tag) => ::std::result::Result::Ok(
+                    ::serde::Deserialize::deserialize(&value).map_or_else(|_| Self::#other(value.clone()), Self::#variant),
+                ),
+            },
+            false => quote! { ::std::option::Option::Some(#tag) => ::serde_json::from_value(value).map(Self::#variant), },
+        }
     });
+    // In a shared module each member type converts into the union (`Node::from(paragraph)`).
+    let from_impls = tagged
+        .variants
+        .iter()
+        .filter(|_| spec.shared)
+        .filter(|v| tagged.variants.iter().filter(|other| other.ty == v.ty).count() == 1)
+        .map(|v| {
+            let variant = format_ident!("{}", v.name);
+            let ty = scoped_type(spec, &v.ty);
+            quote! {
+                impl ::std::convert::From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            }
+        });
+    let decoded_error = match spec.shared {
+        true => quote!(::std::result::Result::<Self, ::serde_json::Error>::map_err),
+        false => quote!(::std::result::Result::map_err),
+    };
     quote! {
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         #[non_exhaustive]
@@ -266,8 +377,10 @@ fn emit_tagged(spec: &Spec, name: &proc_macro2::Ident, tagged: &Tagged) -> Token
                     #(#deserialize_arms)*
                     _ => return ::std::result::Result::Ok(Self::#other(value)),
                 };
-                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+                #decoded_error(decoded, <D::Error as ::serde::de::Error>::custom)
             }
         }
+
+        #(#from_impls)*
     }
 }

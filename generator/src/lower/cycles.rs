@@ -40,7 +40,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
                     *ty = TypeRef::Boxed(Box::new(ty.clone()));
                 }
             }
-            TypeKind::Enum(_) => {}
+            TypeKind::Enum(_) | TypeKind::Constant(_) => {}
         }
     }
 }
@@ -59,7 +59,7 @@ pub fn box_union_members(types: &mut [TypeDef]) {
         match &mut def.kind {
             TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
             TypeKind::Tagged(tagged) => tagged.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
-            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Alias(_) => {}
+            TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Constant(_) | TypeKind::Alias(_) => {}
         }
     }
 }
@@ -71,7 +71,7 @@ fn direct_targets(kind: &TypeKind) -> Box<dyn Iterator<Item = &str> + '_> {
         TypeKind::Untagged(variants) => Box::new(variants.iter().filter_map(|v| v.ty.direct_name())),
         TypeKind::Tagged(tagged) => Box::new(tagged.variants.iter().filter_map(|v| v.ty.direct_name())),
         TypeKind::Alias(ty) => Box::new(ty.direct_name().into_iter()),
-        TypeKind::Enum(_) => Box::new(std::iter::empty()),
+        TypeKind::Enum(_) | TypeKind::Constant(_) => Box::new(std::iter::empty()),
     }
 }
 
@@ -108,6 +108,7 @@ mod tests {
                 write_only: false,
                 deprecated: false,
                 skip_null_items: false,
+                fixed: false,
             })
             .collect();
         TypeDef {

@@ -66,7 +66,7 @@ fn walk(
                 }
             }
             // Which member of a union a value decodes as is serde's choice at run time; the check reports it.
-            Some(TypeKind::Untagged(_)) | Some(TypeKind::Enum(_)) | None => {}
+            Some(TypeKind::Untagged(_)) | Some(TypeKind::Enum(_)) | Some(TypeKind::Constant(_)) | None => {}
         },
         _ => {}
     }

@@ -8,6 +8,7 @@ mod cycles;
 pub mod docs;
 mod evidence;
 mod examples;
+pub mod json_schema;
 mod operation;
 mod pagination;
 mod samples;
@@ -26,7 +27,39 @@ use crate::select::{SelectedSpec, Selection};
 /// Lowers every selected spec.
 pub fn lower(selection: &Selection, captures: &[CaptureFile]) -> Result<Api> {
     let specs = selection.specs.iter().map(|s| lower_spec(s, captures)).collect::<Result<Vec<_>>>()?;
-    Ok(Api { specs })
+    Ok(Api { specs, shared: Vec::new() })
+}
+
+/// Lowers the listing's JSON Schema documents that a selected spec refers to (`adf::Document`), each once, behind
+/// the features of the specs that refer to it. A reference to a module the listing does not name is an error.
+pub fn lower_shared(api: &mut Api, listing: &crate::load::Listing) -> Result<()> {
+    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for spec in &api.specs {
+        let mut modules = std::collections::BTreeSet::new();
+        spec.visit_type_refs(&mut |ty| {
+            if let crate::ir::TypeRef::External(path) = ty {
+                modules.extend(crate::rust_types::shared_module(path));
+            }
+        });
+        for module in modules {
+            users.entry(module).or_default().push(spec.name.clone());
+        }
+    }
+    for (module, features) in users {
+        let Some(source) = listing.schemas.iter().find(|s| snake_name(&s.name) == module) else {
+            let specs = features.join(", ");
+            return Err(Error::Listing {
+                path: listing.path.clone(),
+                location: "x-common".into(),
+                message: format!(
+                    "{specs} refer to `{module}::...`, but no `x-json-schema` entry has `x-spec: {module}`"
+                ),
+            });
+        };
+        let schema = crate::load::load_schema(source, &listing.schema_path(source))?;
+        api.shared.push(json_schema::lower_schema(&schema, features)?);
+    }
+    Ok(())
 }
 
 /// Lowers one spec: its schema closure, then its operations (which may add inline types), then cycles and examples.

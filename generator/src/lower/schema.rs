@@ -386,6 +386,7 @@ impl<'a> Context<'a> {
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 skip_null_items,
+                fixed: false,
             });
         }
         let additional = match parts.additional {
@@ -425,7 +426,7 @@ fn variant_label(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
-        TypeRef::F64 => "Number".into(),
+        TypeRef::F64 | TypeRef::Number => "Number".into(),
         TypeRef::Any => "Value".into(),
         TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_owned(),
     }

@@ -176,7 +176,7 @@ fn method(bench: &Bench, runs: &str, compile_runs: &str) -> String {
          - **parse floor**: a release-built program that only reads and parses the spec files the input makes our \
          generator read, with `generator::load::parse_spec`, one thread per file as the generator does (built with the \
          workspace's release profile). The seed listing names six specs, so it reads all six.\n\
-         - **inputs**: `seed` = `specs/atlassian.apis.yaml` ({ops} operations); openapi-generator gets the Jira REST v2 \
+         - **inputs**: `seed` = `specs/seed.apis.yaml` ({ops} operations); openapi-generator gets the Jira REST v2 \
          spec with `--openapi-normalizer FILTER=operationId:...` (which keeps all {all} schemas); progenitor has no \
          filter. `seed20-pruned` = the Jira REST v2 spec cut to the {ops} operations and the `$ref` closure of their \
          components ({closure} schemas) plus the security schemes, written by the bench (as in `baselines.md`). \
