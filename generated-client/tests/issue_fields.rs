@@ -3,6 +3,7 @@
 //! `getFields` body in `tests/captures/`.
 
 use atlassian_client::jira_platform_v2::types::IssueUpdateDetails;
+use atlassian_client::runtime::Fallbacks;
 use atlassian_client::{Client, ErrorKind, FieldIds, FieldValues};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, method, path, query_param};
@@ -224,4 +225,38 @@ fn a_declared_system_field_never_lands_in_the_custom_field_map() {
         }
     }
     assert!(typed > 500, "{typed} system field values read typed");
+}
+
+#[tokio::test]
+async fn rest_v3_descriptions_and_environments_are_adf_documents() {
+    // A trimmed capture (jira-cli) and a complete one (go-atlassian, ctreminiom.atlassian.net), whose description
+    // and environment hold panels, strong text and hard breaks.
+    let complete = format!(
+        "{}/../specs/overlays/evidence/issue-fields/getIssue/ctreminiom__go-atlassian__v3-get-issue.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let complete: Value = serde_json::from_slice(&std::fs::read(&complete).expect("the evidence file")).unwrap();
+    let server = MockServer::start().await;
+    for (key, body) in
+        [("TEST-1", capture("getIssue/ankitpokhrel__jira-cli__test-1-v3-trimmed.json")), ("KP-2", complete)]
+    {
+        Mock::given(path(format!("/rest/api/3/issue/{key}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let jira = client(&server).jira_platform_v3();
+
+    let trimmed = jira.get_issue("TEST-1").send().await.expect("decodes");
+    let description = trimmed.fields.as_ref().and_then(|f| f.description.as_ref()).expect("a description");
+    assert_eq!(description.to_plain_text().trim(), "Test description");
+
+    let issue = jira.get_issue("KP-2").send().await.expect("decodes");
+    let fields = issue.fields.as_ref().expect("fields");
+    for (name, doc) in [("description", &fields.description), ("environment", &fields.environment)] {
+        let doc = doc.as_ref().unwrap_or_else(|| panic!("{name} is a document"));
+        assert_eq!(doc.fallbacks(), Vec::<String>::new(), "{name}: every node and mark is known");
+        assert!(!doc.to_plain_text().trim().is_empty(), "{name} has text");
+    }
+    assert!(fields.additional_properties.keys().all(|key| !SYSTEM_FIELDS.contains(&key.as_str())));
 }

@@ -1451,10 +1451,10 @@ pub struct IssueFields {
     pub votes: ::std::option::Option<crate::jira_platform_v3::types::Votes>,
     /// The description of the issue.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::serde_json::Value>,
+    pub description: ::std::option::Option<crate::adf::Document>,
     /// The environment the issue occurs in.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<::serde_json::Value>,
+    pub environment: ::std::option::Option<crate::adf::Document>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
