@@ -9,21 +9,7 @@
 
 use std::process::ExitCode;
 
-use atlassian_client::{BasicAuth, Client, FieldsExt, JiraDateTime};
-use serde::Deserialize;
-
-/// The part of a status, issue type or priority field that this example shows.
-#[derive(Deserialize)]
-struct Named {
-    name: String,
-}
-
-/// The part of a user field that this example shows.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct User {
-    display_name: String,
-}
+use atlassian_client::{BasicAuth, Client, JiraDateTime};
 
 /// Fetches `issue_key` and returns a few lines describing it.
 pub async fn run(base_url: &str, email: &str, token: &str, issue_key: &str) -> atlassian_client::Result<String> {
@@ -35,23 +21,21 @@ pub async fn run(base_url: &str, email: &str, token: &str, issue_key: &str) -> a
         .send()
         .await?;
 
-    // `fields` is an open map (its members depend on the site's configuration): read members with the types you
-    // expect. Absent and null members are `None`; a member of another shape is a decode error naming it.
+    // The system fields are typed, each an `Option`: Jira returns only the fields asked for, and sends `null` for
+    // empty ones (an unassigned issue's `assignee`). Custom fields are read by id with the type you expect:
+    // `issue.field::<f64>("customfield_10016")?`.
     let fields = issue.fields.unwrap_or_default();
-    let summary = fields.field::<String>("summary")?.unwrap_or_default();
-    let name = |field: &str| -> atlassian_client::Result<String> {
-        Ok(fields.field::<Named>(field)?.map_or_else(|| "-".to_owned(), |named| named.name))
-    };
-    let assignee = fields.field::<User>("assignee")?.map_or_else(|| "(unassigned)".to_owned(), |u| u.display_name);
-    let created = fields.field::<JiraDateTime>("created")?;
-    let labels = fields.field::<Vec<String>>("labels")?.unwrap_or_default();
+    let summary = fields.summary.unwrap_or_default();
+    let or_dash = |name: Option<String>| name.unwrap_or_else(|| "-".to_owned());
+    let assignee = fields.assignee.and_then(|user| user.display_name).unwrap_or_else(|| "(unassigned)".to_owned());
+    let labels = fields.labels.unwrap_or_default();
 
     let mut report = format!("{}  {summary}\n", issue.key.as_deref().unwrap_or(issue_key));
-    report += &format!("  type:     {}\n", name("issuetype")?);
-    report += &format!("  status:   {}\n", name("status")?);
-    report += &format!("  priority: {}\n", name("priority")?);
+    report += &format!("  type:     {}\n", or_dash(fields.issuetype.and_then(|t| t.name)));
+    report += &format!("  status:   {}\n", or_dash(fields.status.and_then(|s| s.name)));
+    report += &format!("  priority: {}\n", or_dash(fields.priority.and_then(|p| p.name)));
     report += &format!("  assignee: {assignee}\n");
-    report += &format!("  created:  {}\n", created.as_ref().map_or("-", JiraDateTime::as_str));
+    report += &format!("  created:  {}\n", fields.created.as_ref().map_or("-", JiraDateTime::as_str));
     report += &format!("  labels:   {}\n", labels.join(", "));
     Ok(report)
 }

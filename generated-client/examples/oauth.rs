@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use atlassian_client::{Client, FieldsExt, MemoryTokenStore, OAuthApp, OAuthToken};
+use atlassian_client::{Client, MemoryTokenStore, OAuthApp, OAuthToken};
 
 /// The scopes asked for: reading issues, and `offline_access` for a refresh token.
 pub const SCOPES: [&str; 3] = ["read:jira-work", "read:jira-user", "offline_access"];
@@ -58,7 +58,7 @@ pub async fn run(app: &OAuthApp, code: &str, issue_key: &str) -> atlassian_clien
     };
     let client = Client::builder_for_oauth_site(&token, site).build()?;
     let issue = client.jira_platform_v2().get_issue(issue_key).fields(["summary"]).send().await?;
-    let summary = issue.fields.unwrap_or_default().field::<String>("summary")?.unwrap_or_default();
+    let summary = issue.fields.and_then(|fields| fields.summary).unwrap_or_default();
     report += &format!("{}  {summary}\n", issue.key.as_deref().unwrap_or(issue_key));
     Ok(report)
 }

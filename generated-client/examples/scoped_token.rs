@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use atlassian_client::{Client, FieldsExt, ScopedToken};
+use atlassian_client::{Client, ScopedToken};
 
 /// Reads `issue_key` with a scoped token; `gateway` replaces `https://api.atlassian.com/ex` (for tests).
 pub async fn run(
@@ -27,7 +27,7 @@ pub async fn run(
     // One request to the site's `_edge/tenant_info` for the cloud id; every call then goes through the gateway.
     let client = Client::builder_for_scoped_token(&scoped).await?.build()?;
     let issue = client.jira_platform_v2().get_issue(issue_key).fields(["summary"]).send().await?;
-    let summary = issue.fields.unwrap_or_default().field::<String>("summary")?.unwrap_or_default();
+    let summary = issue.fields.and_then(|fields| fields.summary).unwrap_or_default();
     Ok(format!("{}\n{}  {summary}\n", client.base_url(), issue.key.as_deref().unwrap_or(issue_key)))
 }
 

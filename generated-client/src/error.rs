@@ -43,6 +43,14 @@ pub enum ErrorKind {
     Redirect(RedirectError),
     /// The request was not sent: an earlier `429` of the client holds it for longer than the retry policy waits.
     RateLimited(RateLimitedError),
+    /// A field of a create or edit could not be used: a name that matches no field or several
+    /// ([`FieldIds`](crate::FieldIds)), or a value that is not valid there ([`FieldValues`](crate::FieldValues)).
+    Field {
+        /// The field's name or id, as given.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The request body could not be serialised to JSON.
     Serialize {
         /// The operation whose body failed.
@@ -202,6 +210,10 @@ impl Error {
         Error::new(ErrorKind::InvalidRequest { operation_id, message: message.into() })
     }
 
+    pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Field { field: field.into(), message: message.into() })
+    }
+
     pub(crate) fn invalid_base_url(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::InvalidBaseUrl { message: message.into() })
     }
@@ -250,6 +262,7 @@ impl Error {
                 Some(operation_id)
             }
             ErrorKind::FieldDecode(_)
+            | ErrorKind::Field { .. }
             | ErrorKind::Auth(_)
             | ErrorKind::InvalidBaseUrl { .. }
             | ErrorKind::Builder { .. } => None,
@@ -405,6 +418,7 @@ impl fmt::Display for Error {
                 write!(f, "{}: redirect (status {}) not followed: {reason}", redirect.operation_id, redirect.status)
             }
             ErrorKind::RateLimited(held) => fmt::Display::fmt(held, f),
+            ErrorKind::Field { field, message } => write!(f, "field `{field}`: {message}"),
             ErrorKind::Serialize { operation_id, source } => {
                 write!(f, "{operation_id}: could not serialise the request body: {source}")
             }

@@ -61,6 +61,6 @@ pub use error::{
 #[doc(inline)]
 pub use generated::*;
 pub use runtime::{
-    CommaList, CursorPage, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy, RateLimitedError,
-    RetryPolicy,
+    CommaList, CursorPage, FieldIds, FieldValues, FieldsExt, JiraDateTime, Nullable, OffsetPage, RateLimitPolicy,
+    RateLimitedError, RetryPolicy,
 };

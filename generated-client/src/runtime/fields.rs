@@ -1,8 +1,9 @@
 //! Typed access to Jira's open `fields` maps.
 //!
 //! An issue's `fields` is a JSON object whose members depend on the site's configuration (custom fields such as
-//! `customfield_10010`), so the spec types it as a map of [`serde_json::Value`]. [`FieldsExt::field`] decodes
-//! one member into the type you expect:
+//! `customfield_10010`). The generated `IssueFields` types its system fields and keeps the others in a map of
+//! [`serde_json::Value`]; its generated `field::<T>(id)` (and `IssueBean::field`) reads either kind by id, through
+//! [`field`] and [`declared`]. [`FieldsExt::field`] decodes one member of any such map into the type you expect:
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -21,12 +22,13 @@
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{snippet, Error, ErrorKind, FieldDecodeError, Result};
 
-/// Typed access to the members of a `fields` map, such as an issue's (`IssueBean::fields` in
-/// `jira_platform_v2::types`, when the listing selects an operation that returns issues).
+/// Typed access to the members of an open `fields` map, such as the custom fields of an issue
+/// (`IssueFields::additional_properties`) or the `fields` of a create or edit (`IssueUpdateDetails::fields`).
 pub trait FieldsExt {
     /// Decodes the field `name` into `T`.
     ///
@@ -46,9 +48,31 @@ impl FieldsExt for BTreeMap<String, Value> {
 /// A missing map, a missing field and a `null` field all give `Ok(None)`; a value of another shape gives a
 /// decode error whose [`json_path`](Error::json_path) starts with the field's name.
 pub fn field<T: DeserializeOwned>(map: Option<&BTreeMap<String, Value>>, name: &str) -> Result<Option<T>> {
-    let Some(value) = map.and_then(|map| map.get(name)) else {
+    match map.and_then(|map| map.get(name)) {
+        Some(value) => decode(name, value),
+        None => Ok(None),
+    }
+}
+
+/// Decodes a field that the generated type declares (`summary` of `IssueFields`) into `T`, as [`field`] does for
+/// the members of the map: generated `field::<T>(name)` methods call it for the names of their typed fields, so
+/// `field("summary")` reads the typed field instead of finding nothing in the map.
+pub fn declared<S: Serialize, T: DeserializeOwned>(value: Option<&S>, name: &str) -> Result<Option<T>> {
+    let Some(value) = value else {
         return Ok(None);
     };
+    let value = serde_json::to_value(value).map_err(|source| {
+        Error::new(ErrorKind::FieldDecode(FieldDecodeError {
+            field: name.to_owned(),
+            json_path: name.to_owned(),
+            snippet: String::new(),
+            source,
+        }))
+    })?;
+    decode(name, &value)
+}
+
+fn decode<T: DeserializeOwned>(name: &str, value: &Value) -> Result<Option<T>> {
     if value.is_null() {
         return Ok(None);
     }
@@ -132,5 +156,16 @@ mod tests {
         };
         assert_eq!(decode.field, "status");
         assert!(std::error::Error::source(&error).is_some());
+    }
+
+    #[test]
+    fn declared_fields_decode_like_map_members() {
+        let status = json!({"name": "To Do", "statusCategory": {"key": "new"}});
+        let decoded: Option<Status> = declared(Some(&status), "status").unwrap();
+        assert_eq!(decoded.unwrap().category.key, "new");
+        assert_eq!(declared::<Value, String>(None, "summary").unwrap(), None);
+        assert_eq!(declared::<Value, String>(Some(&Value::Null), "summary").unwrap(), None);
+        let error = declared::<_, f64>(Some(&"eight"), "summary").unwrap_err();
+        assert_eq!(error.json_path(), Some("summary"));
     }
 }

@@ -6,7 +6,8 @@
 //! stream their items with [`offset_stream`] or [`cursor_stream`].
 //!
 //! Some items are for users as well: [`CommaList`] (the type of `expand`-like parameters), [`FieldsExt`] and
-//! [`fields::field`] (typed access to Jira's open `fields` maps), [`Fallbacks`] (what an ADF document kept without
+//! [`fields::field`] (typed access to Jira's open `fields` maps), [`FieldValues`] (the `fields` of an issue to
+//! create or edit), [`FieldIds`] (custom-field names to ids), [`Fallbacks`] (what an ADF document kept without
 //! knowing it), and [`Response`] (what `send_raw` returns).
 
 mod binary;
@@ -15,6 +16,8 @@ mod comma_list;
 mod datetime;
 pub(crate) mod execute;
 pub mod fallbacks;
+mod field_ids;
+mod field_values;
 pub mod fields;
 mod method;
 mod multipart;
@@ -35,6 +38,8 @@ pub use binary::Binary;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
 pub use fallbacks::Fallbacks;
+pub use field_ids::FieldIds;
+pub use field_values::FieldValues;
 pub use fields::FieldsExt;
 pub use method::HttpMethod;
 pub use multipart::{Multipart, Part, PartData, PartStream};

@@ -5,6 +5,7 @@
 mod conformance;
 mod examples;
 mod fallbacks;
+mod field_access;
 mod manifest;
 mod pagination;
 mod requests;

@@ -1,9 +1,11 @@
 //! `types.rs` of a spec: structs, enums, unions and aliases, with serde attributes that decode leniently.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attr, scoped_type, Scope};
+use super::{doc_attr, field_access, scoped_type, Scope};
 use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit_types(spec: &Spec) -> TokenStream {
@@ -15,18 +17,19 @@ pub fn emit_types(spec: &Spec) -> TokenStream {
 /// keeps a member that does not fit its type as JSON, and each type tells where it kept something it does not
 /// know (`crate::runtime::Fallbacks`).
 pub fn emit_type_defs(scope: Scope<'_>, types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(|def| emit_type(scope, def));
+    let fields_types = field_access::fields_types(types);
+    let items = types.iter().map(|def| emit_type(scope, def, &fields_types));
     let fallbacks = types.iter().filter(|_| scope.shared).map(super::fallbacks::emit_fallbacks);
     quote! { #(#items)* #(#fallbacks)* }
 }
 
-fn emit_type(spec: Scope<'_>, def: &TypeDef) -> TokenStream {
+fn emit_type(spec: Scope<'_>, def: &TypeDef, fields_types: &BTreeSet<&str>) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let origin = format!(" Schema `{}`.", def.origin);
     let doc = doc_attr(def.doc.as_deref());
     let separator = def.doc.as_ref().map(|_| quote!(#[doc = ""]));
     let body = match &def.kind {
-        TypeKind::Struct(s) => emit_struct(spec, &name, s),
+        TypeKind::Struct(s) => emit_struct(spec, &name, s, fields_types),
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Untagged(variants) => emit_untagged(spec, &name, variants),
         TypeKind::Tagged(tagged) => emit_tagged(spec, &name, tagged),
@@ -44,7 +47,7 @@ fn emit_type(spec: Scope<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct, fields_types: &BTreeSet<&str>) -> TokenStream {
     let fields = s.fields.iter().map(|f| emit_field(spec, f));
     let additional_name = additional_field_name(s);
     let additional_doc = match spec.shared {
@@ -90,25 +93,9 @@ fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct) -> TokenS
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
         format!("A value with the required fields ({}) set and every optional field unset.", names.join(", "))
     };
-    let field_accessor = s.fields.iter().find(|f| f.wire == "fields" && f.ty == TypeRef::Map(Box::new(TypeRef::Any))).map(|f| {
-        let field = format_ident!("{}", f.name);
-        let map = match f.presence {
-            Presence::Required => quote!(::std::option::Option::Some(&self.#field)),
-            Presence::Optional | Presence::Nullable => quote!(self.#field.as_ref()),
-        };
-        let map = if f.presence == Presence::Nullable {
-            quote!(self.#field.as_ref().and_then(crate::runtime::Nullable::as_option))
-        } else {
-            map
-        };
-        quote! {
-            /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
-            /// when it is absent or `null`, an error naming the field when it has another shape.
-            pub fn field<T: ::serde::de::DeserializeOwned>(&self, name: &str) -> crate::Result<::std::option::Option<T>> {
-                crate::runtime::fields::field(#map, name)
-            }
-        }
-    });
+    let holder_accessor = field_access::holder_accessor(s, fields_types);
+    let fields_accessor =
+        fields_types.contains(name.to_string().as_str()).then(|| field_access::fields_accessor(s, &additional_name));
     quote! {
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
@@ -124,7 +111,8 @@ fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct) -> TokenS
                 Self { #(#inits,)* #additional_init }
             }
 
-            #field_accessor
+            #holder_accessor
+            #fields_accessor
         }
     }
 }

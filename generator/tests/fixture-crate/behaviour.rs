@@ -603,6 +603,29 @@ async fn expand_takes_a_list_and_open_fields_decode_by_name() {
 }
 
 #[tokio::test]
+async fn declared_fields_are_typed_and_never_land_in_the_map_of_the_others() {
+    let server = MockServer::start().await;
+    let body = json!({"key": "A-1", "fields": {"summary": "s", "fixVersions": ["1.0"], "customfield_1": 2.5, "x": null}});
+    Mock::given(method("GET"))
+        .and(path("/rest/api/2/typed-issue/A-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let issue = client(&server).await.operations().get_typed_issue("A-1").send().await.unwrap();
+    let fields = issue.fields.as_ref().unwrap();
+    assert_eq!(fields.summary.as_deref(), Some("s"));
+    assert_eq!(fields.fix_versions.as_deref(), Some(&["1.0".to_owned()][..]));
+    assert_eq!(fields.additional_properties.keys().collect::<Vec<_>>(), ["customfield_1", "x"]);
+    // `field` reads a declared field by its wire name, and any other from the map.
+    assert_eq!(issue.field::<String>("summary").unwrap().as_deref(), Some("s"));
+    assert_eq!(issue.field::<Vec<String>>("fixVersions").unwrap().unwrap(), ["1.0"]);
+    assert_eq!(fields.field::<f64>("customfield_1").unwrap(), Some(2.5));
+    assert_eq!(issue.field::<f64>("x").unwrap(), None);
+    assert!(issue.field::<u32>("summary").unwrap_err().to_string().contains("summary"));
+    assert_eq!(operations::types::TypedIssue::default().field::<String>("summary").unwrap(), None);
+}
+
+#[tokio::test]
 async fn send_raw_returns_any_status_with_headers_and_body() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -666,6 +666,35 @@ async fn get_server_info_full() {
     run.finish(raw, request.send().await.map(|_| ()));
 }
 #[tokio::test]
+async fn get_typed_issue_full() {
+    let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
+        spec: SPEC,
+        url_variable: URL_VARIABLE,
+        operation: "getTypedIssue",
+        name: "full",
+        auth: harness::Auth::None,
+        query: &[],
+        mutation: ::std::option::Option::None,
+    }) else {
+        return;
+    };
+    let request = run
+        .build(|client| {
+            ::std::result::Result::Ok(
+                client
+                    .operations()
+                    .get_typed_issue(
+                        harness::arg::<::std::string::String>("\"sample\"")?,
+                    ),
+            )
+        });
+    let ::std::option::Option::Some(raw) = run.raw(request.clone().send_raw().await)
+    else {
+        return;
+    };
+    run.finish(raw, request.send().await.map(|_| ()));
+}
+#[tokio::test]
 async fn publish_draft_workflow_scheme_full() {
     let ::std::option::Option::Some(run) = harness::Run::start(harness::Call {
         spec: SPEC,
@@ -1763,6 +1792,19 @@ impl crate::operations::Api {
             timeout: ::std::option::Option::None,
         }
     }
+    /// getTypedIssue
+    ///
+    /// `GET /rest/api/2/typed-issue/{issueIdOrKey}` (operationId `getTypedIssue`). The required parameters are arguments; set optional ones on the returned builder.
+    pub fn get_typed_issue(
+        &self,
+        issue_id_or_key: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetTypedIssue {
+        GetTypedIssue {
+            client: self.client.clone(),
+            issue_id_or_key: issue_id_or_key.into(),
+            timeout: ::std::option::Option::None,
+        }
+    }
     /// 204 when done at once, 303 with the task's progress when it runs in the background
     ///
     /// `POST /rest/api/2/workflowscheme/{id}/draft/publish` (operationId `publishDraftWorkflowScheme`). The required parameters are arguments; set optional ones on the returned builder.
@@ -2312,6 +2354,56 @@ impl GetServerInfo {
         client.execute(request).await
     }
 }
+/// A request to `GET /rest/api/2/typed-issue/{issueIdOrKey}`: start it with [`Api::get_typed_issue`](crate::operations::Api::get_typed_issue), set what you need, then `.send()`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()`"]
+pub struct GetTypedIssue {
+    client: crate::Client,
+    issue_id_or_key: ::std::string::String,
+    timeout: ::std::option::Option<::std::time::Duration>,
+}
+impl GetTypedIssue {
+    /// Overrides the client's request timeout for this call.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Sends the request and decodes the response.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
+    pub async fn send(self) -> crate::Result<crate::operations::types::TypedIssue> {
+        let response = self.send_raw().await?;
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "getTypedIssue",
+            method: crate::runtime::HttpMethod::Get,
+            path: "/rest/api/2/typed-issue/{issueIdOrKey}",
+            server_prefix: "",
+            see_other_documented: false,
+        };
+        let Self { client, issue_id_or_key, timeout } = self;
+        let mut request = crate::runtime::Request::new(
+            &OPERATION,
+            ::std::format!(
+                "/rest/api/2/typed-issue/{}", crate ::runtime::encode_path_segment(&
+                issue_id_or_key)
+            ),
+        );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        client.execute(request).await
+    }
+}
 /// A request to `POST /rest/api/2/workflowscheme/{id}/draft/publish`: start it with [`Api::publish_draft_workflow_scheme`](crate::operations::Api::publish_draft_workflow_scheme), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()`"]
@@ -2752,8 +2844,9 @@ impl Issue {
             fields: ::std::option::Option::None,
         }
     }
-    /// One of the open `fields` (such as a custom field, `customfield_10010`) decoded as `T`: `Ok(None)`
-    /// when it is absent or `null`, an error naming the field when it has another shape.
+    /// One of the issue's `fields` by id (a system field such as `summary`, or a custom field such as
+    /// `customfield_10010`) decoded as `T`: `Ok(None)` when it is absent or `null`, an error naming the field
+    /// when it has another shape.
     pub fn field<T: ::serde::de::DeserializeOwned>(
         &self,
         name: &str,
@@ -2963,6 +3056,103 @@ impl TaskProgressStatus {
 impl ::std::fmt::Display for TaskProgressStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/TypedIssue`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TypedIssue {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<crate::operations::types::TypedIssueFields>,
+}
+impl TypedIssue {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            key: ::std::option::Option::None,
+            fields: ::std::option::Option::None,
+        }
+    }
+    /// One of the issue's `fields` by id (a system field such as `summary`, or a custom field such as
+    /// `customfield_10010`) decoded as `T`: `Ok(None)` when it is absent or `null`, an error naming the field
+    /// when it has another shape.
+    pub fn field<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> crate::Result<::std::option::Option<T>> {
+        match self.fields.as_ref() {
+            ::std::option::Option::Some(fields) => fields.field(name),
+            ::std::option::Option::None => {
+                ::std::result::Result::Ok(::std::option::Option::None)
+            }
+        }
+    }
+}
+/// Issue fields with system fields declared: they are typed, and never land in the map of the others.
+///
+/// Schema `#/components/schemas/TypedIssueFields`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct TypedIssueFields {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub summary: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "fixVersions",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub fix_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Properties the schema does not declare (it allows them through `additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl TypedIssueFields {
+    ///A value with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            summary: ::std::option::Option::None,
+            fix_versions: ::std::option::Option::None,
+            additional_properties: ::std::collections::BTreeMap::new(),
+        }
+    }
+    /// A field by id decoded as `T`: a typed field by its JSON name (`summary`, `fixVersions`), any other
+    /// (a custom field such as `customfield_10010`, a field an app adds) from the map of the others.
+    /// `Ok(None)` when it is absent or `null`, an error naming the field when it has another shape.
+    pub fn field<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> crate::Result<::std::option::Option<T>> {
+        match name {
+            "summary" => crate::runtime::fields::declared(self.summary.as_ref(), name),
+            "fixVersions" => {
+                crate::runtime::fields::declared(self.fix_versions.as_ref(), name)
+            }
+            _ => {
+                crate::runtime::fields::field(
+                    ::std::option::Option::Some(&self.additional_properties),
+                    name,
+                )
+            }
+        }
     }
 }
 /// Schema `#/components/schemas/WorkLogBatch`.

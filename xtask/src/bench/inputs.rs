@@ -347,10 +347,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let inputs = prepare(dir.path()).expect("prepared");
         let listing = Listing::load(&inputs.jira_v2_listing).expect("the jira-v2 listing loads");
-        assert_eq!(listing.specs[0].overlays, ["overlays/jira-platform-v2.yaml"]);
+        assert_eq!(
+            listing.specs[0].overlays,
+            ["overlays/jira-platform-v2.yaml", "overlays/jira-platform-v2-fields.yaml"]
+        );
         let selection = generator::select::select(&listing, &generator::Options { all: true, captures: None })
             .expect("the overlays are found next to the listing");
-        assert_eq!(selection.specs[0].spec.corrections.names(), ["overlays/jira-platform-v2.yaml"]);
+        assert_eq!(selection.specs[0].spec.corrections.names(), listing.specs[0].overlays);
         let pruned = Listing::load(&inputs.pruned_listing).expect("the pruned listing loads");
         assert!(pruned.specs[0].overlays.is_empty(), "the pruned spec is already corrected");
     }
