@@ -78,6 +78,9 @@ async fn make_calls(client: &str, calls: u64) -> Result<(), String> {
     let base_url = start_server(ISSUE).await;
     match client {
         "reqwest" => {
+            // With the generated crate's `rustls` feature reqwest has no crypto provider of its own: building a client
+            // of the crate installs ring, as it would in a program that uses both.
+            atlassian_client::Client::new(&base_url).map_err(|error| error.to_string())?;
             let plain = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(60))
