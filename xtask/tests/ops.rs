@@ -19,13 +19,13 @@ fn add_appends_entries_in_the_files_style_regenerates_and_remove_restores_every_
         generator::load::Listing::load(&root.join("specs/atlassian.apis.yaml")).expect("listing").entries.len();
     let generated_before = generated(root);
 
-    let add = xtask_in(root, &["ops", "add", "--spec", "jira-platform-v2", "createIssue", "api2searchjql-post"]);
+    let add = xtask_in(root, &["ops", "add", "--spec", "jira-platform-v2", "deleteIssue", "api2searchjql-post"]);
     assert!(add.status.success(), "{}", stderr(&add));
     let after = listing(root);
     let appended = after.strip_prefix(&before[..before.find("x-common:").expect("x-common")]).expect("prefix kept");
     assert!(
         appended.starts_with(
-            "- name: Create issue\n  x-api-slug: api2issue-post\n\
+            "- name: Delete issue\n  x-api-slug: api2issueissueidorkey-delete\n\
              - name: Search for issues using JQL enhanced search (POST)\n  x-api-slug: api2searchjql-post\n\
              x-common:"
         ),
@@ -33,19 +33,19 @@ fn add_appends_entries_in_the_files_style_regenerates_and_remove_restores_every_
     );
     assert!(after.ends_with(&before[before.find("x-common:").expect("x-common")..]), "the rest kept byte-for-byte");
     let out = stdout(&add);
-    assert!(out.contains(&format!("added apis[{entries}] (x-api-slug api2issue-post) to")), "{out}");
+    assert!(out.contains(&format!("added apis[{entries}] (x-api-slug api2issueissueidorkey-delete) to")), "{out}");
     let (_, files) = generated(root);
     let code: String = files.values().map(|bytes| String::from_utf8_lossy(bytes)).collect();
     assert!(
-        code.contains("pub fn create_issue(") && code.contains("pub fn search_and_reconsile_issues_using_jql_post(")
+        code.contains("pub fn delete_issue(") && code.contains("pub fn search_and_reconsile_issues_using_jql_post(")
     );
 
     // Listed now: search says so, and show names the entry.
-    let search = xtask_in(root, &["ops", "search", "--spec", "jira-platform-v2", "create", "issue"]);
-    let line = stdout(&search).lines().find(|l| l.contains(" api2issue-post ")).map(str::to_owned);
-    assert!(line.as_deref().is_some_and(|l| l.contains("createIssue") && l.ends_with("listed")), "{line:?}");
+    let search = xtask_in(root, &["ops", "search", "--spec", "jira-platform-v2", "delete", "issue"]);
+    let line = stdout(&search).lines().find(|l| l.contains(" api2issueissueidorkey-delete ")).map(str::to_owned);
+    assert!(line.as_deref().is_some_and(|l| l.contains("deleteIssue") && l.ends_with("listed")), "{line:?}");
 
-    let remove = xtask_in(root, &["ops", "remove", "--spec", "jira-platform-v2", "createIssue", "api2searchjql-post"]);
+    let remove = xtask_in(root, &["ops", "remove", "--spec", "jira-platform-v2", "deleteIssue", "api2searchjql-post"]);
     assert!(remove.status.success(), "{}", stderr(&remove));
     assert_eq!(listing(root), before, "remove is the reverse of add");
     assert!(generated(root) == generated_before, "the regenerated crate is the one before the add");
@@ -124,7 +124,7 @@ fn unknown_ambiguous_listed_and_unlisted_names_are_refused_with_regens_messages(
         ],
     );
     refused(none, &["ops", "add", "getIssueWorklog", "--spec", "jira-platform-v2"], &["`getIssueWorklog` (jira-platform-v2 GET /rest/api/2/issue/{issueIdOrKey}/worklog) is already listed as apis[9] (x-api-slug api2issueissueidorkeyworklog-get)"]);
-    refused(none, &["ops", "add", "api2issue-post", "api2issue-post"], &["is given twice"]);
+    refused(none, &["ops", "add", "api2issueissueidorkey-delete", "api2issueissueidorkey-delete"], &["is given twice"]);
     refused(
         none,
         &["ops", "add", "getIssue", "--spec", "jira-nothing"],
@@ -132,8 +132,8 @@ fn unknown_ambiguous_listed_and_unlisted_names_are_refused_with_regens_messages(
     );
     refused(
         none,
-        &["ops", "remove", "api2issue-post"],
-        &["`api2issue-post` (jira-platform-v2 POST /rest/api/2/issue) is not listed"],
+        &["ops", "remove", "api2issueissueidorkey-delete"],
+        &["`api2issueissueidorkey-delete` (jira-platform-v2 DELETE /rest/api/2/issue/{issueIdOrKey}) is not listed"],
     );
     refused(
         none,
@@ -153,17 +153,17 @@ fn a_listing_that_does_not_parse_is_reported_and_left_alone() {
     };
     refused(
         break_listing("x-api-slug: [unclosed"),
-        &["ops", "add", "api2issue-post"],
+        &["ops", "add", "api2issueissueidorkey-delete"],
         &["invalid listing at `apis[0].x-api-slug`"],
     );
     refused(
         break_listing("x-api-slug: api2nothing-get"),
-        &["ops", "add", "api2issue-post"],
+        &["ops", "add", "api2issueissueidorkey-delete"],
         &["`apis` entry `api2nothing-get` matches no operation"],
     );
     refused(
         break_listing("x-operation-id: x\n  x-api-slug: y"),
-        &["ops", "remove", "api2issue-post"],
+        &["ops", "remove", "api2issueissueidorkey-delete"],
         &["entry `Jira Cloud REST API - Get global attachment settings` has both `x-api-slug` and `x-operation-id`"],
     );
 }
@@ -194,12 +194,12 @@ fn add_to_another_listing_regenerates_into_the_folder_given() {
     let listing_arg = other.display().to_string();
     let out_arg = out.display().to_string();
     let args =
-        ["ops", "add", "--listing", &listing_arg, "--out", &out_arg, "--spec", "jira-platform-v2", "createIssue"];
+        ["ops", "add", "--listing", &listing_arg, "--out", &out_arg, "--spec", "jira-platform-v2", "deleteIssue"];
     let add = xtask_in(root, &args);
     assert!(add.status.success(), "{}", stderr(&add));
-    assert!(std::fs::read_to_string(&other).expect("read").contains("  x-api-slug: api2issue-post\n"));
+    assert!(std::fs::read_to_string(&other).expect("read").contains("  x-api-slug: api2issueissueidorkey-delete\n"));
     let issues = std::fs::read_to_string(out.join("src/generated/jira_platform_v2/requests/issues.rs")).expect("read");
-    assert!(issues.contains("pub fn create_issue("), "the other crate has the new operation");
+    assert!(issues.contains("pub fn delete_issue("), "the other crate has the new operation");
     assert!((listing(root), generated(root)) == before, "the default listing and crate are untouched");
 }
 
@@ -228,9 +228,16 @@ fn show_names_the_overlay_actions_on_the_operation_and_on_the_schemas_it_reaches
              `$.components.schemas.DashboardGadgetPosition`): at `/components/schemas/DashboardGadgetPosition`\n"
         )
     );
-    // The same operation of the v3 spec, which has no overlays, and a v2 operation that reaches no corrected schema.
-    assert_eq!(show(&["--spec", "jira-platform-v3", "getAllGadgets"]), "overlays: none\n");
-    assert_eq!(show(&["--spec", "jira-platform-v2", "createIssue"]), "overlays: none\n");
+    // The same operation of the v3 spec names the v3 overlay's actions, and a v2 operation that reaches no corrected
+    // schema says none.
+    let v3 = show(&["--spec", "jira-platform-v3", "getAllGadgets"]);
+    assert!(
+        v3.contains("overlays/jira-platform-v3.yaml action 1 (")
+            && v3.contains("overlays/jira-platform-v3.yaml action 2 ("),
+        "{v3}"
+    );
+    assert!(!v3.contains(file), "{v3}");
+    assert_eq!(show(&["--spec", "jira-platform-v2", "deleteIssue"]), "overlays: none\n");
 
     // An action on one operation of a path item touches that operation, not its neighbour of another method.
     let path = root.join("specs/overlays/summaries.yaml");
@@ -243,8 +250,8 @@ fn show_names_the_overlay_actions_on_the_operation_and_on_the_schemas_it_reaches
     .expect("write overlay");
     let listing_path = root.join("specs/atlassian.apis.yaml");
     let text = listing(root).replacen(
-        "x-overlays: [overlays/jira-platform-v2.yaml]",
-        "x-overlays: [overlays/jira-platform-v2.yaml, overlays/summaries.yaml]",
+        "x-overlays: [overlays/jira-platform-v2.yaml, overlays/jira-platform-v2-fields.yaml]",
+        "x-overlays: [overlays/jira-platform-v2.yaml, overlays/jira-platform-v2-fields.yaml, overlays/summaries.yaml]",
         1,
     );
     std::fs::write(&listing_path, text).expect("write listing");
@@ -253,5 +260,5 @@ fn show_names_the_overlay_actions_on_the_operation_and_on_the_schemas_it_reaches
         "overlays:\n  overlays/summaries.yaml action 0 (\"a shorter summary\", target \
          `$.paths['/rest/api/2/issue/{issueIdOrKey}'].put`): at `/paths/~1rest~1api~12~1issue~1{issueIdOrKey}/put`\n"
     );
-    assert_eq!(show(&["--spec", "jira-platform-v2", "getIssue"]), "overlays: none\n");
+    assert_eq!(show(&["--spec", "jira-platform-v2", "deleteIssue"]), "overlays: none\n");
 }

@@ -7,14 +7,17 @@ use crate::ir::{EvidenceCheck, Operation, TypeRef};
 use crate::names::{snake_name, Namespace};
 use crate::overlay::{Corrections, EvidenceSubject};
 
-/// The checks, in overlay, action and body order; bodies for what the listing does not select are left out.
+/// The checks, in overlay, action and body order; bodies for what the listing does not select are left out. A body
+/// that several actions cite for the same subject is decoded once, by a check that names every citing action.
 pub(super) fn checks(
     corrections: &Corrections,
     operations: &[Operation],
     components: &BTreeMap<String, String>,
 ) -> Vec<EvidenceCheck> {
     let mut names = Namespace::new();
-    let mut checks = Vec::new();
+    let mut checks: Vec<EvidenceCheck> = Vec::new();
+    // (subject, overlay, file) -> index of its check.
+    let mut seen: BTreeMap<(String, &str, &str), usize> = BTreeMap::new();
     for overlay in &corrections.documents {
         for action in &overlay.actions {
             for body in &action.evidence.bodies {
@@ -29,10 +32,22 @@ pub(super) fn checks(
                         (snake_name(name), TypeRef::Named(name.clone()))
                     }
                 };
+                let key = (subject.clone(), overlay.name.as_str(), body.file.as_str());
+                if let Some(&index) = seen.get(&key) {
+                    checks[index].what.push_str(&format!(" and {}", action.index));
+                    continue;
+                }
+                seen.insert(key, checks.len());
                 let stem = body.file.rsplit('/').next().unwrap_or(&body.file).trim_end_matches(".json");
                 checks.push(EvidenceCheck {
                     test: names.claim(&format!("{subject}_{}", snake_name(stem))),
-                    what: format!("{} action {}: {} ({})", overlay.name, action.index, body.file, body.kind.as_str()),
+                    what: format!(
+                        "{} ({}), cited by {} action {}",
+                        body.file,
+                        body.kind.as_str(),
+                        overlay.name,
+                        action.index
+                    ),
                     ty,
                     json: body.json.clone(),
                 });
