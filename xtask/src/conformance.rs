@@ -109,10 +109,13 @@ fn run(args: &Args) -> Result<report::Summary> {
         }
     } else {
         // The crate lives under the workspace's target folder: it is a workspace of its own. (With `--out` the
-        // files are regen's, byte for byte.)
+        // files are regen's, byte for byte.) Its package has a name of its own: cargo hashes a root package's path
+        // relative to its workspace, so two generated crates of one name (this one and a `regen --out` crate such
+        // as CI's target/all-operations) would share artifacts in the shared target folder, and a test build of
+        // one could run the other's binary.
         if args.out.is_none() {
             if let Some(manifest) = output.files.get_mut("Cargo.toml") {
-                manifest.push_str("\n[workspace]\n");
+                *manifest = conformance_manifest(manifest);
             }
         }
         generator::write::write_files(&crate_dir, &output)?;
@@ -244,4 +247,26 @@ fn run_tests(mut command: Command, log_path: &Path, expected: &[report::Expected
         return Err(format!("the test run failed before running tests; see {}", log_path.display()).into());
     }
     Ok(TestRun { lines, tests_run })
+}
+
+/// The manifest of the conformance crate: regen's, as a workspace of its own with a package name of its own (the
+/// library keeps its name, `atlassian_client`).
+fn conformance_manifest(manifest: &str) -> String {
+    let renamed =
+        manifest.replacen("\nname = \"atlassian-client\"\n", "\nname = \"atlassian-client-conformance\"\n", 1);
+    format!("{renamed}\n[workspace]\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_conformance_crate_is_a_package_of_its_own_with_the_same_library() {
+        let manifest = std::fs::read_to_string(crate::project_root().join("generated-client/Cargo.toml"))
+            .expect("the committed manifest");
+        let renamed = super::conformance_manifest(&manifest);
+        assert!(renamed.contains("\nname = \"atlassian-client-conformance\"\n"), "{renamed}");
+        assert!(!renamed.contains("\nname = \"atlassian-client\"\n"), "{renamed}");
+        assert!(renamed.contains("\nname = \"atlassian_client\"\n"), "the library keeps its name: {renamed}");
+        assert!(renamed.ends_with("\n[workspace]\n"), "{renamed}");
+    }
 }
