@@ -38,19 +38,33 @@ pub fn read(crate_dir: &Path) -> Result<Contents> {
     Ok(contents)
 }
 
-/// Every `feature = "..."` named in a `#[cfg(...)]` attribute (not `cfg(test)`).
+/// Every `feature = "..."` named in a `#[cfg(...)]` attribute, also one the formatter broke over several lines.
 pub fn feature_gates(text: &str) -> BTreeSet<String> {
     let mut gates = BTreeSet::new();
-    for line in text.lines().map(str::trim).filter(|line| line.starts_with("#[cfg(")) {
-        let mut rest = line;
-        while let Some(at) = rest.find("feature") {
-            rest = rest[at + "feature".len()..].trim_start();
+    for (at, _) in text.match_indices("#[cfg(") {
+        let body = &text[at + "#[cfg(".len()..];
+        // The attribute ends where its parenthesis closes.
+        let mut depth = 1usize;
+        let end = body
+            .char_indices()
+            .find(|(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .map_or(body.len(), |(end, _)| end);
+        let mut rest = &body[..end];
+        while let Some(found) = rest.find("feature") {
+            rest = rest[found + "feature".len()..].trim_start();
             let Some(quoted) = rest.strip_prefix('=').map(str::trim_start).and_then(|r| r.strip_prefix('"')) else {
                 continue;
             };
-            if let Some(end) = quoted.find('"') {
-                gates.insert(quoted[..end].to_owned());
-                rest = &quoted[end..];
+            if let Some(close) = quoted.find('"') {
+                gates.insert(quoted[..close].to_owned());
+                rest = &quoted[close..];
             }
         }
     }
@@ -130,7 +144,8 @@ mod tests {
         std::fs::write(
             generated.join("mod.rs"),
             "#[cfg(feature = \"jira-platform-v2\")]\npub mod jira_platform_v2;\n\
-             #[cfg(any(feature = \"jira-platform-v3\", feature=\"confluence-v2\"))]\npub mod adf;\n#[cfg(test)]\nmod t;\n",
+             #[cfg(any(feature = \"jira-platform-v3\", feature=\"confluence-v2\"))]\npub mod adf;\n#[cfg(test)]\nmod t;\n\
+             #[cfg(\n    any(\n        feature = \"jira-software\",\n        feature = \"confluence-v1\"\n    )\n)]\npub mod wrapped;\n",
         )
         .expect("write");
         let meta = "static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {};\n";
@@ -141,7 +156,7 @@ mod tests {
         let contents = read(dir.path()).expect("reads");
         assert_eq!(contents.operations, 4);
         let gates: Vec<&str> = contents.gates.iter().map(String::as_str).collect();
-        assert_eq!(gates, ["confluence-v2", "jira-platform-v2", "jira-platform-v3"]);
+        assert_eq!(gates, ["confluence-v1", "confluence-v2", "jira-platform-v2", "jira-platform-v3", "jira-software"]);
     }
 
     #[test]
