@@ -189,7 +189,7 @@ fn method(bench: &Bench, runs: &str, compile_runs: &str) -> String {
          - **compile targets** (issue 14) are ratios to openapi-generator on the same row of this run: Jira REST v2 \
          `cargo build` ≤ {jira_build}×, `cargo check` ≤ {jira_check}×, and its build's peak RSS under {jira_rss} \
          (absolute); seed listing `cargo build` ≤ {seed_build}×, `cargo check` ≤ {seed_check}×. pass or FAIL from the \
-         measured ratio (shown in the verdict); FAIL when ours fails; not measured when theirs is missing or fails.\n\
+         measured ratio (shown in the verdict); FAIL when ours fails; unknown when theirs is missing or fails.\n\
          - **marginal per op** = (Jira REST v2 − seed listing) / the {extra} operations the first has more \
          ({jira_ops} − {ops}, from the inputs), each generator from its own two crates of this run (theirs: the \
          `seed20-pruned` crate), in ms per operation, wall (and CPU); it leaves out what every crate pays once \

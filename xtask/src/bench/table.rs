@@ -49,6 +49,8 @@ pub enum Verdict {
     Fail(String),
     /// The figure could not be measured.
     Unknown,
+    /// Ours is measured, the baseline it is judged against is not.
+    NoBaseline,
 }
 
 impl Verdict {
@@ -74,6 +76,7 @@ impl Verdict {
             Verdict::Pass(detail) => with("pass", detail),
             Verdict::Fail(detail) => with("**FAIL**", detail),
             Verdict::Unknown => "not measured".to_owned(),
+            Verdict::NoBaseline => "unknown (theirs not measured)".to_owned(),
         }
     }
 }
@@ -281,6 +284,9 @@ mod tests {
         assert_eq!(nanos_text(48_250.0), "48.25 µs");
         assert_eq!(nanos_text(950.4), "950 ns");
         assert_eq!(nanos_text(2_500_000.0), "2.50 ms");
+        assert_eq!(Verdict::Unknown.text(), "not measured");
+        assert_eq!(Verdict::NoBaseline.text(), "unknown (theirs not measured)");
+        assert_eq!(Verdict::Fail("0.65×".into()).text(), "**FAIL** (0.65×)");
     }
 
     fn secs(wall: f64) -> Cell {

@@ -57,11 +57,13 @@ pub fn below_bytes(cell: &Cell, limit: u64) -> (String, Verdict) {
 }
 
 /// Ours at most `limit` times openapi-generator's figure on the same row: pass or FAIL from the measured ratio
-/// (shown beside the verdict); FAIL when ours fails; not measured when theirs (or ours) is missing or failed.
+/// (shown beside the verdict); FAIL when ours fails; unknown when theirs is missing or failed; not measured when
+/// ours is not.
 pub fn ratio_at_most(ours: &Cell, theirs: &Cell, limit: f64) -> (String, Verdict) {
     let target = format!("≤ {limit}× openapi-generator");
     let verdict = match ratio_of(ours, theirs) {
         Some(ratio) => Verdict::check(Some(ratio <= limit), ratio_text(ratio)),
+        None if ratio_of(ours, ours).is_some() => Verdict::NoBaseline,
         None => Verdict::Unknown,
     };
     (target, unless_ours_fails(ours, verdict))
@@ -96,10 +98,10 @@ mod tests {
     #[test]
     fn a_ratio_is_unknown_when_theirs_is_missing_or_failed() {
         let missing = Cell::Skipped("not installed".into());
-        assert_eq!(ratio_at_most(&secs(3.0), &missing, SEED_BUILD_RATIO).1, Verdict::Unknown);
+        assert_eq!(ratio_at_most(&secs(3.0), &missing, SEED_BUILD_RATIO).1, Verdict::NoBaseline);
         let failed = Cell::Failed { after: Some(4.0), message: "error[E0428]".into() };
-        assert_eq!(ratio_at_most(&secs(3.0), &failed, SEED_BUILD_RATIO).1, Verdict::Unknown);
-        assert_eq!(ratio_at_most(&secs(3.0), &secs(0.0), SEED_BUILD_RATIO).1, Verdict::Unknown);
+        assert_eq!(ratio_at_most(&secs(3.0), &failed, SEED_BUILD_RATIO).1, Verdict::NoBaseline);
+        assert_eq!(ratio_at_most(&secs(3.0), &secs(0.0), SEED_BUILD_RATIO).1, Verdict::NoBaseline);
     }
 
     #[test]
