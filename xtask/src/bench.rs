@@ -10,20 +10,25 @@
 //! - [`size`]: emitted files, lines and types;
 //! - [`compile`]: `cargo build` / `cargo check` of the generated crate alone, and its warnings;
 //! - [`runtime`]: the criterion benches of the generated client;
-//! - [`report`]: the table, `BENCHMARKS.md`; [`table`]: cells, ratios and layout; [`measure`]: child processes.
+//! - [`contents`]: what our generated crate holds (its operations, its features), checked before it is timed;
+//! - [`report`]: the report, `BENCHMARKS.md`; [`rows`]: the table's rows; [`targets`]: the targets and verdicts;
+//!   [`table`]: cells, ratios and layout; [`measure`]: child processes.
 //!
 //! Everything it writes is under `target/bench/` (baselines under `target/baselines/`); nothing in the tree changes
 //! except the section of `BENCHMARKS.md` between its markers.
 
 mod baselines;
 mod compile;
+mod contents;
 mod generation;
 mod inputs;
 mod measure;
 mod report;
+mod rows;
 mod runtime;
 mod size;
 mod table;
+mod targets;
 
 use std::path::PathBuf;
 

@@ -1,19 +1,27 @@
 //! Compile time of a generated crate alone, its dependencies already built: each crate gets its own target folder
 //! (`target/bench/targets/<tool>-<input>`), one `cargo build` and one `cargo check` warm them, then each timed run
 //! is `cargo clean -p <crate>` followed by `cargo build` (or `cargo check`), dev profile, as in `baselines.md`.
-//! Warnings are counted from cargo's JSON messages: the build's, and clippy's after another `clean -p`.
+//! Warnings are counted from cargo's JSON messages: the build's, and clippy's after another `clean -p`. Every
+//! command builds the crate's default features. Ours is checked before it is timed ([`contents`]): a crate that
+//! does not hold its input's operations, or whose build leaves a generated module out, is not timed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
 
+use super::contents;
 use super::generation::Generation;
 use super::measure::{Cmd, Measurement, Step};
 use super::{Bench, Input, Outcome, Tool};
 use crate::Result;
 
 pub struct CompileRun {
+    /// Ours: the operations found in the crate, as many as its input selects (theirs: not checked).
+    pub operations: Outcome<usize>,
+    /// Why a generated crate was not timed: it does not hold its input's operations, or its build did not compile
+    /// every generated module. Each of its rows is a failure with this message.
+    pub refused: Option<String>,
     pub build: Outcome<Measurement>,
     pub check: Outcome<Measurement>,
     pub warnings: Outcome<Warnings>,
@@ -65,7 +73,18 @@ pub fn skipped(why: &str) -> BTreeMap<(Tool, Input), CompileRun> {
 }
 
 fn not_run(why: String) -> CompileRun {
-    CompileRun { build: Err(why.clone()), check: Err(why.clone()), warnings: Err(why) }
+    CompileRun {
+        operations: Err(why.clone()),
+        refused: None,
+        build: Err(why.clone()),
+        check: Err(why.clone()),
+        warnings: Err(why),
+    }
+}
+
+fn refused(why: String) -> CompileRun {
+    eprintln!("bench: {why}");
+    CompileRun { refused: Some(why.clone()), ..not_run(why) }
 }
 
 fn compile(bench: &mut Bench, tool: Tool, from: Input, generated: &Path) -> CompileRun {
@@ -78,6 +97,18 @@ fn compile(bench: &mut Bench, tool: Tool, from: Input, generated: &Path) -> Comp
         Err(error) => return not_run(format!("cannot prepare {}: {error}", crate_dir.display())),
     };
     eprintln!("bench: compile {name} ({package}) in {}", crate_dir.display());
+    let (operations, gates) = if tool == Tool::Ours {
+        let expected = bench.inputs.operations(from);
+        let counted = contents::read(&crate_dir)
+            .map_err(|e| format!("cannot count the operations of {}: {e}", crate_dir.display()))
+            .and_then(|found| Ok((contents::check_operations(found.operations, expected)?, found.gates)));
+        match counted {
+            Ok((operations, gates)) => (Ok(operations), gates),
+            Err(why) => return refused(why),
+        }
+    } else {
+        (Err("not checked".to_owned()), Default::default())
+    };
     let cargo = bench.cargo();
     let cargo_cmd = |args: &[&str]| Cmd::new(&cargo).args(args).dir(&crate_dir).env("CARGO_TARGET_DIR", &target);
     let shell = |tail: &str| {
@@ -89,9 +120,17 @@ fn compile(bench: &mut Bench, tool: Tool, from: Input, generated: &Path) -> Comp
     };
 
     // Warm the dependencies; the build's JSON messages give its warnings (cargo replays them when fresh).
-    let build_warnings = bench
-        .run_logged(&format!("compile-{name}-warm-build"), &cargo_cmd(&["build", "--message-format=json"]))
-        .map(|log| diagnostics(&log));
+    let warm_build =
+        bench.run_logged(&format!("compile-{name}-warm-build"), &cargo_cmd(&["build", "--message-format=json"]));
+    if let (Tool::Ours, Ok(log)) = (tool, &warm_build) {
+        let features = contents::built_features(log, &crate_dir.join("Cargo.toml"))
+            .ok_or_else(|| format!("cargo reported no library of {package}, so its features are unknown: not timed"))
+            .and_then(|built| contents::check_features(&built, &gates));
+        if let Err(why) = features {
+            return refused(why);
+        }
+    }
+    let build_warnings = warm_build.map(|log| diagnostics(&log));
     let warm_check = bench.run_logged(&format!("compile-{name}-warm-check"), &cargo_cmd(&["check"]));
     if let Err(error) = &warm_check {
         eprintln!("bench: warm-up check of {name} failed: {error}");
@@ -106,7 +145,7 @@ fn compile(bench: &mut Bench, tool: Tool, from: Input, generated: &Path) -> Comp
         (Ok(build), Ok(clippy)) => Ok(Warnings { build, clippy }),
         (Err(error), _) | (_, Err(error)) => Err(error.to_string()),
     };
-    CompileRun { build, check, warnings }
+    CompileRun { operations, refused: None, build, check, warnings }
 }
 
 /// Copies the generated crate to `crate_dir` (ours: with the runtime and the workspace's lock file, as

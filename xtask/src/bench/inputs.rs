@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use generator::load::{Listing, Selector, SpecSource};
 use serde_json::{Map, Value};
 
+use super::Input;
 use crate::Result;
 
 /// The `x-spec` of the Jira REST v2 document.
@@ -41,6 +42,21 @@ pub struct Inputs {
     pub closure_schemas: BTreeSet<String>,
     /// Every component schema of the Jira REST v2 spec.
     pub all_schemas: BTreeSet<String>,
+    /// The operations of the corrected Jira REST v2 spec.
+    pub jira_v2_operations: usize,
+    /// The operations of the six specs the seed listing names.
+    pub all_six_operations: usize,
+}
+
+impl Inputs {
+    /// How many operations `input` selects: what its generated crate must hold.
+    pub fn operations(&self, input: Input) -> usize {
+        match input {
+            Input::Seed | Input::Pruned => self.seed_operation_ids.len(),
+            Input::JiraV2 => self.jira_v2_operations,
+            Input::AllSix => self.all_six_operations,
+        }
+    }
 }
 
 /// The seed listing: `specs/seed.apis.yaml`.
@@ -79,6 +95,10 @@ pub fn prepare(dir: &Path) -> Result<Inputs> {
     let pruned_listing = pruned_dir.join("listing.yaml");
     let corrected = SpecSource { overlays: Vec::new(), ..jira_source.clone() };
     std::fs::write(&pruned_listing, one_spec_listing(&corrected))?;
+    let mut all_six_operations = 0;
+    for (_, path) in &specs {
+        all_six_operations += operation_count(path)?;
+    }
 
     Ok(Inputs {
         seed_listing,
@@ -90,6 +110,8 @@ pub fn prepare(dir: &Path) -> Result<Inputs> {
         seed_operation_ids: pruned.operation_ids,
         closure_schemas: pruned.schemas,
         all_schemas: component_names(&spec, "schemas"),
+        jira_v2_operations: count_operations(&spec),
+        all_six_operations,
     })
 }
 
@@ -273,18 +295,21 @@ fn component_names(spec: &Value, kind: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// The operation count of each spec file, for the table's labels.
+/// The operation count of a spec file.
 pub fn operation_count(spec: &Path) -> Result<usize> {
     let bytes = std::fs::read(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let spec: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let count = spec
-        .get("paths")
+    Ok(count_operations(&spec))
+}
+
+/// The operations of a parsed spec: one per method of each path item.
+fn count_operations(spec: &Value) -> usize {
+    spec.get("paths")
         .and_then(Value::as_object)
         .map(|paths| {
             paths.values().map(|item| METHODS.iter().filter(|method| item.get(**method).is_some()).count()).sum()
         })
-        .unwrap_or(0);
-    Ok(count)
+        .unwrap_or(0)
 }
 
 /// Type names compared loosely: lowercase letters and digits only (`PageBean_User` ~ `PageBeanUser`).
@@ -356,6 +381,9 @@ mod tests {
         assert_eq!(selection.specs[0].spec.corrections.names(), listing.specs[0].overlays);
         let pruned = Listing::load(&inputs.pruned_listing).expect("the pruned listing loads");
         assert!(pruned.specs[0].overlays.is_empty(), "the pruned spec is already corrected");
+        let raw = operation_count(&inputs.jira_v2_spec).expect("the spec reads");
+        assert_eq!(inputs.operations(Input::JiraV2), raw, "the overlays neither add nor remove operations");
+        assert_eq!(inputs.operations(Input::Seed), Listing::load(&inputs.seed_listing).expect("loads").entries.len());
     }
 
     #[test]
@@ -374,6 +402,12 @@ mod tests {
         assert!(out.pointer("/components/parameters/Z").is_none());
         assert!(out.pointer("/components/securitySchemes/basicAuth").is_some());
         assert_eq!(out.get("info"), spec().get("info"));
+    }
+
+    #[test]
+    fn counts_one_operation_per_method_of_each_path_item() {
+        assert_eq!(count_operations(&spec()), 3, "get and delete of /a, get of /b; `parameters` is no method");
+        assert_eq!(count_operations(&serde_json::json!({"openapi": "3.0.1"})), 0);
     }
 
     #[test]

@@ -11,6 +11,11 @@ pub enum Cell {
         wall: f64,
         cpu: f64,
     },
+    /// Seconds per operation, wall and CPU (the marginal cost of one more operation).
+    PerOperation {
+        wall: f64,
+        cpu: f64,
+    },
     Bytes(u64),
     Count(u64),
     Text(String),
@@ -29,6 +34,7 @@ impl Cell {
             Cell::Timed { wall, .. } => Some((0, *wall)),
             Cell::Bytes(bytes) => Some((1, *bytes as f64)),
             Cell::Count(count) => Some((2, *count as f64)),
+            Cell::PerOperation { wall, .. } => Some((3, *wall)),
             _ => None,
         }
     }
@@ -43,6 +49,8 @@ pub enum Verdict {
     Fail(String),
     /// The figure could not be measured.
     Unknown,
+    /// Ours is measured, the baseline it is judged against is not.
+    NoBaseline,
 }
 
 impl Verdict {
@@ -68,6 +76,7 @@ impl Verdict {
             Verdict::Pass(detail) => with("pass", detail),
             Verdict::Fail(detail) => with("**FAIL**", detail),
             Verdict::Unknown => "not measured".to_owned(),
+            Verdict::NoBaseline => "unknown (theirs not measured)".to_owned(),
         }
     }
 }
@@ -160,14 +169,17 @@ pub fn markdown(lines: &[Vec<String>]) -> String {
     out
 }
 
-/// ours/theirs for two figures of the same kind, else `–`.
-pub fn ratio(ours: &Cell, theirs: &Cell) -> String {
+/// ours/theirs for two figures of the same kind (times by wall time), if both are measured and theirs is positive.
+pub fn ratio_of(ours: &Cell, theirs: &Cell) -> Option<f64> {
     match (ours.number(), theirs.number()) {
-        (Some((kind, ours)), Some((theirs_kind, theirs))) if kind == theirs_kind && theirs > 0.0 => {
-            ratio_text(ours / theirs)
-        }
-        _ => "–".to_owned(),
+        (Some((kind, ours)), Some((theirs_kind, theirs))) if kind == theirs_kind && theirs > 0.0 => Some(ours / theirs),
+        _ => None,
     }
+}
+
+/// [`ratio_of`] as text, else `–`.
+pub fn ratio(ours: &Cell, theirs: &Cell) -> String {
+    ratio_of(ours, theirs).map(ratio_text).unwrap_or_else(|| "–".to_owned())
 }
 
 pub fn ratio_text(ratio: f64) -> String {
@@ -185,6 +197,7 @@ pub fn ratio_text(ratio: f64) -> String {
 pub fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Timed { wall, cpu } => format!("{} (CPU {})", secs_text(*wall), secs_text(*cpu)),
+        Cell::PerOperation { wall, cpu } => format!("{}/op (CPU {})", millis_text(*wall), millis_text(*cpu)),
         Cell::Bytes(bytes) => bytes_text(*bytes),
         Cell::Count(count) => count_text(*count),
         Cell::Text(text) => text.clone(),
@@ -200,6 +213,16 @@ pub fn secs_text(secs: f64) -> String {
         format!("{secs:.2} s")
     } else {
         format!("{secs:.0} s")
+    }
+}
+
+/// Seconds as milliseconds: `51.2 ms`, `136 ms`.
+pub fn millis_text(secs: f64) -> String {
+    let ms = secs * 1000.0;
+    if ms.abs() < 100.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
     }
 }
 
@@ -247,6 +270,10 @@ mod tests {
         assert_eq!(secs_text(0.2041), "0.204 s");
         assert_eq!(secs_text(2.654), "2.65 s");
         assert_eq!(secs_text(139.6), "140 s");
+        assert_eq!(millis_text(0.051_23), "51.2 ms");
+        assert_eq!(millis_text(0.1366), "137 ms");
+        assert_eq!(millis_text(-0.002), "-2.0 ms");
+        assert_eq!(cell_text(&Cell::PerOperation { wall: 0.079, cpu: 0.0815 }), "79.0 ms/op (CPU 81.5 ms)");
         assert_eq!(bytes_text(47 * 1024 * 1024), "47 MiB");
         assert_eq!(bytes_text(5 * 1024 * 1024 + 512 * 1024), "5.5 MiB");
         assert_eq!(bytes_text(2900 * 1024 * 1024), "2.83 GiB");
@@ -257,6 +284,9 @@ mod tests {
         assert_eq!(nanos_text(48_250.0), "48.25 µs");
         assert_eq!(nanos_text(950.4), "950 ns");
         assert_eq!(nanos_text(2_500_000.0), "2.50 ms");
+        assert_eq!(Verdict::Unknown.text(), "not measured");
+        assert_eq!(Verdict::NoBaseline.text(), "unknown (theirs not measured)");
+        assert_eq!(Verdict::Fail("0.65×".into()).text(), "**FAIL** (0.65×)");
     }
 
     fn secs(wall: f64) -> Cell {
@@ -271,6 +301,9 @@ mod tests {
         assert_eq!(ratio(&Cell::Bytes(40), &Cell::Bytes(100)), "0.40×");
         assert_eq!(ratio(&Cell::Count(500), &Cell::Count(20)), "25×");
         assert_eq!(ratio(&secs(0.3), &Cell::Bytes(3)), "–");
+        let per_op = |wall: f64| Cell::PerOperation { wall, cpu: wall };
+        assert_eq!(ratio(&per_op(0.079), &per_op(0.158)), "0.50×");
+        assert_eq!(ratio(&per_op(0.079), &secs(0.158)), "–");
         assert_eq!(ratio(&secs(0.3), &secs(0.0)), "–");
         let failed = Cell::Failed { after: Some(0.1), message: "panic".into() };
         assert_eq!(ratio(&secs(0.3), &failed), "–");
