@@ -69,6 +69,8 @@ pub fn generate(listing: &load::Listing, options: &Options) -> Result<Output> {
     };
     let exceptions = exceptions::load(&listing.spec_dir())?;
     let mut api = lower::lower(&selection, &captures)?;
+    // The IR holds all that emitting needs: free the parsed documents and the captured bodies first.
+    drop((selection, captures));
     lower::apply_example_exceptions(&mut api, &exceptions);
     lower::lower_shared(&mut api, listing)?;
     emit::emit(&api)
