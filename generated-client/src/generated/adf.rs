@@ -3,20 +3,12 @@
 /// The `alignment` mark.
 ///
 /// Schema `#/definitions/alignment_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct AlignmentMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::AlignmentMarkTag,
     pub attrs: crate::adf::AlignmentMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -32,6 +24,67 @@ impl AlignmentMark {
         }
     }
 }
+impl ::serde::Serialize for AlignmentMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlignmentMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AlignmentMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AlignmentMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AlignmentMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AlignmentMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/alignment_mark/properties/attrs/properties/align`.
 #[derive(
     ::std::fmt::Debug,
@@ -40,18 +93,15 @@ impl AlignmentMark {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum AlignmentMarkAlign {
-    #[serde(rename = "center")]
+    /// `center`
     Center,
-    #[serde(rename = "end")]
+    /// `end`
     End,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl AlignmentMarkAlign {
@@ -69,19 +119,36 @@ impl ::std::fmt::Display for AlignmentMarkAlign {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for AlignmentMarkAlign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlignmentMarkAlign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "center" => Self::Center,
+                "end" => Self::End,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/definitions/alignment_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct AlignmentMarkAttrs {
     pub align: crate::adf::AlignmentMarkAlign,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -94,6 +161,61 @@ impl AlignmentMarkAttrs {
             align,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for AlignmentMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("align", &self.align)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlignmentMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AlignmentMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AlignmentMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AlignmentMarkAttrs, A::Error> {
+                let mut align = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "align" => {
+                            align = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AlignmentMarkAttrs {
+                    align: crate::runtime::de::required(align, "align")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `alignment`: always `alignment`.
@@ -144,20 +266,12 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentMarkTag {
 /// The `annotation` mark.
 ///
 /// Schema `#/definitions/annotation_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct AnnotationMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::AnnotationMarkTag,
     pub attrs: crate::adf::AnnotationMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -173,6 +287,67 @@ impl AnnotationMark {
         }
     }
 }
+impl ::serde::Serialize for AnnotationMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnnotationMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnnotationMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AnnotationMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AnnotationMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnnotationMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/annotation_mark/properties/attrs/properties/annotationType`.
 #[derive(
     ::std::fmt::Debug,
@@ -181,16 +356,13 @@ impl AnnotationMark {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum AnnotationMarkAnnotationType {
-    #[serde(rename = "inlineComment")]
+    /// `inlineComment`
     InlineComment,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl AnnotationMarkAnnotationType {
@@ -207,21 +379,36 @@ impl ::std::fmt::Display for AnnotationMarkAnnotationType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for AnnotationMarkAnnotationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnnotationMarkAnnotationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "inlineComment" => Self::InlineComment,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/definitions/annotation_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct AnnotationMarkAttrs {
     pub id: ::std::string::String,
-    #[serde(rename = "annotationType")]
     pub annotation_type: crate::adf::AnnotationMarkAnnotationType,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -238,6 +425,70 @@ impl AnnotationMarkAttrs {
             annotation_type,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for AnnotationMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("annotationType", &self.annotation_type)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnnotationMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AnnotationMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AnnotationMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AnnotationMarkAttrs, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut annotation_type = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "annotationType" => {
+                            annotation_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AnnotationMarkAttrs {
+                    id: crate::runtime::de::required(id, "id")?,
+                    annotation_type: crate::runtime::de::required(
+                        annotation_type,
+                        "annotationType",
+                    )?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `annotation`: always `annotation`.
@@ -288,20 +539,12 @@ impl<'de> ::serde::Deserialize<'de> for AnnotationMarkTag {
 /// The `backgroundColor` mark.
 ///
 /// Schema `#/definitions/backgroundColor_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundColorMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BackgroundColorMarkTag,
     pub attrs: crate::adf::BackgroundColorMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -317,19 +560,73 @@ impl BackgroundColorMark {
         }
     }
 }
+impl ::serde::Serialize for BackgroundColorMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BackgroundColorMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BackgroundColorMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BackgroundColorMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BackgroundColorMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BackgroundColorMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/backgroundColor_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundColorMarkAttrs {
     pub color: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -342,6 +639,61 @@ impl BackgroundColorMarkAttrs {
             color,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for BackgroundColorMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("color", &self.color)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BackgroundColorMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BackgroundColorMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BackgroundColorMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BackgroundColorMarkAttrs, A::Error> {
+                let mut color = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "color" => {
+                            color = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BackgroundColorMarkAttrs {
+                    color: crate::runtime::de::required(color, "color")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `backgroundColor`: always `backgroundColor`.
@@ -392,20 +744,12 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundColorMarkTag {
 /// The `blockCard` node.
 ///
 /// Schema `#/definitions/blockCard_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BlockCard {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BlockCardTag,
     pub attrs: crate::adf::BlockCardAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -421,56 +765,83 @@ impl BlockCard {
         }
     }
 }
+impl ::serde::Serialize for BlockCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockCard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockCard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockCard")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockCard, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockCard {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct BlockCardAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub datasource: ::std::option::Option<crate::adf::BlockCardDatasource>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub layout: ::std::option::Option<crate::adf::BlockCardLayout>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -490,21 +861,107 @@ impl BlockCardAttrs {
         }
     }
 }
+impl ::serde::Serialize for BlockCardAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.datasource {
+            map.serialize_entry("datasource", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.layout {
+            map.serialize_entry("layout", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockCardAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockCardAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockCardAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockCardAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut datasource = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
+                        "datasource" => {
+                            datasource = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockCardAttrs {
+                    local_id,
+                    url,
+                    datasource,
+                    width,
+                    layout,
+                    data,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/datasource`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BlockCardDatasource {
     pub id: ::std::string::String,
     pub parameters: ::serde_json::Value,
     pub views: ::std::vec::Vec<crate::adf::BlockCardDatasourceViewsItem>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -521,26 +978,78 @@ impl BlockCardDatasource {
         }
     }
 }
+impl ::serde::Serialize for BlockCardDatasource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("parameters", &self.parameters)?;
+        map.serialize_entry("views", &self.views)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockCardDatasource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockCardDatasource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockCardDatasource")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockCardDatasource, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut parameters = ::std::option::Option::None;
+                let mut views = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "parameters" => {
+                            parameters = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "views" => {
+                            views = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockCardDatasource {
+                    id: crate::runtime::de::required(id, "id")?,
+                    parameters: crate::runtime::de::required(parameters, "parameters")?,
+                    views: crate::runtime::de::required(views, "views")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/datasource/properties/views/items`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BlockCardDatasourceViewsItem {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub properties: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -556,6 +1065,69 @@ impl BlockCardDatasourceViewsItem {
         }
     }
 }
+impl ::serde::Serialize for BlockCardDatasourceViewsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockCardDatasourceViewsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockCardDatasourceViewsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockCardDatasourceViewsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockCardDatasourceViewsItem, A::Error> {
+                let mut properties = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "properties" => {
+                            properties = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockCardDatasourceViewsItem {
+                    properties,
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -564,28 +1136,25 @@ impl BlockCardDatasourceViewsItem {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum BlockCardLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "center")]
+    /// `center`
     Center,
-    #[serde(rename = "wrap-right")]
+    /// `wrap-right`
     WrapRight,
-    #[serde(rename = "wrap-left")]
+    /// `wrap-left`
     WrapLeft,
-    #[serde(rename = "align-end")]
+    /// `align-end`
     AlignEnd,
-    #[serde(rename = "align-start")]
+    /// `align-start`
     AlignStart,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl BlockCardLayout {
@@ -606,6 +1175,35 @@ impl BlockCardLayout {
 impl ::std::fmt::Display for BlockCardLayout {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BlockCardLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockCardLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "center" => Self::Center,
+                "wrap-right" => Self::WrapRight,
+                "wrap-left" => Self::WrapLeft,
+                "align-end" => Self::AlignEnd,
+                "align-start" => Self::AlignStart,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `blockCard`: always `blockCard`.
@@ -656,21 +1254,13 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardTag {
 /// The `blockTaskItem` node.
 ///
 /// Schema `#/definitions/blockTaskItem_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BlockTaskItem {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BlockTaskItemTag,
     pub attrs: crate::adf::BlockTaskItemAttrs,
     pub content: ::std::vec::Vec<::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -687,21 +1277,80 @@ impl BlockTaskItem {
         }
     }
 }
+impl ::serde::Serialize for BlockTaskItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockTaskItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockTaskItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockTaskItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockTaskItem, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockTaskItem {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockTaskItem_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BlockTaskItemAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     pub state: crate::adf::BlockTaskItemState,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -720,6 +1369,67 @@ impl BlockTaskItemAttrs {
         }
     }
 }
+impl ::serde::Serialize for BlockTaskItemAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        map.serialize_entry("state", &self.state)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockTaskItemAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockTaskItemAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockTaskItemAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockTaskItemAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut state = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "state" => {
+                            state = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockTaskItemAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    state: crate::runtime::de::required(state, "state")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockTaskItem_node/properties/attrs/properties/state`.
 #[derive(
     ::std::fmt::Debug,
@@ -728,18 +1438,15 @@ impl BlockTaskItemAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum BlockTaskItemState {
-    #[serde(rename = "TODO")]
+    /// `TODO`
     Todo,
-    #[serde(rename = "DONE")]
+    /// `DONE`
     Done,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl BlockTaskItemState {
@@ -755,6 +1462,30 @@ impl BlockTaskItemState {
 impl ::std::fmt::Display for BlockTaskItemState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BlockTaskItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockTaskItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "TODO" => Self::Todo,
+                "DONE" => Self::Done,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `blockTaskItem`: always `blockTaskItem`.
@@ -810,22 +1541,13 @@ impl<'de> ::serde::Deserialize<'de> for BlockTaskItemTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Blockquote {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BlockquoteTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::BlockquoteAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -842,26 +1564,86 @@ impl Blockquote {
         }
     }
 }
+impl ::serde::Serialize for Blockquote {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Blockquote {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Blockquote;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Blockquote")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Blockquote, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Blockquote {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/blockquote_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct BlockquoteAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -874,6 +1656,63 @@ impl BlockquoteAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for BlockquoteAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockquoteAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BlockquoteAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BlockquoteAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BlockquoteAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BlockquoteAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `blockquote`: always `blockquote`.
@@ -924,27 +1763,14 @@ impl<'de> ::serde::Deserialize<'de> for BlockquoteTag {
 /// The `bodiedExtension` node.
 ///
 /// Schema `#/definitions/bodiedExtension_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BodiedExtension {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BodiedExtensionTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::BodiedExtensionAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -962,47 +1788,92 @@ impl BodiedExtension {
         }
     }
 }
+impl ::serde::Serialize for BodiedExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodiedExtension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BodiedExtension;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BodiedExtension")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BodiedExtension, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BodiedExtension {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/bodiedExtension_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BodiedExtensionAttrs {
-    #[serde(rename = "extensionKey")]
     pub extension_key: ::std::string::String,
-    #[serde(rename = "extensionType")]
     pub extension_type: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub parameters: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub layout: ::std::option::Option<crate::adf::BodiedExtensionLayout>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1025,6 +1896,107 @@ impl BodiedExtensionAttrs {
         }
     }
 }
+impl ::serde::Serialize for BodiedExtensionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("extensionKey", &self.extension_key)?;
+        map.serialize_entry("extensionType", &self.extension_type)?;
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.layout {
+            map.serialize_entry("layout", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodiedExtensionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BodiedExtensionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BodiedExtensionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BodiedExtensionAttrs, A::Error> {
+                let mut extension_key = ::std::option::Option::None;
+                let mut extension_type = ::std::option::Option::None;
+                let mut parameters = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "extensionKey" => {
+                            extension_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "extensionType" => {
+                            extension_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "parameters" => {
+                            parameters = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BodiedExtensionAttrs {
+                    extension_key: crate::runtime::de::required(
+                        extension_key,
+                        "extensionKey",
+                    )?,
+                    extension_type: crate::runtime::de::required(
+                        extension_type,
+                        "extensionType",
+                    )?,
+                    parameters,
+                    text,
+                    layout,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/bodiedExtension_node/properties/attrs/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -1033,20 +2005,17 @@ impl BodiedExtensionAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum BodiedExtensionLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "default")]
+    /// `default`
     Default,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl BodiedExtensionLayout {
@@ -1063,6 +2032,31 @@ impl BodiedExtensionLayout {
 impl ::std::fmt::Display for BodiedExtensionLayout {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BodiedExtensionLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodiedExtensionLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "default" => Self::Default,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `bodiedExtension`: always `bodiedExtension`.
@@ -1113,27 +2107,14 @@ impl<'de> ::serde::Deserialize<'de> for BodiedExtensionTag {
 /// The `bodiedSyncBlock` node.
 ///
 /// Schema `#/definitions/bodiedSyncBlock_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BodiedSyncBlock {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BodiedSyncBlockTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::BodiedSyncBlockAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1151,22 +2132,88 @@ impl BodiedSyncBlock {
         }
     }
 }
+impl ::serde::Serialize for BodiedSyncBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BodiedSyncBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BodiedSyncBlock")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BodiedSyncBlock, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BodiedSyncBlock {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/bodiedSyncBlock_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BodiedSyncBlockAttrs {
-    #[serde(rename = "resourceId")]
     pub resource_id: ::std::string::String,
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1183,6 +2230,72 @@ impl BodiedSyncBlockAttrs {
             local_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for BodiedSyncBlockAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("resourceId", &self.resource_id)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlockAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BodiedSyncBlockAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BodiedSyncBlockAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BodiedSyncBlockAttrs, A::Error> {
+                let mut resource_id = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "resourceId" => {
+                            resource_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BodiedSyncBlockAttrs {
+                    resource_id: crate::runtime::de::required(
+                        resource_id,
+                        "resourceId",
+                    )?,
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `bodiedSyncBlock`: always `bodiedSyncBlock`.
@@ -1233,20 +2346,12 @@ impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlockTag {
 /// The `border` mark.
 ///
 /// Schema `#/definitions/border_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BorderMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BorderMarkTag,
     pub attrs: crate::adf::BorderMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1262,20 +2367,74 @@ impl BorderMark {
         }
     }
 }
+impl ::serde::Serialize for BorderMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BorderMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BorderMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BorderMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BorderMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BorderMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/border_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BorderMarkAttrs {
     pub size: ::serde_json::Number,
     pub color: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1289,6 +2448,65 @@ impl BorderMarkAttrs {
             color,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for BorderMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("color", &self.color)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BorderMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BorderMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BorderMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BorderMarkAttrs, A::Error> {
+                let mut size = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "size" => size = ::std::option::Option::Some(__map.next_value()?),
+                        "color" => {
+                            color = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BorderMarkAttrs {
+                    size: crate::runtime::de::required(size, "size")?,
+                    color: crate::runtime::de::required(color, "color")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `border`: always `border`.
@@ -1339,20 +2557,12 @@ impl<'de> ::serde::Deserialize<'de> for BorderMarkTag {
 /// The `breakout` mark.
 ///
 /// Schema `#/definitions/breakout_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BreakoutMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BreakoutMarkTag,
     pub attrs: crate::adf::BreakoutMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1368,25 +2578,74 @@ impl BreakoutMark {
         }
     }
 }
+impl ::serde::Serialize for BreakoutMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BreakoutMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BreakoutMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BreakoutMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BreakoutMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BreakoutMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/breakout_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct BreakoutMarkAttrs {
     pub mode: crate::adf::BreakoutMarkMode,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1402,6 +2661,67 @@ impl BreakoutMarkAttrs {
         }
     }
 }
+impl ::serde::Serialize for BreakoutMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("mode", &self.mode)?;
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BreakoutMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BreakoutMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BreakoutMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BreakoutMarkAttrs, A::Error> {
+                let mut mode = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "mode" => mode = ::std::option::Option::Some(__map.next_value()?),
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BreakoutMarkAttrs {
+                    mode: crate::runtime::de::required(mode, "mode")?,
+                    width,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/breakout_mark/properties/attrs/properties/mode`.
 #[derive(
     ::std::fmt::Debug,
@@ -1410,18 +2730,15 @@ impl BreakoutMarkAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum BreakoutMarkMode {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl BreakoutMarkMode {
@@ -1437,6 +2754,30 @@ impl BreakoutMarkMode {
 impl ::std::fmt::Display for BreakoutMarkMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BreakoutMarkMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BreakoutMarkMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `breakout`: always `breakout`.
@@ -1492,22 +2833,13 @@ impl<'de> ::serde::Deserialize<'de> for BreakoutMarkTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct BulletList {
-    #[serde(rename = "type")]
     pub type_: crate::adf::BulletListTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::BulletListAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1524,26 +2856,86 @@ impl BulletList {
         }
     }
 }
+impl ::serde::Serialize for BulletList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BulletList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BulletList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BulletList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BulletList, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BulletList {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/bulletList_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct BulletListAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1556,6 +2948,63 @@ impl BulletListAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for BulletListAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BulletListAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BulletListAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BulletListAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BulletListAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BulletListAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `bulletList`: always `bulletList`.
@@ -1611,27 +3060,13 @@ impl<'de> ::serde::Deserialize<'de> for BulletListTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Caption {
-    #[serde(rename = "type")]
     pub type_: crate::adf::CaptionTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::CaptionAttrs>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1648,26 +3083,88 @@ impl Caption {
         }
     }
 }
+impl ::serde::Serialize for Caption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Caption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Caption;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Caption")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Caption, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Caption {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/caption_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CaptionAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1680,6 +3177,63 @@ impl CaptionAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for CaptionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CaptionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CaptionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CaptionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CaptionAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CaptionAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `caption`: always `caption`.
@@ -1735,33 +3289,14 @@ impl<'de> ::serde::Deserialize<'de> for CaptionTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CodeBlock {
-    #[serde(rename = "type")]
     pub type_: crate::adf::CodeBlockTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::CodeBlockAttrs>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1779,52 +3314,100 @@ impl CodeBlock {
         }
     }
 }
+impl ::serde::Serialize for CodeBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CodeBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CodeBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CodeBlock")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CodeBlock, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CodeBlock {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/codeBlock_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CodeBlockAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "uniqueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub unique_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub wrap: ::std::option::Option<bool>,
-    #[serde(
-        rename = "hideLineNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub hide_line_numbers: ::std::option::Option<bool>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1841,6 +3424,95 @@ impl CodeBlockAttrs {
             hide_line_numbers: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for CodeBlockAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.language {
+            map.serialize_entry("language", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.unique_id {
+            map.serialize_entry("uniqueId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.wrap {
+            map.serialize_entry("wrap", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.hide_line_numbers {
+            map.serialize_entry("hideLineNumbers", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CodeBlockAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CodeBlockAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CodeBlockAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CodeBlockAttrs, A::Error> {
+                let mut language = ::std::option::Option::None;
+                let mut unique_id = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut wrap = ::std::option::Option::None;
+                let mut hide_line_numbers = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "language" => {
+                            language = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "uniqueId" => {
+                            unique_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "wrap" => wrap = ::std::option::Option::Some(__map.next_value()?),
+                        "hideLineNumbers" => {
+                            hide_line_numbers = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CodeBlockAttrs {
+                    language,
+                    unique_id,
+                    local_id,
+                    wrap,
+                    hide_line_numbers,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `codeBlock`: always `codeBlock`.
@@ -1896,15 +3568,11 @@ impl<'de> ::serde::Deserialize<'de> for CodeBlockTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CodeMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::CodeMarkTag,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1917,6 +3585,61 @@ impl CodeMark {
             type_: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for CodeMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CodeMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CodeMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CodeMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CodeMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CodeMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `code`: always `code`.
@@ -1967,20 +3690,12 @@ impl<'de> ::serde::Deserialize<'de> for CodeMarkTag {
 /// The `dataConsumer` mark.
 ///
 /// Schema `#/definitions/dataConsumer_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DataConsumerMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::DataConsumerMarkTag,
     pub attrs: crate::adf::DataConsumerMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1996,20 +3711,78 @@ impl DataConsumerMark {
         }
     }
 }
+impl ::serde::Serialize for DataConsumerMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConsumerMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DataConsumerMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataConsumerMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DataConsumerMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DataConsumerMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/dataConsumer_mark/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct DataConsumerMarkAttrs {
     pub sources: ::std::vec::Vec<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2022,6 +3795,61 @@ impl DataConsumerMarkAttrs {
             sources: ::std::vec::Vec::new(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for DataConsumerMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("sources", &self.sources)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConsumerMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DataConsumerMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataConsumerMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DataConsumerMarkAttrs, A::Error> {
+                let mut sources = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "sources" => {
+                            sources = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DataConsumerMarkAttrs {
+                    sources: crate::runtime::de::required(sources, "sources")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `dataConsumer`: always `dataConsumer`.
@@ -2072,20 +3900,12 @@ impl<'de> ::serde::Deserialize<'de> for DataConsumerMarkTag {
 /// The `date` node.
 ///
 /// Schema `#/definitions/date_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Date {
-    #[serde(rename = "type")]
     pub type_: crate::adf::DateTag,
     pub attrs: crate::adf::DateAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2101,26 +3921,74 @@ impl Date {
         }
     }
 }
+impl ::serde::Serialize for Date {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Date {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Date;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Date")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Date, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Date {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/date_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DateAttrs {
     pub timestamp: ::std::string::String,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2134,6 +4002,69 @@ impl DateAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for DateAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DateAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DateAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DateAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DateAttrs, A::Error> {
+                let mut timestamp = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "timestamp" => {
+                            timestamp = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DateAttrs {
+                    timestamp: crate::runtime::de::required(timestamp, "timestamp")?,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `date`: always `date`.
@@ -2184,26 +4115,13 @@ impl<'de> ::serde::Deserialize<'de> for DateTag {
 /// The `decisionItem` node.
 ///
 /// Schema `#/definitions/decisionItem_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DecisionItem {
-    #[serde(rename = "type")]
     pub type_: crate::adf::DecisionItemTag,
     pub attrs: crate::adf::DecisionItemAttrs,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2220,21 +4138,82 @@ impl DecisionItem {
         }
     }
 }
+impl ::serde::Serialize for DecisionItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DecisionItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DecisionItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DecisionItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DecisionItem, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DecisionItem {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/decisionItem_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DecisionItemAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     pub state: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2248,6 +4227,67 @@ impl DecisionItemAttrs {
             state,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for DecisionItemAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        map.serialize_entry("state", &self.state)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DecisionItemAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DecisionItemAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DecisionItemAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DecisionItemAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut state = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "state" => {
+                            state = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DecisionItemAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    state: crate::runtime::de::required(state, "state")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `decisionItem`: always `decisionItem`.
@@ -2298,21 +4338,13 @@ impl<'de> ::serde::Deserialize<'de> for DecisionItemTag {
 /// The `decisionList` node.
 ///
 /// Schema `#/definitions/decisionList_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DecisionList {
-    #[serde(rename = "type")]
     pub type_: crate::adf::DecisionListTag,
     pub attrs: crate::adf::DecisionListAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2329,20 +4361,79 @@ impl DecisionList {
         }
     }
 }
+impl ::serde::Serialize for DecisionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DecisionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DecisionList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DecisionList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DecisionList, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DecisionList {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/decisionList_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DecisionListAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2355,6 +4446,61 @@ impl DecisionListAttrs {
             local_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for DecisionListAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DecisionListAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DecisionListAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DecisionListAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DecisionListAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DecisionListAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `decisionList`: always `decisionList`.
@@ -2410,17 +4556,13 @@ impl<'de> ::serde::Deserialize<'de> for DecisionListTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Document {
-    #[serde(rename = "type")]
     pub type_: crate::adf::DocumentTag,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     pub version: crate::adf::DocumentVersion,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2435,6 +4577,73 @@ impl Document {
             version: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for Document {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("content", &self.content)?;
+        map.serialize_entry("version", &self.version)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Document {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Document;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Document")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Document, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut version = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "version" => {
+                            version = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Document {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    version: crate::runtime::de::required(version, "version")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `doc`: always `doc`.
@@ -2535,15 +4744,11 @@ impl<'de> ::serde::Deserialize<'de> for DocumentVersion {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct EmMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::EmMarkTag,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2556,6 +4761,61 @@ impl EmMark {
             type_: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for EmMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EmMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EmMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EmMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `em`: always `em`.
@@ -2606,20 +4866,12 @@ impl<'de> ::serde::Deserialize<'de> for EmMarkTag {
 /// The `embedCard` node.
 ///
 /// Schema `#/definitions/embedCard_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct EmbedCard {
-    #[serde(rename = "type")]
     pub type_: crate::adf::EmbedCardTag,
     pub attrs: crate::adf::EmbedCardAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2635,47 +4887,78 @@ impl EmbedCard {
         }
     }
 }
+impl ::serde::Serialize for EmbedCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbedCard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EmbedCard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbedCard")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EmbedCard, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EmbedCard {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/embedCard_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct EmbedCardAttrs {
     pub url: ::std::string::String,
     pub layout: crate::adf::EmbedCardLayout,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        rename = "originalHeight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub original_height: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        rename = "originalWidth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub original_width: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2695,6 +4978,101 @@ impl EmbedCardAttrs {
         }
     }
 }
+impl ::serde::Serialize for EmbedCardAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("layout", &self.layout)?;
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.original_height {
+            map.serialize_entry("originalHeight", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.original_width {
+            map.serialize_entry("originalWidth", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbedCardAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EmbedCardAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbedCardAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EmbedCardAttrs, A::Error> {
+                let mut url = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut original_height = ::std::option::Option::None;
+                let mut original_width = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "originalHeight" => {
+                            original_height = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "originalWidth" => {
+                            original_width = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EmbedCardAttrs {
+                    url: crate::runtime::de::required(url, "url")?,
+                    layout: crate::runtime::de::required(layout, "layout")?,
+                    width,
+                    original_height,
+                    original_width,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/embedCard_node/properties/attrs/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -2703,28 +5081,25 @@ impl EmbedCardAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum EmbedCardLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "center")]
+    /// `center`
     Center,
-    #[serde(rename = "wrap-right")]
+    /// `wrap-right`
     WrapRight,
-    #[serde(rename = "wrap-left")]
+    /// `wrap-left`
     WrapLeft,
-    #[serde(rename = "align-end")]
+    /// `align-end`
     AlignEnd,
-    #[serde(rename = "align-start")]
+    /// `align-start`
     AlignStart,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl EmbedCardLayout {
@@ -2745,6 +5120,35 @@ impl EmbedCardLayout {
 impl ::std::fmt::Display for EmbedCardLayout {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EmbedCardLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbedCardLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "center" => Self::Center,
+                "wrap-right" => Self::WrapRight,
+                "wrap-left" => Self::WrapLeft,
+                "align-end" => Self::AlignEnd,
+                "align-start" => Self::AlignStart,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `embedCard`: always `embedCard`.
@@ -2795,20 +5199,12 @@ impl<'de> ::serde::Deserialize<'de> for EmbedCardTag {
 /// The `emoji` node.
 ///
 /// Schema `#/definitions/emoji_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Emoji {
-    #[serde(rename = "type")]
     pub type_: crate::adf::EmojiTag,
     pub attrs: crate::adf::EmojiAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2824,39 +5220,76 @@ impl Emoji {
         }
     }
 }
+impl ::serde::Serialize for Emoji {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Emoji {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Emoji;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Emoji")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Emoji, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Emoji {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/emoji_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct EmojiAttrs {
-    #[serde(rename = "shortName")]
     pub short_name: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2872,6 +5305,81 @@ impl EmojiAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for EmojiAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("shortName", &self.short_name)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmojiAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EmojiAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmojiAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EmojiAttrs, A::Error> {
+                let mut short_name = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "shortName" => {
+                            short_name = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EmojiAttrs {
+                    short_name: crate::runtime::de::required(short_name, "shortName")?,
+                    id,
+                    text,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `emoji`: always `emoji`.
@@ -2927,28 +5435,14 @@ impl<'de> ::serde::Deserialize<'de> for EmojiTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Expand {
-    #[serde(rename = "type")]
     pub type_: crate::adf::ExpandTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::ExpandAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2966,32 +5460,95 @@ impl Expand {
         }
     }
 }
+impl ::serde::Serialize for Expand {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Expand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Expand;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Expand")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Expand, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Expand {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/expand_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ExpandAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3005,6 +5562,71 @@ impl ExpandAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for ExpandAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExpandAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ExpandAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExpandAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ExpandAttrs, A::Error> {
+                let mut title = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "title" => {
+                            title = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ExpandAttrs {
+                    title,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `expand`: always `expand`.
@@ -3055,26 +5677,13 @@ impl<'de> ::serde::Deserialize<'de> for ExpandTag {
 /// The `extension` node.
 ///
 /// Schema `#/definitions/extension_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Extension {
-    #[serde(rename = "type")]
     pub type_: crate::adf::ExtensionTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::ExtensionAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3091,47 +5700,86 @@ impl Extension {
         }
     }
 }
+impl ::serde::Serialize for Extension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Extension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Extension;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Extension")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Extension, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Extension {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/extension_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionAttrs {
-    #[serde(rename = "extensionKey")]
     pub extension_key: ::std::string::String,
-    #[serde(rename = "extensionType")]
     pub extension_type: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub parameters: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub layout: ::std::option::Option<crate::adf::ExtensionLayout>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3154,6 +5802,107 @@ impl ExtensionAttrs {
         }
     }
 }
+impl ::serde::Serialize for ExtensionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("extensionKey", &self.extension_key)?;
+        map.serialize_entry("extensionType", &self.extension_type)?;
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.layout {
+            map.serialize_entry("layout", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtensionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ExtensionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExtensionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ExtensionAttrs, A::Error> {
+                let mut extension_key = ::std::option::Option::None;
+                let mut extension_type = ::std::option::Option::None;
+                let mut parameters = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "extensionKey" => {
+                            extension_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "extensionType" => {
+                            extension_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "parameters" => {
+                            parameters = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ExtensionAttrs {
+                    extension_key: crate::runtime::de::required(
+                        extension_key,
+                        "extensionKey",
+                    )?,
+                    extension_type: crate::runtime::de::required(
+                        extension_type,
+                        "extensionType",
+                    )?,
+                    parameters,
+                    text,
+                    layout,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/extension_node/properties/attrs/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -3162,20 +5911,17 @@ impl ExtensionAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ExtensionLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "default")]
+    /// `default`
     Default,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ExtensionLayout {
@@ -3192,6 +5938,31 @@ impl ExtensionLayout {
 impl ::std::fmt::Display for ExtensionLayout {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExtensionLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtensionLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "default" => Self::Default,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `extension`: always `extension`.
@@ -3242,20 +6013,12 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionTag {
 /// The `fontSize` mark.
 ///
 /// Schema `#/definitions/fontSize_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct FontSizeMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::FontSizeMarkTag,
     pub attrs: crate::adf::FontSizeMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3271,20 +6034,73 @@ impl FontSizeMark {
         }
     }
 }
+impl ::serde::Serialize for FontSizeMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FontSizeMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FontSizeMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FontSizeMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FontSizeMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FontSizeMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/fontSize_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct FontSizeMarkAttrs {
-    #[serde(rename = "fontSize")]
     pub font_size: crate::adf::FontSizeMarkFontSize,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3299,6 +6115,61 @@ impl FontSizeMarkAttrs {
         }
     }
 }
+impl ::serde::Serialize for FontSizeMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("fontSize", &self.font_size)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FontSizeMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FontSizeMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FontSizeMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FontSizeMarkAttrs, A::Error> {
+                let mut font_size = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fontSize" => {
+                            font_size = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FontSizeMarkAttrs {
+                    font_size: crate::runtime::de::required(font_size, "fontSize")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/fontSize_mark/properties/attrs/properties/fontSize`.
 #[derive(
     ::std::fmt::Debug,
@@ -3307,16 +6178,13 @@ impl FontSizeMarkAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum FontSizeMarkFontSize {
-    #[serde(rename = "small")]
+    /// `small`
     Small,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl FontSizeMarkFontSize {
@@ -3331,6 +6199,29 @@ impl FontSizeMarkFontSize {
 impl ::std::fmt::Display for FontSizeMarkFontSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FontSizeMarkFontSize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FontSizeMarkFontSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "small" => Self::Small,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `fontSize`: always `fontSize`.
@@ -3381,20 +6272,12 @@ impl<'de> ::serde::Deserialize<'de> for FontSizeMarkTag {
 /// The `fragment` mark.
 ///
 /// Schema `#/definitions/fragment_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct FragmentMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::FragmentMarkTag,
     pub attrs: crate::adf::FragmentMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3410,26 +6293,74 @@ impl FragmentMark {
         }
     }
 }
+impl ::serde::Serialize for FragmentMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FragmentMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FragmentMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FragmentMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FragmentMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FragmentMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/fragment_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct FragmentMarkAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3443,6 +6374,67 @@ impl FragmentMarkAttrs {
             name: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for FragmentMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FragmentMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FragmentMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FragmentMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FragmentMarkAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FragmentMarkAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    name,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `fragment`: always `fragment`.
@@ -3498,21 +6490,12 @@ impl<'de> ::serde::Deserialize<'de> for FragmentMarkTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HardBreak {
-    #[serde(rename = "type")]
     pub type_: crate::adf::HardBreakTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::HardBreakAttrs>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3528,32 +6511,81 @@ impl HardBreak {
         }
     }
 }
+impl ::serde::Serialize for HardBreak {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HardBreak {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HardBreak;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HardBreak")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HardBreak, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HardBreak {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/hardBreak_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HardBreakAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<crate::adf::HardBreakText>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3567,6 +6599,69 @@ impl HardBreakAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for HardBreakAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HardBreakAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HardBreakAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HardBreakAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HardBreakAttrs, A::Error> {
+                let mut text = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HardBreakAttrs {
+                    text,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `hardBreak`: always `hardBreak`.
@@ -3622,16 +6717,14 @@ impl<'de> ::serde::Deserialize<'de> for HardBreakTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum HardBreakText {
-    #[serde(rename = "\n")]
+    /** `
+`*/
     V,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl HardBreakText {
@@ -3648,35 +6741,40 @@ impl ::std::fmt::Display for HardBreakText {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for HardBreakText {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HardBreakText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "\n" => Self::V,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `heading` node.
 ///
 /// Schema `#/definitions/heading_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Heading {
-    #[serde(rename = "type")]
     pub type_: crate::adf::HeadingTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::HeadingAttrs,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3694,26 +6792,90 @@ impl Heading {
         }
     }
 }
+impl ::serde::Serialize for Heading {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Heading {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Heading;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Heading")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Heading, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Heading {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/heading_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct HeadingAttrs {
     pub level: ::serde_json::Number,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3727,6 +6889,69 @@ impl HeadingAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for HeadingAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("level", &self.level)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HeadingAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HeadingAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HeadingAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HeadingAttrs, A::Error> {
+                let mut level = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "level" => {
+                            level = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HeadingAttrs {
+                    level: crate::runtime::de::required(level, "level")?,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `heading`: always `heading`.
@@ -3777,20 +7002,12 @@ impl<'de> ::serde::Deserialize<'de> for HeadingTag {
 /// The `indentation` mark.
 ///
 /// Schema `#/definitions/indentation_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct IndentationMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::IndentationMarkTag,
     pub attrs: crate::adf::IndentationMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3806,19 +7023,73 @@ impl IndentationMark {
         }
     }
 }
+impl ::serde::Serialize for IndentationMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IndentationMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IndentationMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IndentationMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IndentationMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IndentationMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/indentation_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct IndentationMarkAttrs {
     pub level: ::serde_json::Number,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3831,6 +7102,61 @@ impl IndentationMarkAttrs {
             level,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for IndentationMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("level", &self.level)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IndentationMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IndentationMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IndentationMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IndentationMarkAttrs, A::Error> {
+                let mut level = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "level" => {
+                            level = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IndentationMarkAttrs {
+                    level: crate::runtime::de::required(level, "level")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `indentation`: always `indentation`.
@@ -3881,20 +7207,12 @@ impl<'de> ::serde::Deserialize<'de> for IndentationMarkTag {
 /// The `inlineCard` node.
 ///
 /// Schema `#/definitions/inlineCard_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct InlineCard {
-    #[serde(rename = "type")]
     pub type_: crate::adf::InlineCardTag,
     pub attrs: crate::adf::InlineCardAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3910,38 +7228,80 @@ impl InlineCard {
         }
     }
 }
+impl ::serde::Serialize for InlineCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InlineCard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = InlineCard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InlineCard")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InlineCard, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(InlineCard {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/inlineCard_node/properties/attrs/anyOf/0`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct InlineCardAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3956,6 +7316,75 @@ impl InlineCardAttrs {
             data: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for InlineCardAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InlineCardAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = InlineCardAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InlineCardAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InlineCardAttrs, A::Error> {
+                let mut url = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(InlineCardAttrs {
+                    url,
+                    local_id,
+                    data,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `inlineCard`: always `inlineCard`.
@@ -4006,26 +7435,13 @@ impl<'de> ::serde::Deserialize<'de> for InlineCardTag {
 /// The `inlineExtension` node.
 ///
 /// Schema `#/definitions/inlineExtension_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct InlineExtension {
-    #[serde(rename = "type")]
     pub type_: crate::adf::InlineExtensionTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::InlineExtensionAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4042,41 +7458,85 @@ impl InlineExtension {
         }
     }
 }
+impl ::serde::Serialize for InlineExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InlineExtension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = InlineExtension;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InlineExtension")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InlineExtension, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(InlineExtension {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/inlineExtension_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct InlineExtensionAttrs {
-    #[serde(rename = "extensionKey")]
     pub extension_key: ::std::string::String,
-    #[serde(rename = "extensionType")]
     pub extension_type: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub parameters: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4096,6 +7556,99 @@ impl InlineExtensionAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for InlineExtensionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("extensionKey", &self.extension_key)?;
+        map.serialize_entry("extensionType", &self.extension_type)?;
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InlineExtensionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = InlineExtensionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InlineExtensionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InlineExtensionAttrs, A::Error> {
+                let mut extension_key = ::std::option::Option::None;
+                let mut extension_type = ::std::option::Option::None;
+                let mut parameters = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "extensionKey" => {
+                            extension_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "extensionType" => {
+                            extension_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "parameters" => {
+                            parameters = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(InlineExtensionAttrs {
+                    extension_key: crate::runtime::de::required(
+                        extension_key,
+                        "extensionKey",
+                    )?,
+                    extension_type: crate::runtime::de::required(
+                        extension_type,
+                        "extensionType",
+                    )?,
+                    parameters,
+                    text,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `inlineExtension`: always `inlineExtension`.
@@ -4146,21 +7699,13 @@ impl<'de> ::serde::Deserialize<'de> for InlineExtensionTag {
 /// The `layoutColumn` node.
 ///
 /// Schema `#/definitions/layoutColumn_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LayoutColumn {
-    #[serde(rename = "type")]
     pub type_: crate::adf::LayoutColumnTag,
     pub attrs: crate::adf::LayoutColumnAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4177,32 +7722,81 @@ impl LayoutColumn {
         }
     }
 }
+impl ::serde::Serialize for LayoutColumn {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LayoutColumn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LayoutColumn;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LayoutColumn")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LayoutColumn, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LayoutColumn {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/layoutColumn_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LayoutColumnAttrs {
     pub width: ::serde_json::Number,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub valign: ::std::option::Option<crate::adf::LayoutColumnValign>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4217,6 +7811,77 @@ impl LayoutColumnAttrs {
             valign: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for LayoutColumnAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("width", &self.width)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.valign {
+            map.serialize_entry("valign", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LayoutColumnAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LayoutColumnAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LayoutColumnAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LayoutColumnAttrs, A::Error> {
+                let mut width = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut valign = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "valign" => {
+                            valign = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LayoutColumnAttrs {
+                    width: crate::runtime::de::required(width, "width")?,
+                    local_id,
+                    valign,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `layoutColumn`: always `layoutColumn`.
@@ -4272,20 +7937,17 @@ impl<'de> ::serde::Deserialize<'de> for LayoutColumnTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum LayoutColumnValign {
-    #[serde(rename = "top")]
+    /// `top`
     Top,
-    #[serde(rename = "middle")]
+    /// `middle`
     Middle,
-    #[serde(rename = "bottom")]
+    /// `bottom`
     Bottom,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl LayoutColumnValign {
@@ -4304,6 +7966,31 @@ impl ::std::fmt::Display for LayoutColumnValign {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for LayoutColumnValign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LayoutColumnValign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "top" => Self::Top,
+                "middle" => Self::Middle,
+                "bottom" => Self::Bottom,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `layoutSection` node.
 ///
 /// Schema `#/definitions/layoutSection_full_node`.
@@ -4312,28 +7999,14 @@ impl ::std::fmt::Display for LayoutColumnValign {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LayoutSection {
-    #[serde(rename = "type")]
     pub type_: crate::adf::LayoutSectionTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::LayoutSectionAttrs>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4351,26 +8024,94 @@ impl LayoutSection {
         }
     }
 }
+impl ::serde::Serialize for LayoutSection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LayoutSection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LayoutSection;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LayoutSection")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LayoutSection, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LayoutSection {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    content: crate::runtime::de::required(content, "content")?,
+                    attrs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/layoutSection_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LayoutSectionAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4383,6 +8124,63 @@ impl LayoutSectionAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for LayoutSectionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LayoutSectionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LayoutSectionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LayoutSectionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LayoutSectionAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LayoutSectionAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `layoutSection`: always `layoutSection`.
@@ -4433,20 +8231,12 @@ impl<'de> ::serde::Deserialize<'de> for LayoutSectionTag {
 /// The `link` mark.
 ///
 /// Schema `#/definitions/link_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LinkMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::LinkMarkTag,
     pub attrs: crate::adf::LinkMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4462,44 +8252,77 @@ impl LinkMark {
         }
     }
 }
+impl ::serde::Serialize for LinkMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/link_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct LinkMarkAttrs {
     pub href: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub collection: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "occurrenceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub occurrence_key: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4516,6 +8339,91 @@ impl LinkMarkAttrs {
             occurrence_key: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for LinkMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("href", &self.href)?;
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.collection {
+            map.serialize_entry("collection", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.occurrence_key {
+            map.serialize_entry("occurrenceKey", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkMarkAttrs, A::Error> {
+                let mut href = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut collection = ::std::option::Option::None;
+                let mut occurrence_key = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "href" => href = ::std::option::Option::Some(__map.next_value()?),
+                        "title" => {
+                            title = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "collection" => {
+                            collection = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "occurrenceKey" => {
+                            occurrence_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkMarkAttrs {
+                    href: crate::runtime::de::required(href, "href")?,
+                    title,
+                    id,
+                    collection,
+                    occurrence_key,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `link`: always `link`.
@@ -4571,22 +8479,13 @@ impl<'de> ::serde::Deserialize<'de> for LinkMarkTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ListItem {
-    #[serde(rename = "type")]
     pub type_: crate::adf::ListItemTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::ListItemAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4603,26 +8502,86 @@ impl ListItem {
         }
     }
 }
+impl ::serde::Serialize for ListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ListItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ListItem, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ListItem {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/listItem_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ListItemAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4635,6 +8594,63 @@ impl ListItemAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for ListItemAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ListItemAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListItemAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ListItemAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ListItemAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `listItem`: always `listItem`.
@@ -4966,26 +8982,13 @@ impl ::std::convert::From<crate::adf::UnderlineMark> for Mark {
 /// The `media` node.
 ///
 /// Schema `#/definitions/media_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Media {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MediaTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::MediaAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5002,70 +9005,89 @@ impl Media {
         }
     }
 }
+impl ::serde::Serialize for Media {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Media {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Media;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Media")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Media, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Media {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/media_node/properties/attrs/anyOf/0`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct MediaAttrs {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MediaType,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub alt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub collection: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub height: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        rename = "occurrenceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub occurrence_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5088,6 +9110,121 @@ impl MediaAttrs {
         }
     }
 }
+impl ::serde::Serialize for MediaAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.alt {
+            map.serialize_entry("alt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.collection {
+            map.serialize_entry("collection", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.height {
+            map.serialize_entry("height", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.occurrence_key {
+            map.serialize_entry("occurrenceKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaAttrs, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut alt = ::std::option::Option::None;
+                let mut collection = ::std::option::Option::None;
+                let mut height = ::std::option::Option::None;
+                let mut occurrence_key = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "alt" => alt = ::std::option::Option::Some(__map.next_value()?),
+                        "collection" => {
+                            collection = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "height" => {
+                            height = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "occurrenceKey" => {
+                            occurrence_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaAttrs {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    local_id,
+                    id,
+                    alt,
+                    collection,
+                    height,
+                    occurrence_key,
+                    width,
+                    url,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `mediaGroup` node.
 ///
 /// Schema `#/definitions/mediaGroup_node`.
@@ -5096,16 +9233,12 @@ impl MediaAttrs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct MediaGroup {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MediaGroupTag,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5119,6 +9252,67 @@ impl MediaGroup {
             content: ::std::vec::Vec::new(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for MediaGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaGroup, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaGroup {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `mediaGroup`: always `mediaGroup`.
@@ -5169,26 +9363,13 @@ impl<'de> ::serde::Deserialize<'de> for MediaGroupTag {
 /// The `mediaInline` node.
 ///
 /// Schema `#/definitions/mediaInline_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct MediaInline {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MediaInlineTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::MediaInlineAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5205,65 +9386,89 @@ impl MediaInline {
         }
     }
 }
+impl ::serde::Serialize for MediaInline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaInline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaInline;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaInline")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaInline, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaInline {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/mediaInline_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct MediaInlineAttrs {
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub type_: ::std::option::Option<crate::adf::MediaInlineType>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub alt: ::std::option::Option<::std::string::String>,
     pub collection: ::std::string::String,
-    #[serde(
-        rename = "occurrenceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub occurrence_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub height: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5284,6 +9489,119 @@ impl MediaInlineAttrs {
             data: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for MediaInlineAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let ::std::option::Option::Some(value) = &self.alt {
+            map.serialize_entry("alt", value)?;
+        }
+        map.serialize_entry("collection", &self.collection)?;
+        if let ::std::option::Option::Some(value) = &self.occurrence_key {
+            map.serialize_entry("occurrenceKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.height {
+            map.serialize_entry("height", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaInlineAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaInlineAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaInlineAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaInlineAttrs, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut alt = ::std::option::Option::None;
+                let mut collection = ::std::option::Option::None;
+                let mut occurrence_key = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut height = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "alt" => alt = ::std::option::Option::Some(__map.next_value()?),
+                        "collection" => {
+                            collection = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "occurrenceKey" => {
+                            occurrence_key = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "height" => {
+                            height = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaInlineAttrs {
+                    type_,
+                    local_id,
+                    id: crate::runtime::de::required(id, "id")?,
+                    alt,
+                    collection: crate::runtime::de::required(collection, "collection")?,
+                    occurrence_key,
+                    width,
+                    height,
+                    data,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `mediaInline`: always `mediaInline`.
@@ -5339,20 +9657,17 @@ impl<'de> ::serde::Deserialize<'de> for MediaInlineTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum MediaInlineType {
-    #[serde(rename = "link")]
+    /// `link`
     Link,
-    #[serde(rename = "file")]
+    /// `file`
     File,
-    #[serde(rename = "image")]
+    /// `image`
     Image,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl MediaInlineType {
@@ -5371,6 +9686,31 @@ impl ::std::fmt::Display for MediaInlineType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for MediaInlineType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaInlineType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "link" => Self::Link,
+                "file" => Self::File,
+                "image" => Self::Image,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `mediaSingle` node.
 ///
 /// Schema `#/definitions/mediaSingle_caption_node`.
@@ -5379,33 +9719,14 @@ impl ::std::fmt::Display for MediaInlineType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct MediaSingle {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MediaSingleTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::MediaSingleAttrs>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5423,39 +9744,94 @@ impl MediaSingle {
         }
     }
 }
+impl ::serde::Serialize for MediaSingle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaSingle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaSingle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaSingle")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaSingle, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaSingle {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    content,
+                    marks,
+                    attrs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/mediaSingle_node/properties/attrs/anyOf/0`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct MediaSingleAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
     pub layout: crate::adf::MediaSingleLayout,
-    #[serde(
-        rename = "widthType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width_type: ::std::option::Option<crate::adf::MediaSingleWidthType>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5473,6 +9849,85 @@ impl MediaSingleAttrs {
         }
     }
 }
+impl ::serde::Serialize for MediaSingleAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        map.serialize_entry("layout", &self.layout)?;
+        if let ::std::option::Option::Some(value) = &self.width_type {
+            map.serialize_entry("widthType", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaSingleAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MediaSingleAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MediaSingleAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MediaSingleAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut width_type = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "widthType" => {
+                            width_type = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MediaSingleAttrs {
+                    local_id,
+                    width,
+                    layout: crate::runtime::de::required(layout, "layout")?,
+                    width_type,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/mediaSingle_node/properties/attrs/anyOf/0/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -5481,28 +9936,25 @@ impl MediaSingleAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum MediaSingleLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "center")]
+    /// `center`
     Center,
-    #[serde(rename = "wrap-right")]
+    /// `wrap-right`
     WrapRight,
-    #[serde(rename = "wrap-left")]
+    /// `wrap-left`
     WrapLeft,
-    #[serde(rename = "align-end")]
+    /// `align-end`
     AlignEnd,
-    #[serde(rename = "align-start")]
+    /// `align-start`
     AlignStart,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl MediaSingleLayout {
@@ -5523,6 +9975,35 @@ impl MediaSingleLayout {
 impl ::std::fmt::Display for MediaSingleLayout {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MediaSingleLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaSingleLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "center" => Self::Center,
+                "wrap-right" => Self::WrapRight,
+                "wrap-left" => Self::WrapLeft,
+                "align-end" => Self::AlignEnd,
+                "align-start" => Self::AlignStart,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `mediaSingle`: always `mediaSingle`.
@@ -5578,18 +10059,15 @@ impl<'de> ::serde::Deserialize<'de> for MediaSingleTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum MediaSingleWidthType {
-    #[serde(rename = "percentage")]
+    /// `percentage`
     Percentage,
-    #[serde(rename = "pixel")]
+    /// `pixel`
     Pixel,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl MediaSingleWidthType {
@@ -5605,6 +10083,30 @@ impl MediaSingleWidthType {
 impl ::std::fmt::Display for MediaSingleWidthType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MediaSingleWidthType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaSingleWidthType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "percentage" => Self::Percentage,
+                "pixel" => Self::Pixel,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `media`: always `media`.
@@ -5660,20 +10162,17 @@ impl<'de> ::serde::Deserialize<'de> for MediaTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum MediaType {
-    #[serde(rename = "link")]
+    /// `link`
     Link,
-    #[serde(rename = "file")]
+    /// `file`
     File,
-    #[serde(rename = "external")]
+    /// `external`
     External,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl MediaType {
@@ -5692,23 +10191,40 @@ impl ::std::fmt::Display for MediaType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for MediaType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "link" => Self::Link,
+                "file" => Self::File,
+                "external" => Self::External,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `mention` node.
 ///
 /// Schema `#/definitions/mention_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Mention {
-    #[serde(rename = "type")]
     pub type_: crate::adf::MentionTag,
     pub attrs: crate::adf::MentionAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5724,46 +10240,77 @@ impl Mention {
         }
     }
 }
+impl ::serde::Serialize for Mention {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mention {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Mention;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Mention")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Mention, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Mention {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/mention_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct MentionAttrs {
     pub id: ::std::string::String,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "accessLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub access_level: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "userType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub user_type: ::std::option::Option<crate::adf::MentionUserType>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5780,6 +10327,91 @@ impl MentionAttrs {
             user_type: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for MentionAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.access_level {
+            map.serialize_entry("accessLevel", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_type {
+            map.serialize_entry("userType", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MentionAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = MentionAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MentionAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MentionAttrs, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut access_level = ::std::option::Option::None;
+                let mut user_type = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "accessLevel" => {
+                            access_level = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "userType" => {
+                            user_type = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(MentionAttrs {
+                    id: crate::runtime::de::required(id, "id")?,
+                    local_id,
+                    text,
+                    access_level,
+                    user_type,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `mention`: always `mention`.
@@ -5835,20 +10467,17 @@ impl<'de> ::serde::Deserialize<'de> for MentionTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum MentionUserType {
-    #[serde(rename = "DEFAULT")]
+    /// `DEFAULT`
     Default,
-    #[serde(rename = "SPECIAL")]
+    /// `SPECIAL`
     Special,
-    #[serde(rename = "APP")]
+    /// `APP`
     App,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl MentionUserType {
@@ -5867,30 +10496,42 @@ impl ::std::fmt::Display for MentionUserType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for MentionUserType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MentionUserType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "DEFAULT" => Self::Default,
+                "SPECIAL" => Self::Special,
+                "APP" => Self::App,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `nestedExpand` node.
 ///
 /// Schema `#/definitions/nestedExpand_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct NestedExpand {
-    #[serde(rename = "type")]
     pub type_: crate::adf::NestedExpandTag,
     pub attrs: crate::adf::NestedExpandAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5908,32 +10549,93 @@ impl NestedExpand {
         }
     }
 }
+impl ::serde::Serialize for NestedExpand {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NestedExpand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NestedExpand;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NestedExpand")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NestedExpand, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NestedExpand {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    marks,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/nestedExpand_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NestedExpandAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5947,6 +10649,71 @@ impl NestedExpandAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for NestedExpandAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NestedExpandAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NestedExpandAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NestedExpandAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NestedExpandAttrs, A::Error> {
+                let mut title = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "title" => {
+                            title = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NestedExpandAttrs {
+                    title,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `nestedExpand`: always `nestedExpand`.
@@ -6662,22 +11429,13 @@ impl ::std::convert::From<crate::adf::Text> for Node {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct OrderedList {
-    #[serde(rename = "type")]
     pub type_: crate::adf::OrderedListTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::OrderedListAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6694,32 +11452,87 @@ impl OrderedList {
         }
     }
 }
+impl ::serde::Serialize for OrderedList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderedList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OrderedList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrderedList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrderedList, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(OrderedList {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/orderedList_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct OrderedListAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub order: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6733,6 +11546,71 @@ impl OrderedListAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for OrderedListAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.order {
+            map.serialize_entry("order", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderedListAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OrderedListAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrderedListAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrderedListAttrs, A::Error> {
+                let mut order = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "order" => {
+                            order = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(OrderedListAttrs {
+                    order,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `orderedList`: always `orderedList`.
@@ -6783,21 +11661,13 @@ impl<'de> ::serde::Deserialize<'de> for OrderedListTag {
 /// The `panel` node.
 ///
 /// Schema `#/definitions/panel_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Panel {
-    #[serde(rename = "type")]
     pub type_: crate::adf::PanelTag,
     pub attrs: crate::adf::PanelAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6814,55 +11684,84 @@ impl Panel {
         }
     }
 }
+impl ::serde::Serialize for Panel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Panel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Panel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Panel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Panel, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Panel {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/panel_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct PanelAttrs {
-    #[serde(rename = "panelType")]
     pub panel_type: crate::adf::PanelType,
-    #[serde(
-        rename = "panelIcon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub panel_icon: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "panelIconId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub panel_icon_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "panelIconText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub panel_icon_text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "panelColor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub panel_color: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6880,6 +11779,107 @@ impl PanelAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for PanelAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("panelType", &self.panel_type)?;
+        if let ::std::option::Option::Some(value) = &self.panel_icon {
+            map.serialize_entry("panelIcon", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.panel_icon_id {
+            map.serialize_entry("panelIconId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.panel_icon_text {
+            map.serialize_entry("panelIconText", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.panel_color {
+            map.serialize_entry("panelColor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PanelAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PanelAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PanelAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PanelAttrs, A::Error> {
+                let mut panel_type = ::std::option::Option::None;
+                let mut panel_icon = ::std::option::Option::None;
+                let mut panel_icon_id = ::std::option::Option::None;
+                let mut panel_icon_text = ::std::option::Option::None;
+                let mut panel_color = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "panelType" => {
+                            panel_type = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "panelIcon" => {
+                            panel_icon = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "panelIconId" => {
+                            panel_icon_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "panelIconText" => {
+                            panel_icon_text = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "panelColor" => {
+                            panel_color = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PanelAttrs {
+                    panel_type: crate::runtime::de::required(panel_type, "panelType")?,
+                    panel_icon,
+                    panel_icon_id,
+                    panel_icon_text,
+                    panel_color,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `panel`: always `panel`.
@@ -6935,28 +11935,25 @@ impl<'de> ::serde::Deserialize<'de> for PanelTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum PanelType {
-    #[serde(rename = "info")]
+    /// `info`
     Info,
-    #[serde(rename = "note")]
+    /// `note`
     Note,
-    #[serde(rename = "tip")]
+    /// `tip`
     Tip,
-    #[serde(rename = "warning")]
+    /// `warning`
     Warning,
-    #[serde(rename = "error")]
+    /// `error`
     Error,
-    #[serde(rename = "success")]
+    /// `success`
     Success,
-    #[serde(rename = "custom")]
+    /// `custom`
     Custom,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl PanelType {
@@ -6979,6 +11976,35 @@ impl ::std::fmt::Display for PanelType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for PanelType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PanelType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "info" => Self::Info,
+                "note" => Self::Note,
+                "tip" => Self::Tip,
+                "warning" => Self::Warning,
+                "error" => Self::Error,
+                "success" => Self::Success,
+                "custom" => Self::Custom,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `paragraph` node.
 ///
 /// Schema `#/definitions/paragraph_node`.
@@ -6987,33 +12013,14 @@ impl ::std::fmt::Display for PanelType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Paragraph {
-    #[serde(rename = "type")]
     pub type_: crate::adf::ParagraphTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::ParagraphAttrs>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7031,26 +12038,96 @@ impl Paragraph {
         }
     }
 }
+impl ::serde::Serialize for Paragraph {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Paragraph {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Paragraph;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Paragraph")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Paragraph, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Paragraph {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/paragraph_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ParagraphAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7063,6 +12140,63 @@ impl ParagraphAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for ParagraphAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParagraphAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ParagraphAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ParagraphAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ParagraphAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ParagraphAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `paragraph`: always `paragraph`.
@@ -7113,20 +12247,12 @@ impl<'de> ::serde::Deserialize<'de> for ParagraphTag {
 /// The `placeholder` node.
 ///
 /// Schema `#/definitions/placeholder_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Placeholder {
-    #[serde(rename = "type")]
     pub type_: crate::adf::PlaceholderTag,
     pub attrs: crate::adf::PlaceholderAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7142,26 +12268,74 @@ impl Placeholder {
         }
     }
 }
+impl ::serde::Serialize for Placeholder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Placeholder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Placeholder;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Placeholder")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Placeholder, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Placeholder {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/placeholder_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct PlaceholderAttrs {
     pub text: ::std::string::String,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7175,6 +12349,67 @@ impl PlaceholderAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for PlaceholderAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("text", &self.text)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaceholderAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PlaceholderAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PlaceholderAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PlaceholderAttrs, A::Error> {
+                let mut text = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PlaceholderAttrs {
+                    text: crate::runtime::de::required(text, "text")?,
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `placeholder`: always `placeholder`.
@@ -7230,21 +12465,12 @@ impl<'de> ::serde::Deserialize<'de> for PlaceholderTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(rename = "type")]
     pub type_: crate::adf::RuleTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::RuleAttrs>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7260,26 +12486,80 @@ impl Rule {
         }
     }
 }
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Rule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Rule")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Rule, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Rule {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/rule_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct RuleAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7292,6 +12572,63 @@ impl RuleAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for RuleAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RuleAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RuleAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RuleAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RuleAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RuleAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `rule`: always `rule`.
@@ -7342,20 +12679,12 @@ impl<'de> ::serde::Deserialize<'de> for RuleTag {
 /// The `status` node.
 ///
 /// Schema `#/definitions/status_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Status {
-    #[serde(rename = "type")]
     pub type_: crate::adf::StatusTag,
     pub attrs: crate::adf::StatusAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7371,33 +12700,76 @@ impl Status {
         }
     }
 }
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Status;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Status")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Status, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Status {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/status_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct StatusAttrs {
     pub text: ::std::string::String,
     pub color: ::std::string::String,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub style: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7413,6 +12785,81 @@ impl StatusAttrs {
             style: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for StatusAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("text", &self.text)?;
+        map.serialize_entry("color", &self.color)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style {
+            map.serialize_entry("style", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StatusAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatusAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StatusAttrs, A::Error> {
+                let mut text = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut style = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        "color" => {
+                            color = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "style" => {
+                            style = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StatusAttrs {
+                    text: crate::runtime::de::required(text, "text")?,
+                    color: crate::runtime::de::required(color, "color")?,
+                    local_id,
+                    style,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `status`: always `status`.
@@ -7468,15 +12915,11 @@ impl<'de> ::serde::Deserialize<'de> for StatusTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StrikeMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::StrikeMarkTag,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7489,6 +12932,61 @@ impl StrikeMark {
             type_: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for StrikeMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StrikeMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StrikeMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StrikeMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StrikeMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StrikeMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `strike`: always `strike`.
@@ -7544,15 +13042,11 @@ impl<'de> ::serde::Deserialize<'de> for StrikeMarkTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StrongMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::StrongMarkTag,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7565,6 +13059,61 @@ impl StrongMark {
             type_: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for StrongMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StrongMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StrongMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StrongMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StrongMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StrongMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `strong`: always `strong`.
@@ -7615,20 +13164,12 @@ impl<'de> ::serde::Deserialize<'de> for StrongMarkTag {
 /// The `subsup` mark.
 ///
 /// Schema `#/definitions/subsup_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SubsupMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::SubsupMarkTag,
     pub attrs: crate::adf::SubsupMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7644,20 +13185,73 @@ impl SubsupMark {
         }
     }
 }
+impl ::serde::Serialize for SubsupMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubsupMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SubsupMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SubsupMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SubsupMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SubsupMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/subsup_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SubsupMarkAttrs {
-    #[serde(rename = "type")]
     pub type_: crate::adf::SubsupMarkType,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7670,6 +13264,61 @@ impl SubsupMarkAttrs {
             type_,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for SubsupMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubsupMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SubsupMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SubsupMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SubsupMarkAttrs, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SubsupMarkAttrs {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `subsup`: always `subsup`.
@@ -7725,18 +13374,15 @@ impl<'de> ::serde::Deserialize<'de> for SubsupMarkTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum SubsupMarkType {
-    #[serde(rename = "sub")]
+    /// `sub`
     Sub,
-    #[serde(rename = "sup")]
+    /// `sup`
     Sup,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl SubsupMarkType {
@@ -7754,29 +13400,40 @@ impl ::std::fmt::Display for SubsupMarkType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for SubsupMarkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubsupMarkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "sub" => Self::Sub,
+                "sup" => Self::Sup,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `syncBlock` node.
 ///
 /// Schema `#/definitions/syncBlock_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SyncBlock {
-    #[serde(rename = "type")]
     pub type_: crate::adf::SyncBlockTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub attrs: crate::adf::SyncBlockAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7793,22 +13450,82 @@ impl SyncBlock {
         }
     }
 }
+impl ::serde::Serialize for SyncBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SyncBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SyncBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SyncBlock")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SyncBlock, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SyncBlock {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/syncBlock_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SyncBlockAttrs {
-    #[serde(rename = "resourceId")]
     pub resource_id: ::std::string::String,
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7825,6 +13542,72 @@ impl SyncBlockAttrs {
             local_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for SyncBlockAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("resourceId", &self.resource_id)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SyncBlockAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SyncBlockAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SyncBlockAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SyncBlockAttrs, A::Error> {
+                let mut resource_id = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "resourceId" => {
+                            resource_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SyncBlockAttrs {
+                    resource_id: crate::runtime::de::required(
+                        resource_id,
+                        "resourceId",
+                    )?,
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `syncBlock`: always `syncBlock`.
@@ -7880,28 +13663,14 @@ impl<'de> ::serde::Deserialize<'de> for SyncBlockTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Table {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TableTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::TableAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7919,52 +13688,98 @@ impl Table {
         }
     }
 }
+impl ::serde::Serialize for Table {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Table {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Table;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Table")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Table, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Table {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/table_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableAttrs {
-    #[serde(
-        rename = "displayMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub display_mode: ::std::option::Option<crate::adf::TableDisplayMode>,
-    #[serde(
-        rename = "isNumberColumnEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub is_number_column_enabled: ::std::option::Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub layout: ::std::option::Option<crate::adf::TableLayout>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub width: ::std::option::Option<::serde_json::Number>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -7983,6 +13798,99 @@ impl TableAttrs {
         }
     }
 }
+impl ::serde::Serialize for TableAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.display_mode {
+            map.serialize_entry("displayMode", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_number_column_enabled {
+            map.serialize_entry("isNumberColumnEnabled", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.layout {
+            map.serialize_entry("layout", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.width {
+            map.serialize_entry("width", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableAttrs, A::Error> {
+                let mut display_mode = ::std::option::Option::None;
+                let mut is_number_column_enabled = ::std::option::Option::None;
+                let mut layout = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut width = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "displayMode" => {
+                            display_mode = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "isNumberColumnEnabled" => {
+                            is_number_column_enabled = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "layout" => {
+                            layout = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "width" => {
+                            width = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableAttrs {
+                    display_mode,
+                    is_number_column_enabled,
+                    layout,
+                    local_id,
+                    width,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `tableCell` node.
 ///
 /// Schema `#/definitions/table_cell_node`.
@@ -7991,22 +13899,13 @@ impl TableAttrs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableCell {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TableCellTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::TableCellAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8023,56 +13922,91 @@ impl TableCell {
         }
     }
 }
+impl ::serde::Serialize for TableCell {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableCell {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableCell;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableCell")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableCell, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableCell {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/table_cell_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableCellAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub colspan: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub rowspan: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub colwidth: ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub background: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub valign: ::std::option::Option<crate::adf::TableCellValign>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8090,6 +14024,103 @@ impl TableCellAttrs {
             valign: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for TableCellAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.colspan {
+            map.serialize_entry("colspan", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rowspan {
+            map.serialize_entry("rowspan", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.colwidth {
+            map.serialize_entry("colwidth", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.valign {
+            map.serialize_entry("valign", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableCellAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableCellAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableCellAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableCellAttrs, A::Error> {
+                let mut colspan = ::std::option::Option::None;
+                let mut rowspan = ::std::option::Option::None;
+                let mut colwidth = ::std::option::Option::None;
+                let mut background = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut valign = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "colspan" => {
+                            colspan = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "rowspan" => {
+                            rowspan = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "colwidth" => {
+                            colwidth = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "background" => {
+                            background = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "valign" => {
+                            valign = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableCellAttrs {
+                    colspan,
+                    rowspan,
+                    colwidth,
+                    background,
+                    local_id,
+                    valign,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `tableCell`: always `tableCell`.
@@ -8145,20 +14176,17 @@ impl<'de> ::serde::Deserialize<'de> for TableCellTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TableCellValign {
-    #[serde(rename = "top")]
+    /// `top`
     Top,
-    #[serde(rename = "middle")]
+    /// `middle`
     Middle,
-    #[serde(rename = "bottom")]
+    /// `bottom`
     Bottom,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TableCellValign {
@@ -8177,6 +14205,31 @@ impl ::std::fmt::Display for TableCellValign {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for TableCellValign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableCellValign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "top" => Self::Top,
+                "middle" => Self::Middle,
+                "bottom" => Self::Bottom,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/definitions/table_node/properties/attrs/properties/displayMode`.
 #[derive(
     ::std::fmt::Debug,
@@ -8185,18 +14238,15 @@ impl ::std::fmt::Display for TableCellValign {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TableDisplayMode {
-    #[serde(rename = "default")]
+    /// `default`
     Default,
-    #[serde(rename = "fixed")]
+    /// `fixed`
     Fixed,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TableDisplayMode {
@@ -8214,6 +14264,30 @@ impl ::std::fmt::Display for TableDisplayMode {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for TableDisplayMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableDisplayMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "default" => Self::Default,
+                "fixed" => Self::Fixed,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `tableHeader` node.
 ///
 /// Schema `#/definitions/table_header_node`.
@@ -8222,22 +14296,13 @@ impl ::std::fmt::Display for TableDisplayMode {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableHeader {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TableHeaderTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::TableHeaderAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8254,56 +14319,91 @@ impl TableHeader {
         }
     }
 }
+impl ::serde::Serialize for TableHeader {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableHeader {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableHeader;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableHeader")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableHeader, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableHeader {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/table_header_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableHeaderAttrs {
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub colspan: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub rowspan: ::std::option::Option<::serde_json::Number>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub colwidth: ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub background: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub valign: ::std::option::Option<crate::adf::TableHeaderValign>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8321,6 +14421,103 @@ impl TableHeaderAttrs {
             valign: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for TableHeaderAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.colspan {
+            map.serialize_entry("colspan", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rowspan {
+            map.serialize_entry("rowspan", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.colwidth {
+            map.serialize_entry("colwidth", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.background {
+            map.serialize_entry("background", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.valign {
+            map.serialize_entry("valign", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableHeaderAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableHeaderAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableHeaderAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableHeaderAttrs, A::Error> {
+                let mut colspan = ::std::option::Option::None;
+                let mut rowspan = ::std::option::Option::None;
+                let mut colwidth = ::std::option::Option::None;
+                let mut background = ::std::option::Option::None;
+                let mut local_id = ::std::option::Option::None;
+                let mut valign = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "colspan" => {
+                            colspan = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "rowspan" => {
+                            rowspan = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "colwidth" => {
+                            colwidth = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "background" => {
+                            background = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "valign" => {
+                            valign = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableHeaderAttrs {
+                    colspan,
+                    rowspan,
+                    colwidth,
+                    background,
+                    local_id,
+                    valign,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `tableHeader`: always `tableHeader`.
@@ -8376,20 +14573,17 @@ impl<'de> ::serde::Deserialize<'de> for TableHeaderTag {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TableHeaderValign {
-    #[serde(rename = "top")]
+    /// `top`
     Top,
-    #[serde(rename = "middle")]
+    /// `middle`
     Middle,
-    #[serde(rename = "bottom")]
+    /// `bottom`
     Bottom,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TableHeaderValign {
@@ -8408,6 +14602,31 @@ impl ::std::fmt::Display for TableHeaderValign {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for TableHeaderValign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableHeaderValign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "top" => Self::Top,
+                "middle" => Self::Middle,
+                "bottom" => Self::Bottom,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/definitions/table_node/properties/attrs/properties/layout`.
 #[derive(
     ::std::fmt::Debug,
@@ -8416,26 +14635,23 @@ impl ::std::fmt::Display for TableHeaderValign {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TableLayout {
-    #[serde(rename = "wide")]
+    /// `wide`
     Wide,
-    #[serde(rename = "full-width")]
+    /// `full-width`
     FullWidth,
-    #[serde(rename = "center")]
+    /// `center`
     Center,
-    #[serde(rename = "align-end")]
+    /// `align-end`
     AlignEnd,
-    #[serde(rename = "align-start")]
+    /// `align-start`
     AlignStart,
-    #[serde(rename = "default")]
+    /// `default`
     Default,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TableLayout {
@@ -8457,6 +14673,34 @@ impl ::std::fmt::Display for TableLayout {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for TableLayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableLayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wide" => Self::Wide,
+                "full-width" => Self::FullWidth,
+                "center" => Self::Center,
+                "align-end" => Self::AlignEnd,
+                "align-start" => Self::AlignStart,
+                "default" => Self::Default,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The `tableRow` node.
 ///
 /// Schema `#/definitions/table_row_node`.
@@ -8465,22 +14709,13 @@ impl ::std::fmt::Display for TableLayout {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableRow {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TableRowTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub attrs: ::std::option::Option<crate::adf::TableRowAttrs>,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8497,26 +14732,86 @@ impl TableRow {
         }
     }
 }
+impl ::serde::Serialize for TableRow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.attrs {
+            map.serialize_entry("attrs", value)?;
+        }
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableRow;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableRow")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableRow, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableRow {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/table_row_node/properties/attrs`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TableRowAttrs {
-    #[serde(
-        rename = "localId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub local_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8529,6 +14824,63 @@ impl TableRowAttrs {
             local_id: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for TableRowAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.local_id {
+            map.serialize_entry("localId", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TableRowAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TableRowAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TableRowAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TableRowAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TableRowAttrs {
+                    local_id,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `tableRow`: always `tableRow`.
@@ -8624,26 +14976,13 @@ impl<'de> ::serde::Deserialize<'de> for TableTag {
 /// The `taskItem` node.
 ///
 /// Schema `#/definitions/taskItem_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TaskItem {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TaskItemTag,
     pub attrs: crate::adf::TaskItemAttrs,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8660,21 +14999,82 @@ impl TaskItem {
         }
     }
 }
+impl ::serde::Serialize for TaskItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TaskItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TaskItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaskItem, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TaskItem {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/taskItem_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TaskItemAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     pub state: crate::adf::TaskItemState,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8693,6 +15093,67 @@ impl TaskItemAttrs {
         }
     }
 }
+impl ::serde::Serialize for TaskItemAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        map.serialize_entry("state", &self.state)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskItemAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TaskItemAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TaskItemAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaskItemAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut state = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "state" => {
+                            state = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TaskItemAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    state: crate::runtime::de::required(state, "state")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/taskItem_node/properties/attrs/properties/state`.
 #[derive(
     ::std::fmt::Debug,
@@ -8701,18 +15162,15 @@ impl TaskItemAttrs {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TaskItemState {
-    #[serde(rename = "TODO")]
+    /// `TODO`
     Todo,
-    #[serde(rename = "DONE")]
+    /// `DONE`
     Done,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TaskItemState {
@@ -8728,6 +15186,30 @@ impl TaskItemState {
 impl ::std::fmt::Display for TaskItemState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TaskItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "TODO" => Self::Todo,
+                "DONE" => Self::Done,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 /// The `type` of a `taskItem`: always `taskItem`.
@@ -8778,21 +15260,13 @@ impl<'de> ::serde::Deserialize<'de> for TaskItemTag {
 /// The `taskList` node.
 ///
 /// Schema `#/definitions/taskList_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TaskList {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TaskListTag,
     pub attrs: crate::adf::TaskListAttrs,
     pub content: ::std::vec::Vec<crate::adf::Node>,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8809,20 +15283,79 @@ impl TaskList {
         }
     }
 }
+impl ::serde::Serialize for TaskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        map.serialize_entry("content", &self.content)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TaskList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TaskList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaskList, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "content" => {
+                            content = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TaskList {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    content: crate::runtime::de::required(content, "content")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/taskList_node/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TaskListAttrs {
-    #[serde(rename = "localId")]
     pub local_id: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8835,6 +15368,61 @@ impl TaskListAttrs {
             local_id,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for TaskListAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("localId", &self.local_id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskListAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TaskListAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TaskListAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaskListAttrs, A::Error> {
+                let mut local_id = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "localId" => {
+                            local_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TaskListAttrs {
+                    local_id: crate::runtime::de::required(local_id, "localId")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `taskList`: always `taskList`.
@@ -8885,26 +15473,13 @@ impl<'de> ::serde::Deserialize<'de> for TaskListTag {
 /// The `text` node.
 ///
 /// Schema `#/definitions/code_inline_node`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Text {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TextTag,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::fallbacks::not_null"
-    )]
     pub marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>>,
     pub text: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8921,23 +15496,82 @@ impl Text {
         }
     }
 }
+impl ::serde::Serialize for Text {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.marks {
+            map.serialize_entry("marks", value)?;
+        }
+        map.serialize_entry("text", &self.text)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Text {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Text;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Text")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Text, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut marks = ::std::option::Option::None;
+                let mut text = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "marks" => {
+                            marks = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Text {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    marks,
+                    text: crate::runtime::de::required(text, "text")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `textColor` mark.
 ///
 /// Schema `#/definitions/textColor_mark`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TextColorMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::TextColorMarkTag,
     pub attrs: crate::adf::TextColorMarkAttrs,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8953,19 +15587,73 @@ impl TextColorMark {
         }
     }
 }
+impl ::serde::Serialize for TextColorMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("attrs", &self.attrs)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TextColorMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextColorMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TextColorMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextColorMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut attrs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "attrs" => {
+                            attrs = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextColorMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    attrs: crate::runtime::de::required(attrs, "attrs")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/definitions/textColor_mark/properties/attrs`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TextColorMarkAttrs {
     pub color: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -8978,6 +15666,61 @@ impl TextColorMarkAttrs {
             color,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for TextColorMarkAttrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("color", &self.color)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TextColorMarkAttrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TextColorMarkAttrs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TextColorMarkAttrs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TextColorMarkAttrs, A::Error> {
+                let mut color = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "color" => {
+                            color = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TextColorMarkAttrs {
+                    color: crate::runtime::de::required(color, "color")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `textColor`: always `textColor`.
@@ -9078,15 +15821,11 @@ impl<'de> ::serde::Deserialize<'de> for TextTag {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UnderlineMark {
-    #[serde(rename = "type")]
     pub type_: crate::adf::UnderlineMarkTag,
     /// Properties the schema does not declare, kept as sent so that they are written back.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -9099,6 +15838,61 @@ impl UnderlineMark {
             type_: ::std::default::Default::default(),
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for UnderlineMark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnderlineMark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UnderlineMark;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UnderlineMark")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UnderlineMark, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UnderlineMark {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The `type` of a `underline`: always `underline`.

@@ -11,9 +11,11 @@
 //! knowing it), and [`Response`] (what `send_raw` returns).
 
 mod binary;
+mod call;
 pub(crate) mod client_state;
 mod comma_list;
 mod datetime;
+pub mod de;
 pub(crate) mod execute;
 pub mod fallbacks;
 mod field_ids;
@@ -35,6 +37,7 @@ mod see_other;
 pub(crate) mod url;
 
 pub use binary::Binary;
+pub use call::Call;
 pub use comma_list::CommaList;
 pub use datetime::JiraDateTime;
 pub use fallbacks::Fallbacks;

@@ -77,7 +77,7 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    Vec::<Option<T>>::deserialize(deserializer).map(|items| items.into_iter().flatten().collect())
+    Vec::<Option<T>>::deserialize(deserializer).map(drop_null_items)
 }
 
 /// [`without_null_items`] for an optional list: absent or `null` is `None`.
@@ -88,8 +88,12 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    Option::<Vec<Option<T>>>::deserialize(deserializer)
-        .map(|list| list.map(|items| items.into_iter().flatten().collect()))
+    Option::<Vec<Option<T>>>::deserialize(deserializer).map(|list| list.map(drop_null_items))
+}
+
+/// A list without its `null` items (what generated decoders make of a list that [`without_null_items`] reads).
+pub fn drop_null_items<T>(items: Vec<Option<T>>) -> Vec<T> {
+    items.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

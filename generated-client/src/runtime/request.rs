@@ -90,6 +90,12 @@ impl Request {
         Request { meta, path, query: Vec::new(), headers: Vec::new(), body: None, timeout: None }
     }
 
+    /// Starts a request for `meta` with the variables of its path template filled in, in order, by `values`
+    /// (each encoded as one segment).
+    pub fn with_path_params(meta: &'static OperationMeta, values: &[&dyn fmt::Display]) -> Request {
+        Request::new(meta, super::path::fill_path(meta.path, values))
+    }
+
     /// The operation this request calls.
     pub fn meta(&self) -> &'static OperationMeta {
         self.meta

@@ -9,6 +9,7 @@ mod field_access;
 mod manifest;
 mod pagination;
 mod requests;
+mod serde_impls;
 mod shared;
 mod types;
 

@@ -192,15 +192,22 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
             }
 
             #send_doc
-            pub async fn send(self) -> crate::Result<#output> {
-                let response = self.send_raw().await?;
-                #decode
+            pub fn send(self) -> crate::runtime::Call<#output> {
+                self.send_raw().decode_with(Self::decode)
             }
 
             /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
             /// body as text, bytes or any type (for when Jira and its spec disagree).
-            pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+            pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+                crate::runtime::Call::start(self.into_request())
+            }
+
+            fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
                 #send
+            }
+
+            fn decode(response: crate::runtime::Response) -> crate::Result<#output> {
+                #decode
             }
         }
 
@@ -284,10 +291,20 @@ fn send_body(spec: &Spec, op: &Operation) -> TokenStream {
     }
     format.push_str(rest);
     let format = Literal::string(&format);
-    let path = if args.is_empty() {
-        quote!(::std::string::String::from(#format))
+    // Every variable a parameter: the runtime fills the template in; otherwise the path is spelled out here.
+    let path_params = args.len() == op.path.matches('{').count();
+    let new_request = if path_params {
+        let values = op.params.iter().filter(|p| p.location == ParamLocation::Path).filter_map(|p| {
+            let name = format_ident!("{}", p.name);
+            let at = op.path.find(&format!("{{{}}}", p.wire))?;
+            Some((at, quote!(&#name)))
+        });
+        let mut values: Vec<(usize, TokenStream)> = values.collect();
+        values.sort_by_key(|(at, _)| *at);
+        let values = values.into_iter().map(|(_, value)| value);
+        quote!(crate::runtime::Request::with_path_params(&OPERATION, &[#(#values),*]))
     } else {
-        quote!(::std::format!(#format, #(#args),*))
+        quote!(crate::runtime::Request::new(&OPERATION, ::std::format!(#format, #(#args),*)))
     };
 
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
@@ -341,14 +358,14 @@ fn send_body(spec: &Spec, op: &Operation) -> TokenStream {
         };
         let Self { client, #(#names,)* timeout } = self;
         #(#used_path_params)*
-        let mut request = crate::runtime::Request::new(&OPERATION, #path);
+        let mut request = #new_request;
         #(#params)*
         #accept
         #body
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attr, field_access, scoped_type, Scope};
+use super::{doc_attr, field_access, scoped_type, serde_impls, Scope};
 use crate::ir::{Field, Presence, Spec, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit_types(spec: &Spec) -> TokenStream {
@@ -54,15 +54,15 @@ fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct, fields_ty
         true => " Properties the schema does not declare, kept as sent so that they are written back.",
         false => " Properties the schema does not declare (it allows them through `additionalProperties`).",
     };
+    let additional_field = s.additional.as_ref().map(|_| format_ident!("{}", additional_name));
     let additional = s.additional.as_ref().map(|value| {
         let value = scoped_type(spec, value);
-        let field = format_ident!("{}", additional_name);
         quote! {
             #[doc = #additional_doc]
-            #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub #additional_field: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
+    let serde = serde_impls::struct_impls(spec, name, s, additional_field.as_ref());
     // In a shared module (ADF) a required list starts empty: `Document::new()`, then push nodes.
     let starts_empty = |f: &Field| spec.shared && matches!(f.ty, TypeRef::Vec(_));
     let required: Vec<&Field> =
@@ -97,7 +97,7 @@ fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct, fields_ty
     let fields_accessor =
         fields_types.contains(name.to_string().as_str()).then(|| field_access::fields_accessor(s, &additional_name));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -114,6 +114,8 @@ fn emit_struct(spec: Scope<'_>, name: &proc_macro2::Ident, s: &Struct, fields_ty
             #holder_accessor
             #fields_accessor
         }
+
+        #serde
     }
 }
 
@@ -126,8 +128,6 @@ pub(crate) fn additional_field_name(s: &Struct) -> String {
 fn emit_field(spec: Scope<'_>, field: &Field) -> TokenStream {
     let name = format_ident!("{}", field.name);
     let ty = scoped_type(spec, &field.ty);
-    let wire = &field.wire;
-    let rename = (field.name != field.wire).then(|| quote!(rename = #wire,));
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: Jira sets it; it is ignored in requests.");
@@ -146,58 +146,18 @@ fn emit_field(spec: Scope<'_>, field: &Field) -> TokenStream {
     };
     let doc = doc_attr(doc_text.as_deref());
     match field.presence {
-        Presence::Required if field.skip_null_items => quote! {
-            #doc
-            #[serde(#rename deserialize_with = "crate::runtime::nullable::without_null_items")]
-            pub #name: #ty,
-        },
-        Presence::Required => {
-            let serde = rename.map(|r| quote!(#[serde(#r)]));
-            quote! { #doc #serde pub #name: #ty, }
-        }
-        Presence::Optional if field.skip_null_items => quote! {
-            #doc
-            #[serde(
-                #rename
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::nullable::without_null_items_optional"
-            )]
-            pub #name: ::std::option::Option<#ty>,
-        },
-        Presence::Optional if spec.shared => quote! {
-            #doc
-            #[serde(
-                #rename
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::fallbacks::not_null"
-            )]
-            pub #name: ::std::option::Option<#ty>,
-        },
-        Presence::Optional => quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>,
-        },
-        Presence::Nullable => quote! {
-            #doc
-            #[serde(
-                #rename
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::nullable::deserialize"
-            )]
-            pub #name: ::std::option::Option<crate::runtime::Nullable<#ty>>,
-        },
+        Presence::Required => quote! { #doc pub #name: #ty, },
+        Presence::Optional => quote! { #doc pub #name: ::std::option::Option<#ty>, },
+        Presence::Nullable => quote! { #doc pub #name: ::std::option::Option<crate::runtime::Nullable<#ty>>, },
     }
 }
 
 fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+    let serde = serde_impls::enum_impls(name, e);
     let variants = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
-        let wire = &v.wire;
-        quote! { #[serde(rename = #wire)] #variant, }
+        let doc = format!(" `{}`", v.wire);
+        quote! { #[doc = #doc] #variant, }
     });
     let arms = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
@@ -208,13 +168,12 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     quote! {
         #[derive(
             ::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash,
-            ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize
+            ::std::cmp::PartialOrd, ::std::cmp::Ord
         )]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know (Atlassian adds values over time), kept as sent.
-            #[serde(untagged)]
             #other(::std::string::String),
         }
 
@@ -233,6 +192,8 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
                 f.write_str(self.as_str())
             }
         }
+
+        #serde
     }
 }
 
@@ -290,17 +251,19 @@ fn emit_constant(name: &proc_macro2::Ident, value: &serde_json::Value) -> TokenS
 }
 
 fn emit_untagged(spec: Scope<'_>, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let serde = serde_impls::untagged_impls(spec, name, variants);
     let variants = variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let ty = scoped_type(spec, &v.ty);
         quote! { #variant(#ty), }
     });
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
         pub enum #name {
             #(#variants)*
         }
+
+        #serde
     }
 }
 

@@ -6,19 +6,14 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct AbstractPageLinks {
     /// Web UI link of the content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webui: ::std::option::Option<::std::string::String>,
     /// Edit UI link of the content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editui: ::std::option::Option<::std::string::String>,
     /// Web UI link of the content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tinyui: ::std::option::Option<::std::string::String>,
 }
 impl AbstractPageLinks {
@@ -31,6 +26,67 @@ impl AbstractPageLinks {
         }
     }
 }
+impl ::serde::Serialize for AbstractPageLinks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.webui {
+            map.serialize_entry("webui", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.editui {
+            map.serialize_entry("editui", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tinyui {
+            map.serialize_entry("tinyui", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AbstractPageLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AbstractPageLinks;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AbstractPageLinks")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AbstractPageLinks, A::Error> {
+                let mut webui = ::std::option::Option::None;
+                let mut editui = ::std::option::Option::None;
+                let mut tinyui = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "webui" => webui = __map.next_value()?,
+                        "editui" => editui = __map.next_value()?,
+                        "tinyui" => tinyui = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AbstractPageLinks {
+                    webui,
+                    editui,
+                    tinyui,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Contains fields for each representation type requested.
 ///
 /// Schema `#/components/schemas/BodySingle`.
@@ -39,16 +95,11 @@ impl AbstractPageLinks {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct BodySingle {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub storage: ::std::option::Option<crate::confluence_v2::types::BodyType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub atlas_doc_format: ::std::option::Option<crate::confluence_v2::types::BodyType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view: ::std::option::Option<crate::confluence_v2::types::BodyType>,
 }
 impl BodySingle {
@@ -61,6 +112,67 @@ impl BodySingle {
         }
     }
 }
+impl ::serde::Serialize for BodySingle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.storage {
+            map.serialize_entry("storage", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.atlas_doc_format {
+            map.serialize_entry("atlas_doc_format", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.view {
+            map.serialize_entry("view", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodySingle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = BodySingle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BodySingle")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BodySingle, A::Error> {
+                let mut storage = ::std::option::Option::None;
+                let mut atlas_doc_format = ::std::option::Option::None;
+                let mut view = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "storage" => storage = __map.next_value()?,
+                        "atlas_doc_format" => atlas_doc_format = __map.next_value()?,
+                        "view" => view = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(BodySingle {
+                    storage,
+                    atlas_doc_format,
+                    view,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/BodyType`.
 pub type BodyType = crate::adf::Body;
 /// Schema `#/components/schemas/ContentProperty`.
@@ -69,21 +181,15 @@ pub type BodyType = crate::adf::Body;
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ContentProperty {
     /// ID of the property
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Key of the property
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Value of the property. Must be a valid JSON value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<crate::confluence_v2::types::Version>,
 }
 impl ContentProperty {
@@ -97,6 +203,73 @@ impl ContentProperty {
         }
     }
 }
+impl ::serde::Serialize for ContentProperty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ContentProperty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContentProperty")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ContentProperty, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                let mut version = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "value" => value = __map.next_value()?,
+                        "version" => version = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ContentProperty {
+                    id,
+                    key,
+                    value,
+                    version,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The status of the content.
 ///
 /// Schema `#/components/schemas/ContentStatus`.
@@ -107,28 +280,25 @@ impl ContentProperty {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ContentStatus {
-    #[serde(rename = "current")]
+    /// `current`
     Current,
-    #[serde(rename = "draft")]
+    /// `draft`
     Draft,
-    #[serde(rename = "archived")]
+    /// `archived`
     Archived,
-    #[serde(rename = "historical")]
+    /// `historical`
     Historical,
-    #[serde(rename = "trashed")]
+    /// `trashed`
     Trashed,
-    #[serde(rename = "deleted")]
+    /// `deleted`
     Deleted,
-    #[serde(rename = "any")]
+    /// `any`
     Any,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ContentStatus {
@@ -151,122 +321,87 @@ impl ::std::fmt::Display for ContentStatus {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ContentStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "current" => Self::Current,
+                "draft" => Self::Draft,
+                "archived" => Self::Archived,
+                "historical" => Self::Historical,
+                "trashed" => Self::Trashed,
+                "deleted" => Self::Deleted,
+                "any" => Self::Any,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/paths/~1pages~1{id}/get/responses/200/content/application~1json/schema`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponse {
     /// ID of the page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::confluence_v2::types::ContentStatus>,
     /// Title of the page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// ID of the space the page is in.
-    #[serde(
-        rename = "spaceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub space_id: ::std::option::Option<::std::string::String>,
     /// ID of the parent page, or null if there is no parent page.
-    #[serde(
-        rename = "parentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "parentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_type: ::std::option::Option<
         crate::confluence_v2::types::ParentContentType,
     >,
     /// Position of child page within the given parent page tree.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub position: ::std::option::Option<crate::runtime::Nullable<i32>>,
     /// The account ID of the user who created this page originally.
-    #[serde(
-        rename = "authorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub author_id: ::std::option::Option<::std::string::String>,
     /// The account ID of the user who owns this page.
-    #[serde(
-        rename = "ownerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub owner_id: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     /// The account ID of the user who owned this page previously, or null if there is no previous owner.
-    #[serde(
-        rename = "lastOwnerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub last_owner_id: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     /// Date and time when the page was created. In format "YYYY-MM-DDTHH:mm:ss.sssZ".
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<crate::runtime::JiraDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<crate::confluence_v2::types::Version>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<crate::confluence_v2::types::BodySingle>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseLabels,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseProperties,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseOperations,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub likes: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseLikes,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseVersions,
     >,
     /// Whether the page has been favorited by the current user.
-    #[serde(
-        rename = "isFavoritedByCurrentUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_favorited_by_current_user: ::std::option::Option<bool>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<
         crate::confluence_v2::types::GetPageByIdResponseLinks,
     >,
@@ -298,28 +433,196 @@ impl GetPageByIdResponse {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.space_id {
+            map.serialize_entry("spaceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_id {
+            map.serialize_entry("parentId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_type {
+            map.serialize_entry("parentType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.position {
+            map.serialize_entry("position", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.author_id {
+            map.serialize_entry("authorId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.owner_id {
+            map.serialize_entry("ownerId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_owner_id {
+            map.serialize_entry("lastOwnerId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.likes {
+            map.serialize_entry("likes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_favorited_by_current_user {
+            map.serialize_entry("isFavoritedByCurrentUser", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponse, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut space_id = ::std::option::Option::None;
+                let mut parent_id = ::std::option::Option::None;
+                let mut parent_type = ::std::option::Option::None;
+                let mut position = ::std::option::Option::None;
+                let mut author_id = ::std::option::Option::None;
+                let mut owner_id = ::std::option::Option::None;
+                let mut last_owner_id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut version = ::std::option::Option::None;
+                let mut body = ::std::option::Option::None;
+                let mut labels = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut likes = ::std::option::Option::None;
+                let mut versions = ::std::option::Option::None;
+                let mut is_favorited_by_current_user = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "title" => title = __map.next_value()?,
+                        "spaceId" => space_id = __map.next_value()?,
+                        "parentId" => parent_id = __map.next_value()?,
+                        "parentType" => parent_type = __map.next_value()?,
+                        "position" => {
+                            position = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "authorId" => author_id = __map.next_value()?,
+                        "ownerId" => {
+                            owner_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "lastOwnerId" => {
+                            last_owner_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "createdAt" => created_at = __map.next_value()?,
+                        "version" => version = __map.next_value()?,
+                        "body" => body = __map.next_value()?,
+                        "labels" => labels = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "likes" => likes = __map.next_value()?,
+                        "versions" => versions = __map.next_value()?,
+                        "isFavoritedByCurrentUser" => {
+                            is_favorited_by_current_user = __map.next_value()?;
+                        }
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponse {
+                    id,
+                    status,
+                    title,
+                    space_id,
+                    parent_id,
+                    parent_type,
+                    position,
+                    author_id,
+                    owner_id,
+                    last_owner_id,
+                    created_at,
+                    version,
+                    body,
+                    labels,
+                    properties,
+                    operations,
+                    likes,
+                    versions,
+                    is_favorited_by_current_user,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/labels`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseLabels {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Label>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl GetPageByIdResponseLabels {
@@ -332,28 +635,80 @@ impl GetPageByIdResponseLabels {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseLabels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLabels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseLabels;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseLabels")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseLabels, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseLabels {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/likes`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseLikes {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Like>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl GetPageByIdResponseLikes {
@@ -366,19 +721,77 @@ impl GetPageByIdResponseLikes {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseLikes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLikes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseLikes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseLikes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseLikes, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseLikes {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1pages~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/_links`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseLinks {
     /// Base url of the Confluence site.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub base: ::std::option::Option<::std::string::String>,
 }
 impl GetPageByIdResponseLinks {
@@ -389,28 +802,66 @@ impl GetPageByIdResponseLinks {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseLinks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.base {
+            map.serialize_entry("base", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseLinks;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseLinks")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseLinks, A::Error> {
+                let mut base = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "base" => base = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseLinks { base })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/operations`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseOperations {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Operation>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl GetPageByIdResponseOperations {
@@ -423,28 +874,80 @@ impl GetPageByIdResponseOperations {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseOperations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseOperations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseOperations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseOperations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseOperations, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseOperations {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/properties`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseProperties {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl GetPageByIdResponseProperties {
@@ -457,28 +960,80 @@ impl GetPageByIdResponseProperties {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseProperties;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseProperties")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseProperties, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseProperties {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/versions`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetPageByIdResponseVersions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Version>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl GetPageByIdResponseVersions {
@@ -491,6 +1046,67 @@ impl GetPageByIdResponseVersions {
         }
     }
 }
+impl ::serde::Serialize for GetPageByIdResponseVersions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseVersions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageByIdResponseVersions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPageByIdResponseVersions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetPageByIdResponseVersions, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetPageByIdResponseVersions {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1pages~1{id}/get/parameters/3/schema/items`.
 #[derive(
     ::std::fmt::Debug,
@@ -499,26 +1115,23 @@ impl GetPageByIdResponseVersions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum GetPageByIdStatusItem {
-    #[serde(rename = "current")]
+    /// `current`
     Current,
-    #[serde(rename = "archived")]
+    /// `archived`
     Archived,
-    #[serde(rename = "trashed")]
+    /// `trashed`
     Trashed,
-    #[serde(rename = "deleted")]
+    /// `deleted`
     Deleted,
-    #[serde(rename = "historical")]
+    /// `historical`
     Historical,
-    #[serde(rename = "draft")]
+    /// `draft`
     Draft,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl GetPageByIdStatusItem {
@@ -540,25 +1153,48 @@ impl ::std::fmt::Display for GetPageByIdStatusItem {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for GetPageByIdStatusItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPageByIdStatusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "current" => Self::Current,
+                "archived" => Self::Archived,
+                "trashed" => Self::Trashed,
+                "deleted" => Self::Deleted,
+                "historical" => Self::Historical,
+                "draft" => Self::Draft,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/Label`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Label {
     /// ID of the label.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the label.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Prefix of the label.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
 }
 impl Label {
@@ -571,23 +1207,73 @@ impl Label {
         }
     }
 }
+impl ::serde::Serialize for Label {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.prefix {
+            map.serialize_entry("prefix", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Label {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Label;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Label")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Label, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut prefix = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "prefix" => prefix = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Label { id, name, prefix })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Like`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Like {
     /// Account ID.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 impl Like {
@@ -598,26 +1284,65 @@ impl Like {
         }
     }
 }
+impl ::serde::Serialize for Like {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Like {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Like;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Like")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Like, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Like { account_id })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Operation`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Operation {
     /// The type of operation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
     /// The type of entity the operation type targets.
-    #[serde(
-        rename = "targetType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub target_type: ::std::option::Option<::std::string::String>,
 }
 impl Operation {
@@ -629,23 +1354,71 @@ impl Operation {
         }
     }
 }
+impl ::serde::Serialize for Operation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.operation {
+            map.serialize_entry("operation", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.target_type {
+            map.serialize_entry("targetType", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Operation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Operation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Operation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Operation, A::Error> {
+                let mut operation = ::std::option::Option::None;
+                let mut target_type = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "operation" => operation = __map.next_value()?,
+                        "targetType" => target_type = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Operation {
+                    operation,
+                    target_type,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/OptionalFieldLinks`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct OptionalFieldLinks {
     /// A relative URL that can be used to fetch results beyond what this include parameter retrieves.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl OptionalFieldLinks {
@@ -656,26 +1429,65 @@ impl OptionalFieldLinks {
         }
     }
 }
+impl ::serde::Serialize for OptionalFieldLinks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OptionalFieldLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OptionalFieldLinks;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OptionalFieldLinks")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OptionalFieldLinks, A::Error> {
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(OptionalFieldLinks { self_ })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/OptionalFieldMeta`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct OptionalFieldMeta {
     /// Indicates if there are more available results that can be fetched.
-    #[serde(
-        rename = "hasMore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_more: ::std::option::Option<bool>,
     /// A token that can be used in the query parameter of the endpoint returned in the `_links` property to retrieve the next set of results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 impl OptionalFieldMeta {
@@ -687,116 +1499,107 @@ impl OptionalFieldMeta {
         }
     }
 }
+impl ::serde::Serialize for OptionalFieldMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.has_more {
+            map.serialize_entry("hasMore", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OptionalFieldMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OptionalFieldMeta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OptionalFieldMeta")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OptionalFieldMeta, A::Error> {
+                let mut has_more = ::std::option::Option::None;
+                let mut cursor = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "hasMore" => has_more = __map.next_value()?,
+                        "cursor" => cursor = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(OptionalFieldMeta {
+                    has_more,
+                    cursor,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingle {
     /// ID of the page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::confluence_v2::types::ContentStatus>,
     /// Title of the page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// ID of the space the page is in.
-    #[serde(
-        rename = "spaceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub space_id: ::std::option::Option<::std::string::String>,
     /// ID of the parent page, or null if there is no parent page.
-    #[serde(
-        rename = "parentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "parentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_type: ::std::option::Option<
         crate::confluence_v2::types::ParentContentType,
     >,
     /// Position of child page within the given parent page tree.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub position: ::std::option::Option<crate::runtime::Nullable<i32>>,
     /// The account ID of the user who created this page originally.
-    #[serde(
-        rename = "authorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub author_id: ::std::option::Option<::std::string::String>,
     /// The account ID of the user who owns this page.
-    #[serde(
-        rename = "ownerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub owner_id: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     /// The account ID of the user who owned this page previously, or null if there is no previous owner.
-    #[serde(
-        rename = "lastOwnerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub last_owner_id: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     /// Date and time when the page was created. In format "YYYY-MM-DDTHH:mm:ss.sssZ".
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<crate::runtime::JiraDateTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<crate::confluence_v2::types::Version>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<crate::confluence_v2::types::BodySingle>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<crate::confluence_v2::types::PageSingleLabels>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         crate::confluence_v2::types::PageSingleProperties,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<
         crate::confluence_v2::types::PageSingleOperations,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub likes: ::std::option::Option<crate::confluence_v2::types::PageSingleLikes>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<crate::confluence_v2::types::PageSingleVersions>,
     /// Whether the page has been favorited by the current user.
-    #[serde(
-        rename = "isFavoritedByCurrentUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_favorited_by_current_user: ::std::option::Option<bool>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::AbstractPageLinks>,
 }
 impl PageSingle {
@@ -826,28 +1629,196 @@ impl PageSingle {
         }
     }
 }
+impl ::serde::Serialize for PageSingle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.space_id {
+            map.serialize_entry("spaceId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_id {
+            map.serialize_entry("parentId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent_type {
+            map.serialize_entry("parentType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.position {
+            map.serialize_entry("position", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.author_id {
+            map.serialize_entry("authorId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.owner_id {
+            map.serialize_entry("ownerId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.last_owner_id {
+            map.serialize_entry("lastOwnerId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.likes {
+            map.serialize_entry("likes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_favorited_by_current_user {
+            map.serialize_entry("isFavoritedByCurrentUser", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingle")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingle, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut space_id = ::std::option::Option::None;
+                let mut parent_id = ::std::option::Option::None;
+                let mut parent_type = ::std::option::Option::None;
+                let mut position = ::std::option::Option::None;
+                let mut author_id = ::std::option::Option::None;
+                let mut owner_id = ::std::option::Option::None;
+                let mut last_owner_id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut version = ::std::option::Option::None;
+                let mut body = ::std::option::Option::None;
+                let mut labels = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut likes = ::std::option::Option::None;
+                let mut versions = ::std::option::Option::None;
+                let mut is_favorited_by_current_user = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "title" => title = __map.next_value()?,
+                        "spaceId" => space_id = __map.next_value()?,
+                        "parentId" => parent_id = __map.next_value()?,
+                        "parentType" => parent_type = __map.next_value()?,
+                        "position" => {
+                            position = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "authorId" => author_id = __map.next_value()?,
+                        "ownerId" => {
+                            owner_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "lastOwnerId" => {
+                            last_owner_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "createdAt" => created_at = __map.next_value()?,
+                        "version" => version = __map.next_value()?,
+                        "body" => body = __map.next_value()?,
+                        "labels" => labels = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "likes" => likes = __map.next_value()?,
+                        "versions" => versions = __map.next_value()?,
+                        "isFavoritedByCurrentUser" => {
+                            is_favorited_by_current_user = __map.next_value()?;
+                        }
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingle {
+                    id,
+                    status,
+                    title,
+                    space_id,
+                    parent_id,
+                    parent_type,
+                    position,
+                    author_id,
+                    owner_id,
+                    last_owner_id,
+                    created_at,
+                    version,
+                    body,
+                    labels,
+                    properties,
+                    operations,
+                    likes,
+                    versions,
+                    is_favorited_by_current_user,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/labels`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingleLabels {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Label>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl PageSingleLabels {
@@ -860,28 +1831,80 @@ impl PageSingleLabels {
         }
     }
 }
+impl ::serde::Serialize for PageSingleLabels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingleLabels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingleLabels;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingleLabels")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingleLabels, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingleLabels {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/likes`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingleLikes {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Like>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl PageSingleLikes {
@@ -894,28 +1917,80 @@ impl PageSingleLikes {
         }
     }
 }
+impl ::serde::Serialize for PageSingleLikes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingleLikes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingleLikes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingleLikes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingleLikes, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingleLikes {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/operations`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingleOperations {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Operation>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl PageSingleOperations {
@@ -928,28 +2003,80 @@ impl PageSingleOperations {
         }
     }
 }
+impl ::serde::Serialize for PageSingleOperations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingleOperations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingleOperations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingleOperations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingleOperations, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingleOperations {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/properties`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingleProperties {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl PageSingleProperties {
@@ -962,28 +2089,80 @@ impl PageSingleProperties {
         }
     }
 }
+impl ::serde::Serialize for PageSingleProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingleProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingleProperties;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingleProperties")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingleProperties, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingleProperties {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/PageSingle/properties/versions`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageSingleVersions {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub results: ::std::option::Option<
         ::std::vec::Vec<crate::confluence_v2::types::Version>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::confluence_v2::types::OptionalFieldMeta>,
-    #[serde(
-        rename = "_links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<crate::confluence_v2::types::OptionalFieldLinks>,
 }
 impl PageSingleVersions {
@@ -996,6 +2175,67 @@ impl PageSingleVersions {
         }
     }
 }
+impl ::serde::Serialize for PageSingleVersions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.results {
+            map.serialize_entry("results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageSingleVersions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageSingleVersions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageSingleVersions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageSingleVersions, A::Error> {
+                let mut results = ::std::option::Option::None;
+                let mut meta = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "results" => results = __map.next_value()?,
+                        "meta" => meta = __map.next_value()?,
+                        "_links" => links = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageSingleVersions {
+                    results,
+                    meta,
+                    links,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Content type of the parent, or null if there is no parent.
 ///
 /// Schema `#/components/schemas/ParentContentType`.
@@ -1006,24 +2246,21 @@ impl PageSingleVersions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ParentContentType {
-    #[serde(rename = "page")]
+    /// `page`
     Page,
-    #[serde(rename = "whiteboard")]
+    /// `whiteboard`
     Whiteboard,
-    #[serde(rename = "database")]
+    /// `database`
     Database,
-    #[serde(rename = "embed")]
+    /// `embed`
     Embed,
-    #[serde(rename = "folder")]
+    /// `folder`
     Folder,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ParentContentType {
@@ -1044,6 +2281,33 @@ impl ::std::fmt::Display for ParentContentType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ParentContentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ParentContentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "page" => Self::Page,
+                "whiteboard" => Self::Whiteboard,
+                "database" => Self::Database,
+                "embed" => Self::Embed,
+                "folder" => Self::Folder,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The primary formats a body can be represented as. A subset of BodyRepresentation. These formats are the only allowed formats in certain use cases.
 ///
 /// Schema `#/components/schemas/PrimaryBodyRepresentationSingle`.
@@ -1054,28 +2318,25 @@ impl ::std::fmt::Display for ParentContentType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum PrimaryBodyRepresentationSingle {
-    #[serde(rename = "storage")]
+    /// `storage`
     Storage,
-    #[serde(rename = "atlas_doc_format")]
+    /// `atlas_doc_format`
     AtlasDocFormat,
-    #[serde(rename = "view")]
+    /// `view`
     View,
-    #[serde(rename = "export_view")]
+    /// `export_view`
     ExportView,
-    #[serde(rename = "anonymous_export_view")]
+    /// `anonymous_export_view`
     AnonymousExportView,
-    #[serde(rename = "styled_view")]
+    /// `styled_view`
     StyledView,
-    #[serde(rename = "editor")]
+    /// `editor`
     Editor,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl PrimaryBodyRepresentationSingle {
@@ -1098,43 +2359,53 @@ impl ::std::fmt::Display for PrimaryBodyRepresentationSingle {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for PrimaryBodyRepresentationSingle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrimaryBodyRepresentationSingle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "storage" => Self::Storage,
+                "atlas_doc_format" => Self::AtlasDocFormat,
+                "view" => Self::View,
+                "export_view" => Self::ExportView,
+                "anonymous_export_view" => Self::AnonymousExportView,
+                "styled_view" => Self::StyledView,
+                "editor" => Self::Editor,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/Version`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Version {
     /// Date and time when the version was created. In format "YYYY-MM-DDTHH:mm:ss.sssZ".
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// Message associated with the current version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// The version number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i32>,
     /// Describes if this version is a minor version. Email notifications and activity stream updates are not created for minor versions.
-    #[serde(
-        rename = "minorEdit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub minor_edit: ::std::option::Option<bool>,
     /// The account ID of the user who created this version.
-    #[serde(
-        rename = "authorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub author_id: ::std::option::Option<::std::string::String>,
 }
 impl Version {
@@ -1147,5 +2418,78 @@ impl Version {
             minor_edit: ::std::option::Option::None,
             author_id: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Version {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.number {
+            map.serialize_entry("number", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.minor_edit {
+            map.serialize_entry("minorEdit", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.author_id {
+            map.serialize_entry("authorId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Version {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Version;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Version")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Version, A::Error> {
+                let mut created_at = ::std::option::Option::None;
+                let mut message = ::std::option::Option::None;
+                let mut number = ::std::option::Option::None;
+                let mut minor_edit = ::std::option::Option::None;
+                let mut author_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "createdAt" => created_at = __map.next_value()?,
+                        "message" => message = __map.next_value()?,
+                        "number" => number = __map.next_value()?,
+                        "minorEdit" => minor_edit = __map.next_value()?,
+                        "authorId" => author_id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Version {
+                    created_at,
+                    message,
+                    number,
+                    minor_edit,
+                    author_id,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -8,91 +8,39 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ApplicationRole {
     /// The groups that are granted default access for this application role. As a group's name can change, use of `defaultGroupsDetails` is recommended to identify a groups.
-    #[serde(
-        rename = "defaultGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The groups that are granted default access for this application role.
-    #[serde(
-        rename = "defaultGroupsDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_groups_details: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
     >,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub defined: ::std::option::Option<bool>,
     /// The groups associated with the application role.
-    #[serde(
-        rename = "groupDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_details: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
     >,
     /// The groups associated with the application role. As a group's name can change, use of `groupDetails` is recommended to identify a groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "hasUnlimitedSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_unlimited_seats: ::std::option::Option<bool>,
     /// The key of the application role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The display name of the application role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The maximum count of users on your license.
-    #[serde(
-        rename = "numberOfSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_seats: ::std::option::Option<i32>,
     /// Indicates if the application role belongs to Jira platform (`jira-core`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<bool>,
     /// The count of users remaining on your license.
-    #[serde(
-        rename = "remainingSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_seats: ::std::option::Option<i32>,
     /// Determines whether this application role should be selected by default on user creation.
-    #[serde(
-        rename = "selectedByDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_by_default: ::std::option::Option<bool>,
     /// The number of users counting against your license.
-    #[serde(
-        rename = "userCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_count: ::std::option::Option<i32>,
     /// The [type of users](https://confluence.atlassian.com/x/lRW3Ng) being counted against your license.
-    #[serde(
-        rename = "userCountDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_count_description: ::std::option::Option<::std::string::String>,
 }
 impl ApplicationRole {
@@ -116,6 +64,137 @@ impl ApplicationRole {
         }
     }
 }
+impl ::serde::Serialize for ApplicationRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.default_groups {
+            map.serialize_entry("defaultGroups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default_groups_details {
+            map.serialize_entry("defaultGroupsDetails", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.defined {
+            map.serialize_entry("defined", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.group_details {
+            map.serialize_entry("groupDetails", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_unlimited_seats {
+            map.serialize_entry("hasUnlimitedSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.number_of_seats {
+            map.serialize_entry("numberOfSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_seats {
+            map.serialize_entry("remainingSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.selected_by_default {
+            map.serialize_entry("selectedByDefault", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_count {
+            map.serialize_entry("userCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_count_description {
+            map.serialize_entry("userCountDescription", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ApplicationRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationRole")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ApplicationRole, A::Error> {
+                let mut default_groups = ::std::option::Option::None;
+                let mut default_groups_details = ::std::option::Option::None;
+                let mut defined = ::std::option::Option::None;
+                let mut group_details = ::std::option::Option::None;
+                let mut groups = ::std::option::Option::None;
+                let mut has_unlimited_seats = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut number_of_seats = ::std::option::Option::None;
+                let mut platform = ::std::option::Option::None;
+                let mut remaining_seats = ::std::option::Option::None;
+                let mut selected_by_default = ::std::option::Option::None;
+                let mut user_count = ::std::option::Option::None;
+                let mut user_count_description = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "defaultGroups" => default_groups = __map.next_value()?,
+                        "defaultGroupsDetails" => {
+                            default_groups_details = __map.next_value()?;
+                        }
+                        "defined" => defined = __map.next_value()?,
+                        "groupDetails" => group_details = __map.next_value()?,
+                        "groups" => groups = __map.next_value()?,
+                        "hasUnlimitedSeats" => has_unlimited_seats = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "numberOfSeats" => number_of_seats = __map.next_value()?,
+                        "platform" => platform = __map.next_value()?,
+                        "remainingSeats" => remaining_seats = __map.next_value()?,
+                        "selectedByDefault" => selected_by_default = __map.next_value()?,
+                        "userCount" => user_count = __map.next_value()?,
+                        "userCountDescription" => {
+                            user_count_description = __map.next_value()?;
+                        }
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationRole {
+                    default_groups,
+                    default_groups_details,
+                    defined,
+                    group_details,
+                    groups,
+                    has_unlimited_seats,
+                    key,
+                    name,
+                    number_of_seats,
+                    platform,
+                    remaining_seats,
+                    selected_by_default,
+                    user_count,
+                    user_count_description,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an attachment.
 ///
 /// Schema `#/components/schemas/Attachment`.
@@ -124,66 +203,46 @@ impl ApplicationRole {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Attachment {
     /// Details of the user who added the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The content of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The datetime the attachment was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The file name of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     /// The ID of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The MIME type of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mime_type: ::std::option::Option<::std::string::String>,
     /// The URL of the attachment details response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The size of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The URL of a thumbnail representing the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnail: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -206,6 +265,109 @@ impl Attachment {
         }
     }
 }
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mime_type {
+            map.serialize_entry("mimeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.thumbnail {
+            map.serialize_entry("thumbnail", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Attachment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Attachment")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Attachment, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut filename = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut mime_type = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                let mut thumbnail = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "filename" => filename = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "mimeType" => mime_type = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        "thumbnail" => thumbnail = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Attachment {
+                    author,
+                    content,
+                    created,
+                    filename,
+                    id,
+                    mime_type,
+                    self_,
+                    size,
+                    thumbnail,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Metadata for an issue attachment.
 ///
 /// Schema `#/components/schemas/AttachmentMetadata`.
@@ -214,70 +376,50 @@ impl Attachment {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct AttachmentMetadata {
     /// Details of the user who attached the file.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The URL of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The datetime the attachment was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The name of the attachment file.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     /// The ID of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The MIME type of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mime_type: ::std::option::Option<::std::string::String>,
     /// Additional properties of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The URL of the attachment metadata details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The size of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The URL of a thumbnail representing the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnail: ::std::option::Option<::std::string::String>,
 }
 impl AttachmentMetadata {
@@ -297,6 +439,109 @@ impl AttachmentMetadata {
         }
     }
 }
+impl ::serde::Serialize for AttachmentMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mime_type {
+            map.serialize_entry("mimeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.thumbnail {
+            map.serialize_entry("thumbnail", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AttachmentMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AttachmentMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AttachmentMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AttachmentMetadata, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut filename = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut mime_type = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                let mut thumbnail = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "filename" => filename = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "mimeType" => mime_type = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        "thumbnail" => thumbnail = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AttachmentMetadata {
+                    author,
+                    content,
+                    created,
+                    filename,
+                    id,
+                    mime_type,
+                    properties,
+                    self_,
+                    size,
+                    thumbnail,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of the instance's attachment settings.
 ///
 /// Schema `#/components/schemas/AttachmentSettings`.
@@ -305,24 +550,16 @@ impl AttachmentMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct AttachmentSettings {
     /// Whether the ability to add attachments is enabled.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// The maximum size of attachments permitted, in bytes.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "uploadLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub upload_limit: ::std::option::Option<i64>,
 }
 impl AttachmentSettings {
@@ -334,44 +571,77 @@ impl AttachmentSettings {
         }
     }
 }
+impl ::serde::Serialize for AttachmentSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.upload_limit {
+            map.serialize_entry("uploadLimit", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AttachmentSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AttachmentSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AttachmentSettings")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AttachmentSettings, A::Error> {
+                let mut enabled = ::std::option::Option::None;
+                let mut upload_limit = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "enabled" => enabled = __map.next_value()?,
+                        "uploadLimit" => upload_limit = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AttachmentSettings {
+                    enabled,
+                    upload_limit,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/AvatarUrlsBean`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct AvatarUrlsBean {
     /// The URL of the item's 16x16 pixel avatar.
-    #[serde(
-        rename = "16x16",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n16x16: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 24x24 pixel avatar.
-    #[serde(
-        rename = "24x24",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n24x24: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 32x32 pixel avatar.
-    #[serde(
-        rename = "32x32",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n32x32: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 48x48 pixel avatar.
-    #[serde(
-        rename = "48x48",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n48x48: ::std::option::Option<::std::string::String>,
 }
 impl AvatarUrlsBean {
@@ -385,6 +655,73 @@ impl AvatarUrlsBean {
         }
     }
 }
+impl ::serde::Serialize for AvatarUrlsBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.n16x16 {
+            map.serialize_entry("16x16", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n24x24 {
+            map.serialize_entry("24x24", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n32x32 {
+            map.serialize_entry("32x32", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n48x48 {
+            map.serialize_entry("48x48", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AvatarUrlsBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AvatarUrlsBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AvatarUrlsBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AvatarUrlsBean, A::Error> {
+                let mut n16x16 = ::std::option::Option::None;
+                let mut n24x24 = ::std::option::Option::None;
+                let mut n32x32 = ::std::option::Option::None;
+                let mut n48x48 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "16x16" => n16x16 = __map.next_value()?,
+                        "24x24" => n24x24 = __map.next_value()?,
+                        "32x32" => n32x32 = __map.next_value()?,
+                        "48x48" => n48x48 = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AvatarUrlsBean {
+                    n16x16,
+                    n24x24,
+                    n32x32,
+                    n48x48,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A change item.
 ///
 /// Schema `#/components/schemas/ChangeDetails`.
@@ -393,57 +730,36 @@ impl AvatarUrlsBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ChangeDetails {
     /// The name of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
     /// The ID of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "fieldId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub field_id: ::std::option::Option<::std::string::String>,
     /// The type of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fieldtype: ::std::option::Option<::std::string::String>,
     /// The details of the original value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The details of the original value as a string.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "fromString",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_string: ::std::option::Option<::std::string::String>,
     /// The details of the new value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// The details of the new value as a string.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "toString",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_string: ::std::option::Option<::std::string::String>,
 }
 impl ChangeDetails {
@@ -460,6 +776,91 @@ impl ChangeDetails {
         }
     }
 }
+impl ::serde::Serialize for ChangeDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.field {
+            map.serialize_entry("field", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.field_id {
+            map.serialize_entry("fieldId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fieldtype {
+            map.serialize_entry("fieldtype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.from_string {
+            map.serialize_entry("fromString", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to_string {
+            map.serialize_entry("toString", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChangeDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ChangeDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChangeDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ChangeDetails, A::Error> {
+                let mut field = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut fieldtype = ::std::option::Option::None;
+                let mut from = ::std::option::Option::None;
+                let mut from_string = ::std::option::Option::None;
+                let mut to = ::std::option::Option::None;
+                let mut to_string = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "field" => field = __map.next_value()?,
+                        "fieldId" => field_id = __map.next_value()?,
+                        "fieldtype" => fieldtype = __map.next_value()?,
+                        "from" => from = __map.next_value()?,
+                        "fromString" => from_string = __map.next_value()?,
+                        "to" => to = __map.next_value()?,
+                        "toString" => to_string = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ChangeDetails {
+                    field,
+                    field_id,
+                    fieldtype,
+                    from,
+                    from_string,
+                    to,
+                    to_string,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A log of changes made to issue fields. Changelogs related to workflow associations are currently being deprecated.
 ///
 /// Schema `#/components/schemas/Changelog`.
@@ -468,41 +869,30 @@ impl ChangeDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Changelog {
     /// The user who made the change.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The date on which the change took place.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The history metadata associated with the changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "historyMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub history_metadata: ::std::option::Option<
         crate::jira_platform_v2::types::HistoryMetadata,
     >,
     /// The ID of the changelog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The list of items changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::ChangeDetails>,
     >,
@@ -519,6 +909,79 @@ impl Changelog {
         }
     }
 }
+impl ::serde::Serialize for Changelog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.history_metadata {
+            map.serialize_entry("historyMetadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Changelog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Changelog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Changelog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Changelog, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut history_metadata = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "historyMetadata" => history_metadata = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Changelog {
+                    author,
+                    created,
+                    history_metadata,
+                    id,
+                    items,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A comment.
 ///
 /// Schema `#/components/schemas/Comment`.
@@ -527,91 +990,56 @@ impl Changelog {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Comment {
     /// The ID of the user who created the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The comment text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The date and time at which the comment was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The ID of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the comment was added from an email sent by a person who is not part of the issue. See [Allow external emails to be added as comments on issues](https://support.atlassian.com/jira-service-management-cloud/docs/allow-external-emails-to-be-added-as-comments-on-issues/)for information on setting up this feature.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "jsdAuthorCanSeeRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jsd_author_can_see_request: ::std::option::Option<bool>,
     /// Whether the comment is visible in Jira Service Desk. Defaults to true when comments are created in the Jira Cloud Platform. This includes when the site doesn't use Jira Service Desk or the project isn't a Jira Service Desk project and, therefore, there is no Jira Service Desk for the issue to be visible on. To create a comment with its visibility in Jira Service Desk set to false, use the Jira Service Desk REST API [Create request comment](https://developer.atlassian.com/cloud/jira/service-desk/rest/#api-rest-servicedeskapi-request-issueIdOrKey-comment-post) operation.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "jsdPublic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jsd_public: ::std::option::Option<bool>,
     /// A list of comment properties. Optional on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
     >,
     /// The rendered version of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "renderedBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rendered_body: ::std::option::Option<::std::string::String>,
     /// The URL of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The ID of the user who updated the comment last.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "updateAuthor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_author: ::std::option::Option<
         crate::jira_platform_v2::types::UserDetails,
     >,
     /// The date and time at which the comment was updated last.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The group or role to which this comment is visible. Optional on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<crate::jira_platform_v2::types::Visibility>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -637,22 +1065,141 @@ impl Comment {
         }
     }
 }
+impl ::serde::Serialize for Comment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.jsd_author_can_see_request {
+            map.serialize_entry("jsdAuthorCanSeeRequest", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.jsd_public {
+            map.serialize_entry("jsdPublic", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rendered_body {
+            map.serialize_entry("renderedBody", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_author {
+            map.serialize_entry("updateAuthor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.visibility {
+            map.serialize_entry("visibility", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Comment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Comment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Comment")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Comment, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut body = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut jsd_author_can_see_request = ::std::option::Option::None;
+                let mut jsd_public = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut rendered_body = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut update_author = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut visibility = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "body" => body = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "jsdAuthorCanSeeRequest" => {
+                            jsd_author_can_see_request = __map.next_value()?;
+                        }
+                        "jsdPublic" => jsd_public = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "renderedBody" => rendered_body = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "updateAuthor" => update_author = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "visibility" => visibility = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Comment {
+                    author,
+                    body,
+                    created,
+                    id,
+                    jsd_author_can_see_request,
+                    jsd_public,
+                    properties,
+                    rendered_body,
+                    self_,
+                    update_author,
+                    updated,
+                    visibility,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/CreateUpdateRoleRequestBean`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CreateUpdateRoleRequestBean {
     /// A description of the project role. Required when fully updating a project role. Optional when creating or partially updating a project role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the project role. Must be unique. Cannot begin or end with whitespace. The maximum length is 255 characters. Required when creating a project role. Optional when partially updating a project role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl CreateUpdateRoleRequestBean {
@@ -664,6 +1211,61 @@ impl CreateUpdateRoleRequestBean {
         }
     }
 }
+impl ::serde::Serialize for CreateUpdateRoleRequestBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUpdateRoleRequestBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreateUpdateRoleRequestBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateUpdateRoleRequestBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreateUpdateRoleRequestBean, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreateUpdateRoleRequestBean {
+                    description,
+                    name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a created issue or subtask.
 ///
 /// Schema `#/components/schemas/CreatedIssue`.
@@ -672,41 +1274,30 @@ impl CreateUpdateRoleRequestBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CreatedIssue {
     /// The ID of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The URL of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The response code and messages related to any requested transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transition: ::std::option::Option<
         crate::jira_platform_v2::types::NestedResponse,
     >,
     /// The response code and messages related to any requested watchers.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watchers: ::std::option::Option<crate::jira_platform_v2::types::NestedResponse>,
 }
 impl CreatedIssue {
@@ -721,6 +1312,79 @@ impl CreatedIssue {
         }
     }
 }
+impl ::serde::Serialize for CreatedIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transition {
+            map.serialize_entry("transition", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watchers {
+            map.serialize_entry("watchers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatedIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreatedIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreatedIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreatedIssue, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut transition = ::std::option::Option::None;
+                let mut watchers = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "transition" => transition = __map.next_value()?,
+                        "watchers" => watchers = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreatedIssue {
+                    id,
+                    key,
+                    self_,
+                    transition,
+                    watchers,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of a dashboard.
 ///
 /// Schema `#/components/schemas/Dashboard`.
@@ -729,109 +1393,65 @@ impl CreatedIssue {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Dashboard {
     /// The automatic refresh interval for the dashboard in milliseconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "automaticRefreshMs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub automatic_refresh_ms: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The details of any edit share permissions for the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "editPermissions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub edit_permissions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
     >,
     /// The ID of the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the dashboard is selected as a favorite by the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isFavourite",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_favourite: ::std::option::Option<bool>,
     /// Whether the current user has permission to edit the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isWritable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_writable: ::std::option::Option<bool>,
     /// The name of the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The owner of the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::jira_platform_v2::types::UserBean>,
     /// The number of users who have this dashboard as a favorite.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity: ::std::option::Option<i64>,
     /// The rank of this dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rank: ::std::option::Option<i32>,
     /// The URL of these dashboard details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The details of any view share permissions for the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "sharePermissions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_permissions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
     >,
     /// Whether the current dashboard is system dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "systemDashboard",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_dashboard: ::std::option::Option<bool>,
     /// The URL of the dashboard.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view: ::std::option::Option<::std::string::String>,
 }
 impl Dashboard {
@@ -855,6 +1475,135 @@ impl Dashboard {
         }
     }
 }
+impl ::serde::Serialize for Dashboard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.automatic_refresh_ms {
+            map.serialize_entry("automaticRefreshMs", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.edit_permissions {
+            map.serialize_entry("editPermissions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_favourite {
+            map.serialize_entry("isFavourite", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_writable {
+            map.serialize_entry("isWritable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.popularity {
+            map.serialize_entry("popularity", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rank {
+            map.serialize_entry("rank", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.share_permissions {
+            map.serialize_entry("sharePermissions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.system_dashboard {
+            map.serialize_entry("systemDashboard", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.view {
+            map.serialize_entry("view", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dashboard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Dashboard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dashboard")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Dashboard, A::Error> {
+                let mut automatic_refresh_ms = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut edit_permissions = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_favourite = ::std::option::Option::None;
+                let mut is_writable = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut owner = ::std::option::Option::None;
+                let mut popularity = ::std::option::Option::None;
+                let mut rank = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut share_permissions = ::std::option::Option::None;
+                let mut system_dashboard = ::std::option::Option::None;
+                let mut view = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "automaticRefreshMs" => {
+                            automatic_refresh_ms = __map.next_value()?;
+                        }
+                        "description" => description = __map.next_value()?,
+                        "editPermissions" => edit_permissions = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isFavourite" => is_favourite = __map.next_value()?,
+                        "isWritable" => is_writable = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "owner" => owner = __map.next_value()?,
+                        "popularity" => popularity = __map.next_value()?,
+                        "rank" => rank = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "sharePermissions" => share_permissions = __map.next_value()?,
+                        "systemDashboard" => system_dashboard = __map.next_value()?,
+                        "view" => view = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Dashboard {
+                    automatic_refresh_ms,
+                    description,
+                    edit_permissions,
+                    id,
+                    is_favourite,
+                    is_writable,
+                    name,
+                    owner,
+                    popularity,
+                    rank,
+                    self_,
+                    share_permissions,
+                    system_dashboard,
+                    view,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An entity property, for more information see [Entity properties](https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/).
 ///
 /// Schema `#/components/schemas/EntityProperty`.
@@ -863,16 +1612,12 @@ impl Dashboard {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct EntityProperty {
     /// The key of the property. Required on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The value of the property. Required on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
 impl EntityProperty {
@@ -884,6 +1629,58 @@ impl EntityProperty {
         }
     }
 }
+impl ::serde::Serialize for EntityProperty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EntityProperty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EntityProperty")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EntityProperty, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = __map.next_value()?,
+                        "value" => value = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EntityProperty { key, value })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Error messages from an operation.
 ///
 /// Schema `#/components/schemas/ErrorCollection`.
@@ -892,24 +1689,15 @@ impl EntityProperty {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ErrorCollection {
     /// The list of error messages produced by this operation. For example, "input parameter 'key' must be provided"
-    #[serde(
-        rename = "errorMessages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The list of errors by parameter returned by the operation. For example,"projectKey": "Project keys must start with an uppercase letter, followed by one or more uppercase alphanumeric characters."
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
 }
 impl ErrorCollection {
@@ -922,6 +1710,67 @@ impl ErrorCollection {
         }
     }
 }
+impl ::serde::Serialize for ErrorCollection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.error_messages {
+            map.serialize_entry("errorMessages", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorCollection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorCollection;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorCollection")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ErrorCollection, A::Error> {
+                let mut error_messages = ::std::option::Option::None;
+                let mut errors = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "errorMessages" => error_messages = __map.next_value()?,
+                        "errors" => errors = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ErrorCollection {
+                    error_messages,
+                    errors,
+                    status,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a notification associated with an event.
 ///
 /// Schema `#/components/schemas/EventNotification`.
@@ -930,36 +1779,20 @@ impl ErrorCollection {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct EventNotification {
     /// The email address.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Expand options that include additional event notification details in the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The custom user or group field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<crate::jira_platform_v2::types::FieldDetails>,
     /// The specified group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group: ::std::option::Option<crate::jira_platform_v2::types::GroupName>,
     /// The ID of the notification.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Identifies the recipients of the notification.
-    #[serde(
-        rename = "notificationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notification_type: ::std::option::Option<
         crate::jira_platform_v2::types::EventNotificationNotificationType,
     >,
@@ -970,14 +1803,8 @@ pub struct EventNotification {
     ///  *  `ProjectRole` The `parameter` is the project role ID.
     ///  *  `UserCustomField` The `parameter` is the ID of the custom field.
     ///  *  `GroupCustomField` The `parameter` is the ID of the custom field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// The specified project role.
-    #[serde(
-        rename = "projectRole",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_role: ::std::option::Option<crate::jira_platform_v2::types::ProjectRole>,
     /// The identifier associated with the `notificationType` value that defines the receiver of the notification, where the receiver isn't implied by the `notificationType` value. So, when `notificationType` is:
     ///
@@ -986,10 +1813,8 @@ pub struct EventNotification {
     ///  *  `ProjectRole`, `recipient` is the project role ID.
     ///  *  `UserCustomField`, `recipient` is the ID of the custom field.
     ///  *  `GroupCustomField`, `recipient` is the ID of the custom field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<::std::string::String>,
     /// The specified user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
 }
 impl EventNotification {
@@ -1009,6 +1834,109 @@ impl EventNotification {
         }
     }
 }
+impl ::serde::Serialize for EventNotification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            map.serialize_entry("emailAddress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.field {
+            map.serialize_entry("field", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.group {
+            map.serialize_entry("group", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.notification_type {
+            map.serialize_entry("notificationType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter {
+            map.serialize_entry("parameter", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_role {
+            map.serialize_entry("projectRole", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.recipient {
+            map.serialize_entry("recipient", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventNotification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EventNotification;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EventNotification")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EventNotification, A::Error> {
+                let mut email_address = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut field = ::std::option::Option::None;
+                let mut group = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut notification_type = ::std::option::Option::None;
+                let mut parameter = ::std::option::Option::None;
+                let mut project_role = ::std::option::Option::None;
+                let mut recipient = ::std::option::Option::None;
+                let mut user = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "field" => field = __map.next_value()?,
+                        "group" => group = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "notificationType" => notification_type = __map.next_value()?,
+                        "parameter" => parameter = __map.next_value()?,
+                        "projectRole" => project_role = __map.next_value()?,
+                        "recipient" => recipient = __map.next_value()?,
+                        "user" => user = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EventNotification {
+                    email_address,
+                    expand,
+                    field,
+                    group,
+                    id,
+                    notification_type,
+                    parameter,
+                    project_role,
+                    recipient,
+                    user,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Identifies the recipients of the notification.
 ///
 /// Schema `#/components/schemas/EventNotification/properties/notificationType`.
@@ -1019,38 +1947,35 @@ impl EventNotification {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum EventNotificationNotificationType {
-    #[serde(rename = "CurrentAssignee")]
+    /// `CurrentAssignee`
     CurrentAssignee,
-    #[serde(rename = "Reporter")]
+    /// `Reporter`
     Reporter,
-    #[serde(rename = "CurrentUser")]
+    /// `CurrentUser`
     CurrentUser,
-    #[serde(rename = "ProjectLead")]
+    /// `ProjectLead`
     ProjectLead,
-    #[serde(rename = "ComponentLead")]
+    /// `ComponentLead`
     ComponentLead,
-    #[serde(rename = "User")]
+    /// `User`
     User,
-    #[serde(rename = "Group")]
+    /// `Group`
     Group,
-    #[serde(rename = "ProjectRole")]
+    /// `ProjectRole`
     ProjectRole,
-    #[serde(rename = "EmailAddress")]
+    /// `EmailAddress`
     EmailAddress,
-    #[serde(rename = "AllWatchers")]
+    /// `AllWatchers`
     AllWatchers,
-    #[serde(rename = "UserCustomField")]
+    /// `UserCustomField`
     UserCustomField,
-    #[serde(rename = "GroupCustomField")]
+    /// `GroupCustomField`
     GroupCustomField,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl EventNotificationNotificationType {
@@ -1078,33 +2003,53 @@ impl ::std::fmt::Display for EventNotificationNotificationType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for EventNotificationNotificationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventNotificationNotificationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "CurrentAssignee" => Self::CurrentAssignee,
+                "Reporter" => Self::Reporter,
+                "CurrentUser" => Self::CurrentUser,
+                "ProjectLead" => Self::ProjectLead,
+                "ComponentLead" => Self::ComponentLead,
+                "User" => Self::User,
+                "Group" => Self::Group,
+                "ProjectRole" => Self::ProjectRole,
+                "EmailAddress" => Self::EmailAddress,
+                "AllWatchers" => Self::AllWatchers,
+                "UserCustomField" => Self::UserCustomField,
+                "GroupCustomField" => Self::GroupCustomField,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/ExpandPrioritySchemePage`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ExpandPrioritySchemePage {
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1121,6 +2066,73 @@ impl ExpandPrioritySchemePage {
         }
     }
 }
+impl ::serde::Serialize for ExpandPrioritySchemePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExpandPrioritySchemePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ExpandPrioritySchemePage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExpandPrioritySchemePage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ExpandPrioritySchemePage, A::Error> {
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ExpandPrioritySchemePage {
+                    max_results,
+                    start_at,
+                    total,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a field.
 ///
 /// Schema `#/components/schemas/FieldDetails`.
@@ -1129,44 +2141,28 @@ impl ExpandPrioritySchemePage {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FieldDetails {
     /// The names that can be used to reference the field in an advanced search. For more information, see [Advanced searching - fields reference](https://confluence.atlassian.com/x/gwORLQ).
-    #[serde(
-        rename = "clauseNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clause_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the field is a custom field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<bool>,
     /// The ID of the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the field can be used as a column on the issue navigator.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub navigable: ::std::option::Option<bool>,
     /// Whether the content of the field can be used to order lists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub orderable: ::std::option::Option<bool>,
     /// The data schema for the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<crate::jira_platform_v2::types::JsonTypeBean>,
     /// The scope of the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
     /// Whether the content of the field can be searched.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub searchable: ::std::option::Option<bool>,
 }
 impl FieldDetails {
@@ -1186,6 +2182,109 @@ impl FieldDetails {
         }
     }
 }
+impl ::serde::Serialize for FieldDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.clause_names {
+            map.serialize_entry("clauseNames", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.custom {
+            map.serialize_entry("custom", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.navigable {
+            map.serialize_entry("navigable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.orderable {
+            map.serialize_entry("orderable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.searchable {
+            map.serialize_entry("searchable", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldDetails, A::Error> {
+                let mut clause_names = ::std::option::Option::None;
+                let mut custom = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut navigable = ::std::option::Option::None;
+                let mut orderable = ::std::option::Option::None;
+                let mut schema = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut searchable = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "clauseNames" => clause_names = __map.next_value()?,
+                        "custom" => custom = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "navigable" => navigable = __map.next_value()?,
+                        "orderable" => orderable = __map.next_value()?,
+                        "schema" => schema = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "searchable" => searchable = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldDetails {
+                    clause_names,
+                    custom,
+                    id,
+                    key,
+                    name,
+                    navigable,
+                    orderable,
+                    schema,
+                    scope,
+                    searchable,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The metadata describing an issue field.
 ///
 /// Schema `#/components/schemas/FieldMetadata`.
@@ -1194,78 +2293,50 @@ impl FieldDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FieldMetadata {
     /// The list of values allowed in the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "allowedValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The URL that can be used to automatically complete the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "autoCompleteUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_complete_url: ::std::option::Option<::std::string::String>,
     /// The configuration properties.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The default value of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "defaultValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_value: ::std::option::Option<::serde_json::Value>,
     /// Whether the field has a default value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasDefaultValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_default_value: ::std::option::Option<bool>,
     /// The key of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The list of operations that can be performed on the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the field is required.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// The data type of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<crate::jira_platform_v2::types::JsonTypeBean>,
 }
 impl FieldMetadata {
@@ -1285,6 +2356,109 @@ impl FieldMetadata {
         }
     }
 }
+impl ::serde::Serialize for FieldMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.allowed_values {
+            map.serialize_entry("allowedValues", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_complete_url {
+            map.serialize_entry("autoCompleteUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.configuration {
+            map.serialize_entry("configuration", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default_value {
+            map.serialize_entry("defaultValue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_default_value {
+            map.serialize_entry("hasDefaultValue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.required {
+            map.serialize_entry("required", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldMetadata, A::Error> {
+                let mut allowed_values = ::std::option::Option::None;
+                let mut auto_complete_url = ::std::option::Option::None;
+                let mut configuration = ::std::option::Option::None;
+                let mut default_value = ::std::option::Option::None;
+                let mut has_default_value = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut required = ::std::option::Option::None;
+                let mut schema = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "allowedValues" => allowed_values = __map.next_value()?,
+                        "autoCompleteUrl" => auto_complete_url = __map.next_value()?,
+                        "configuration" => configuration = __map.next_value()?,
+                        "defaultValue" => default_value = __map.next_value()?,
+                        "hasDefaultValue" => has_default_value = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "required" => required = __map.next_value()?,
+                        "schema" => schema = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldMetadata {
+                    allowed_values,
+                    auto_complete_url,
+                    configuration,
+                    default_value,
+                    has_default_value,
+                    key,
+                    name,
+                    operations,
+                    required,
+                    schema,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an operation to perform on a field.
 ///
 /// Schema `#/components/schemas/FieldUpdateOperation`.
@@ -1293,25 +2467,18 @@ impl FieldMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FieldUpdateOperation {
     /// The value to add to the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<::serde_json::Value>,
     /// The field value to copy from another issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub copy: ::std::option::Option<::serde_json::Value>,
     /// The value to edit in the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edit: ::std::option::Option<::serde_json::Value>,
     /// The value to removed from the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<::serde_json::Value>,
     /// The value to set in the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub set: ::std::option::Option<::serde_json::Value>,
 }
 impl FieldUpdateOperation {
@@ -1326,6 +2493,79 @@ impl FieldUpdateOperation {
         }
     }
 }
+impl ::serde::Serialize for FieldUpdateOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.add {
+            map.serialize_entry("add", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.copy {
+            map.serialize_entry("copy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.edit {
+            map.serialize_entry("edit", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remove {
+            map.serialize_entry("remove", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.set {
+            map.serialize_entry("set", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldUpdateOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldUpdateOperation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldUpdateOperation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldUpdateOperation, A::Error> {
+                let mut add = ::std::option::Option::None;
+                let mut copy = ::std::option::Option::None;
+                let mut edit = ::std::option::Option::None;
+                let mut remove = ::std::option::Option::None;
+                let mut set = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "add" => add = __map.next_value()?,
+                        "copy" => copy = __map.next_value()?,
+                        "edit" => edit = __map.next_value()?,
+                        "remove" => remove = __map.next_value()?,
+                        "set" => set = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldUpdateOperation {
+                    add,
+                    copy,
+                    edit,
+                    remove,
+                    set,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Key fields from the linked issue.
 ///
 /// Schema `#/components/schemas/Fields`.
@@ -1334,50 +2574,37 @@ impl FieldUpdateOperation {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Fields {
     /// The assignee of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The type of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_type: ::std::option::Option<
         crate::jira_platform_v2::types::IssueTypeDetails,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuetype: ::std::option::Option<
         crate::jira_platform_v2::types::IssueTypeDetails,
     >,
     /// The priority of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::jira_platform_v2::types::Priority>,
     /// The status of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::jira_platform_v2::types::StatusDetails>,
     /// The summary description of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The time tracking of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timetracking: ::std::option::Option<
         crate::jira_platform_v2::types::TimeTrackingDetails,
     >,
@@ -1396,6 +2623,91 @@ impl Fields {
         }
     }
 }
+impl ::serde::Serialize for Fields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_type {
+            map.serialize_entry("issueType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuetype {
+            map.serialize_entry("issuetype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.timetracking {
+            map.serialize_entry("timetracking", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Fields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Fields, A::Error> {
+                let mut assignee = ::std::option::Option::None;
+                let mut issue_type = ::std::option::Option::None;
+                let mut issuetype = ::std::option::Option::None;
+                let mut priority = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut summary = ::std::option::Option::None;
+                let mut timetracking = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "assignee" => assignee = __map.next_value()?,
+                        "issueType" => issue_type = __map.next_value()?,
+                        "issuetype" => issuetype = __map.next_value()?,
+                        "priority" => priority = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "summary" => summary = __map.next_value()?,
+                        "timetracking" => timetracking = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Fields {
+                    assignee,
+                    issue_type,
+                    issuetype,
+                    priority,
+                    status,
+                    summary,
+                    timetracking,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a group.
 ///
 /// Schema `#/components/schemas/GroupName`.
@@ -1404,30 +2716,16 @@ impl Fields {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GroupName {
     /// The ID of the group, which uniquely identifies the group across all Atlassian products. For example, *952d12c3-5b5b-4d04-bb32-44d383afc4b2*.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub group_id: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     /// The name of group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL for these group details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl GroupName {
@@ -1440,6 +2738,67 @@ impl GroupName {
         }
     }
 }
+impl ::serde::Serialize for GroupName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.group_id {
+            map.serialize_entry("groupId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GroupName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupName")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GroupName, A::Error> {
+                let mut group_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "groupId" => {
+                            group_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupName { group_id, name, self_ })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The project issue type hierarchy.
 ///
 /// Schema `#/components/schemas/Hierarchy`.
@@ -1448,22 +2807,14 @@ impl GroupName {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Hierarchy {
     /// The ID of the base level. This property is deprecated, see [Change notice: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(
-        rename = "baseLevelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub base_level_id: ::std::option::Option<i64>,
     /// Details about the hierarchy level.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub levels: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::SimplifiedHierarchyLevel>,
     >,
@@ -1477,6 +2828,58 @@ impl Hierarchy {
         }
     }
 }
+impl ::serde::Serialize for Hierarchy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.base_level_id {
+            map.serialize_entry("baseLevelId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.levels {
+            map.serialize_entry("levels", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Hierarchy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Hierarchy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Hierarchy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Hierarchy, A::Error> {
+                let mut base_level_id = ::std::option::Option::None;
+                let mut levels = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "baseLevelId" => base_level_id = __map.next_value()?,
+                        "levels" => levels = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Hierarchy { base_level_id, levels })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of issue history metadata.
 ///
 /// Schema `#/components/schemas/HistoryMetadata`.
@@ -1485,82 +2888,40 @@ impl Hierarchy {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HistoryMetadata {
     /// The activity described in the history record.
-    #[serde(
-        rename = "activityDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_description: ::std::option::Option<::std::string::String>,
     /// The key of the activity described in the history record.
-    #[serde(
-        rename = "activityDescriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_description_key: ::std::option::Option<::std::string::String>,
     /// Details of the user whose action created the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<
         crate::jira_platform_v2::types::HistoryMetadataParticipant,
     >,
     /// Details of the cause that triggered the creation the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<
         crate::jira_platform_v2::types::HistoryMetadataParticipant,
     >,
     /// The description of the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The description key of the history record.
-    #[serde(
-        rename = "descriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description_key: ::std::option::Option<::std::string::String>,
     /// The description of the email address associated the history record.
-    #[serde(
-        rename = "emailDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_description: ::std::option::Option<::std::string::String>,
     /// The description key of the email address associated the history record.
-    #[serde(
-        rename = "emailDescriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_description_key: ::std::option::Option<::std::string::String>,
     /// Additional arbitrary information about the history record.
-    #[serde(
-        rename = "extraData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extra_data: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Details of the system that generated the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generator: ::std::option::Option<
         crate::jira_platform_v2::types::HistoryMetadataParticipant,
     >,
     /// The type of the history record.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1585,6 +2946,127 @@ impl HistoryMetadata {
         }
     }
 }
+impl ::serde::Serialize for HistoryMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.activity_description {
+            map.serialize_entry("activityDescription", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.activity_description_key {
+            map.serialize_entry("activityDescriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.actor {
+            map.serialize_entry("actor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.cause {
+            map.serialize_entry("cause", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description_key {
+            map.serialize_entry("descriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_description {
+            map.serialize_entry("emailDescription", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_description_key {
+            map.serialize_entry("emailDescriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.extra_data {
+            map.serialize_entry("extraData", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.generator {
+            map.serialize_entry("generator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HistoryMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HistoryMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HistoryMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HistoryMetadata, A::Error> {
+                let mut activity_description = ::std::option::Option::None;
+                let mut activity_description_key = ::std::option::Option::None;
+                let mut actor = ::std::option::Option::None;
+                let mut cause = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut description_key = ::std::option::Option::None;
+                let mut email_description = ::std::option::Option::None;
+                let mut email_description_key = ::std::option::Option::None;
+                let mut extra_data = ::std::option::Option::None;
+                let mut generator = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "activityDescription" => {
+                            activity_description = __map.next_value()?;
+                        }
+                        "activityDescriptionKey" => {
+                            activity_description_key = __map.next_value()?;
+                        }
+                        "actor" => actor = __map.next_value()?,
+                        "cause" => cause = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "descriptionKey" => description_key = __map.next_value()?,
+                        "emailDescription" => email_description = __map.next_value()?,
+                        "emailDescriptionKey" => {
+                            email_description_key = __map.next_value()?;
+                        }
+                        "extraData" => extra_data = __map.next_value()?,
+                        "generator" => generator = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HistoryMetadata {
+                    activity_description,
+                    activity_description_key,
+                    actor,
+                    cause,
+                    description,
+                    description_key,
+                    email_description,
+                    email_description_key,
+                    extra_data,
+                    generator,
+                    type_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of user or system associated with a issue history metadata item.
 ///
 /// Schema `#/components/schemas/HistoryMetadataParticipant`.
@@ -1593,47 +3075,22 @@ impl HistoryMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HistoryMetadataParticipant {
     /// The URL to an avatar for the user or system associated with a history record.
-    #[serde(
-        rename = "avatarUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// The display name of the user or system associated with a history record.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The key of the display name of the user or system associated with a history record.
-    #[serde(
-        rename = "displayNameKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name_key: ::std::option::Option<::std::string::String>,
     /// The ID of the user or system associated with a history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of the user or system associated with a history record.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The URL of the user or system associated with a history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1653,26 +3110,102 @@ impl HistoryMetadataParticipant {
         }
     }
 }
+impl ::serde::Serialize for HistoryMetadataParticipant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_url {
+            map.serialize_entry("avatarUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name_key {
+            map.serialize_entry("displayNameKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HistoryMetadataParticipant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HistoryMetadataParticipant;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HistoryMetadataParticipant")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HistoryMetadataParticipant, A::Error> {
+                let mut avatar_url = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut display_name_key = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarUrl" => avatar_url = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "displayNameKey" => display_name_key = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        "url" => url = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HistoryMetadataParticipant {
+                    avatar_url,
+                    display_name,
+                    display_name_key,
+                    id,
+                    type_,
+                    url,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/IncludedFields`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IncludedFields {
-    #[serde(
-        rename = "actuallyIncluded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actually_included: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub excluded: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub included: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl IncludedFields {
@@ -1685,6 +3218,67 @@ impl IncludedFields {
         }
     }
 }
+impl ::serde::Serialize for IncludedFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.actually_included {
+            map.serialize_entry("actuallyIncluded", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.excluded {
+            map.serialize_entry("excluded", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.included {
+            map.serialize_entry("included", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncludedFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IncludedFields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncludedFields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IncludedFields, A::Error> {
+                let mut actually_included = ::std::option::Option::None;
+                let mut excluded = ::std::option::Option::None;
+                let mut included = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "actuallyIncluded" => actually_included = __map.next_value()?,
+                        "excluded" => excluded = __map.next_value()?,
+                        "included" => included = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IncludedFields {
+                    actually_included,
+                    excluded,
+                    included,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an issue.
 ///
 /// Schema `#/components/schemas/IssueBean`.
@@ -1693,82 +3287,61 @@ impl IncludedFields {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueBean {
     /// Details of changelogs associated with the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changelog: ::std::option::Option<
         crate::jira_platform_v2::types::PageOfChangelogs,
     >,
     /// The metadata for the fields on the issue that can be amended.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editmeta: ::std::option::Option<
         crate::jira_platform_v2::types::IssueUpdateMetadata,
     >,
     /// Expand options that include additional issue details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "fieldsToInclude",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fields_to_include: ::std::option::Option<
         crate::jira_platform_v2::types::IncludedFields,
     >,
     /// The ID of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The ID and name of each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub names: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The operations that can be performed on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<crate::jira_platform_v2::types::Operations>,
     /// Details of the issue properties identified in the request.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The rendered value of each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "renderedFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rendered_fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The schema describing each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1778,27 +3351,16 @@ pub struct IssueBean {
     /// The URL of the issue details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The transitions that can be performed on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transitions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::IssueTransition>,
     >,
     /// The versions of each field on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "versionedRepresentations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub versioned_representations: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1806,7 +3368,6 @@ pub struct IssueBean {
         >,
     >,
     /// The fields of the issue: the system fields typed, custom fields by id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::jira_platform_v2::types::IssueFields>,
 }
 impl IssueBean {
@@ -1845,6 +3406,141 @@ impl IssueBean {
         }
     }
 }
+impl ::serde::Serialize for IssueBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.changelog {
+            map.serialize_entry("changelog", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.editmeta {
+            map.serialize_entry("editmeta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields_to_include {
+            map.serialize_entry("fieldsToInclude", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rendered_fields {
+            map.serialize_entry("renderedFields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transitions {
+            map.serialize_entry("transitions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versioned_representations {
+            map.serialize_entry("versionedRepresentations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueBean, A::Error> {
+                let mut changelog = ::std::option::Option::None;
+                let mut editmeta = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut fields_to_include = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut names = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut rendered_fields = ::std::option::Option::None;
+                let mut schema = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut transitions = ::std::option::Option::None;
+                let mut versioned_representations = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "changelog" => changelog = __map.next_value()?,
+                        "editmeta" => editmeta = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "fieldsToInclude" => fields_to_include = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "names" => names = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "renderedFields" => rendered_fields = __map.next_value()?,
+                        "schema" => schema = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "transitions" => transitions = __map.next_value()?,
+                        "versionedRepresentations" => {
+                            versioned_representations = __map.next_value()?;
+                        }
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueBean {
+                    changelog,
+                    editmeta,
+                    expand,
+                    fields_to_include,
+                    id,
+                    key,
+                    names,
+                    operations,
+                    properties,
+                    rendered_fields,
+                    schema,
+                    self_,
+                    transitions,
+                    versioned_representations,
+                    fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The fields of an issue. The system fields are typed, each present only when Jira returns it (the `fields` parameter of a request chooses them). Custom fields (`customfield_10016`) and the fields apps add stay in `additionalProperties`, keyed by field id.
 ///
 /// Schema `#/components/schemas/IssueFields`.
@@ -1853,117 +3549,82 @@ impl IssueBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueFields {
     /// The issue's one-line title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The status of the issue in its workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::jira_platform_v2::types::StatusDetails>,
     /// The type of the issue (Bug, Story, Sub-task, ...).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuetype: ::std::option::Option<
         crate::jira_platform_v2::types::IssueTypeDetails,
     >,
     /// The project the issue belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v2::types::ProjectDetails>,
     /// The priority of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::jira_platform_v2::types::Priority>,
     /// The user the issue is assigned to; `None` when unassigned (Jira sends `null`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The user who reported the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reporter: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// The user who created the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// When the issue was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// When the issue was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// When the issue was resolved; `None` while it is unresolved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolutiondate: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The due date, as Jira writes dates (`2026-12-24`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duedate: ::std::option::Option<::std::string::String>,
     /// The labels of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The project components the issue belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
     >,
     /// The versions the issue is fixed in.
-    #[serde(
-        rename = "fixVersions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fix_versions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
     >,
     /// The versions the issue affects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
     >,
     /// How the issue was resolved; `None` while it is unresolved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<crate::jira_platform_v2::types::Resolution>,
     /// The parent issue (of a sub-task, or the epic of a story), with a few of its fields.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::jira_platform_v2::types::LinkedIssue>,
     /// The sub-tasks of the issue, with a few of their fields.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtasks: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::LinkedIssue>,
     >,
     /// The links to other issues; each names the other issue on one side.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuelinks: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::IssueFieldsLink>,
     >,
     /// The files attached to the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Attachment>,
     >,
     /// The first page of comments.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<crate::jira_platform_v2::types::PageOfComments>,
     /// The first page of work logs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worklog: ::std::option::Option<crate::jira_platform_v2::types::PageOfWorklogs>,
     /// Estimates and time spent (an empty object where time tracking is off).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timetracking: ::std::option::Option<
         crate::jira_platform_v2::types::TimeTrackingDetails,
     >,
     /// How many users watch the issue, and whether the caller does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watches: ::std::option::Option<crate::jira_platform_v2::types::Watchers>,
     /// How many users voted for the issue, and whether the caller did.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub votes: ::std::option::Option<crate::jira_platform_v2::types::Votes>,
     /// The description of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The environment the issue occurs in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2069,6 +3730,223 @@ impl IssueFields {
         }
     }
 }
+impl ::serde::Serialize for IssueFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuetype {
+            map.serialize_entry("issuetype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.reporter {
+            map.serialize_entry("reporter", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resolutiondate {
+            map.serialize_entry("resolutiondate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.duedate {
+            map.serialize_entry("duedate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fix_versions {
+            map.serialize_entry("fixVersions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.subtasks {
+            map.serialize_entry("subtasks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuelinks {
+            map.serialize_entry("issuelinks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attachment {
+            map.serialize_entry("attachment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.worklog {
+            map.serialize_entry("worklog", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.timetracking {
+            map.serialize_entry("timetracking", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watches {
+            map.serialize_entry("watches", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.votes {
+            map.serialize_entry("votes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.environment {
+            map.serialize_entry("environment", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueFields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueFields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueFields, A::Error> {
+                let mut summary = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut issuetype = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut priority = ::std::option::Option::None;
+                let mut assignee = ::std::option::Option::None;
+                let mut reporter = ::std::option::Option::None;
+                let mut creator = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut resolutiondate = ::std::option::Option::None;
+                let mut duedate = ::std::option::Option::None;
+                let mut labels = ::std::option::Option::None;
+                let mut components = ::std::option::Option::None;
+                let mut fix_versions = ::std::option::Option::None;
+                let mut versions = ::std::option::Option::None;
+                let mut resolution = ::std::option::Option::None;
+                let mut parent = ::std::option::Option::None;
+                let mut subtasks = ::std::option::Option::None;
+                let mut issuelinks = ::std::option::Option::None;
+                let mut attachment = ::std::option::Option::None;
+                let mut comment = ::std::option::Option::None;
+                let mut worklog = ::std::option::Option::None;
+                let mut timetracking = ::std::option::Option::None;
+                let mut watches = ::std::option::Option::None;
+                let mut votes = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut environment = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "summary" => summary = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "issuetype" => issuetype = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "priority" => priority = __map.next_value()?,
+                        "assignee" => assignee = __map.next_value()?,
+                        "reporter" => reporter = __map.next_value()?,
+                        "creator" => creator = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "resolutiondate" => resolutiondate = __map.next_value()?,
+                        "duedate" => duedate = __map.next_value()?,
+                        "labels" => labels = __map.next_value()?,
+                        "components" => components = __map.next_value()?,
+                        "fixVersions" => fix_versions = __map.next_value()?,
+                        "versions" => versions = __map.next_value()?,
+                        "resolution" => resolution = __map.next_value()?,
+                        "parent" => parent = __map.next_value()?,
+                        "subtasks" => subtasks = __map.next_value()?,
+                        "issuelinks" => issuelinks = __map.next_value()?,
+                        "attachment" => attachment = __map.next_value()?,
+                        "comment" => comment = __map.next_value()?,
+                        "worklog" => worklog = __map.next_value()?,
+                        "timetracking" => timetracking = __map.next_value()?,
+                        "watches" => watches = __map.next_value()?,
+                        "votes" => votes = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "environment" => environment = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueFields {
+                    summary,
+                    status,
+                    issuetype,
+                    project,
+                    priority,
+                    assignee,
+                    reporter,
+                    creator,
+                    created,
+                    updated,
+                    resolutiondate,
+                    duedate,
+                    labels,
+                    components,
+                    fix_versions,
+                    versions,
+                    resolution,
+                    parent,
+                    subtasks,
+                    issuelinks,
+                    attachment,
+                    comment,
+                    worklog,
+                    timetracking,
+                    watches,
+                    votes,
+                    description,
+                    environment,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A link of an issue to another issue, as the issue's `issuelinks` field holds it: the other issue is on one side only (`inwardIssue` or `outwardIssue`).
 ///
 /// Schema `#/components/schemas/IssueFieldsLink`.
@@ -2077,41 +3955,18 @@ impl IssueFields {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueFieldsLink {
     /// The ID of the issue link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The URL of the issue link.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The type of link between the issues.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v2::types::IssueLinkType>,
     /// The other issue, when this issue is on the outward side of the link.
-    #[serde(
-        rename = "inwardIssue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inward_issue: ::std::option::Option<crate::jira_platform_v2::types::LinkedIssue>,
     /// The other issue, when this issue is on the inward side of the link.
-    #[serde(
-        rename = "outwardIssue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outward_issue: ::std::option::Option<
         crate::jira_platform_v2::types::LinkedIssue,
     >,
@@ -2128,6 +3983,79 @@ impl IssueFieldsLink {
         }
     }
 }
+impl ::serde::Serialize for IssueFieldsLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.inward_issue {
+            map.serialize_entry("inwardIssue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outward_issue {
+            map.serialize_entry("outwardIssue", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueFieldsLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueFieldsLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueFieldsLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueFieldsLink, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut inward_issue = ::std::option::Option::None;
+                let mut outward_issue = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        "inwardIssue" => inward_issue = __map.next_value()?,
+                        "outwardIssue" => outward_issue = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueFieldsLink {
+                    id,
+                    self_,
+                    type_,
+                    inward_issue,
+                    outward_issue,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// This object is used as follows:
 ///
 ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-links/#api-rest-api-2-issuelink-post) resource it defines and reports on the type of link between the issues. Find a list of issue link types with [Get issue link types](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-link-types/#api-rest-api-2-issuelinktype-get).
@@ -2139,8 +4067,6 @@ impl IssueFieldsLink {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueLinkType {
@@ -2148,34 +4074,25 @@ pub struct IssueLinkType {
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-links/#api-rest-api-2-issuelink-post) resource it is the type of issue link. Required on create when `name` isn't provided. Otherwise, read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-link-types/#api-rest-api-2-issuelinktype-post) resource it is read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The description of the issue link type inward link and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-links/#api-rest-api-2-issuelink-post) resource it is read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-link-types/#api-rest-api-2-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inward: ::std::option::Option<::std::string::String>,
     /// The name of the issue link type and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-links/#api-rest-api-2-issuelink-post) resource it is the type of issue link. Required on create when `id` isn't provided. Otherwise, read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-link-types/#api-rest-api-2-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the issue link type outward link and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-links/#api-rest-api-2-issuelink-post) resource it is read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-link-types/#api-rest-api-2-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outward: ::std::option::Option<::std::string::String>,
     /// The URL of the issue link type. Read only.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl IssueLinkType {
@@ -2190,6 +4107,79 @@ impl IssueLinkType {
         }
     }
 }
+impl ::serde::Serialize for IssueLinkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.inward {
+            map.serialize_entry("inward", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outward {
+            map.serialize_entry("outward", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueLinkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueLinkType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueLinkType")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueLinkType, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut inward = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut outward = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "inward" => inward = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "outward" => outward = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueLinkType {
+                    id,
+                    inward,
+                    name,
+                    outward,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an issue transition.
 ///
 /// Schema `#/components/schemas/IssueTransition`.
@@ -2198,20 +4188,16 @@ impl IssueLinkType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueTransition {
     /// Expand options that include additional transition details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// Details of the fields associated with the issue transition screen. Use this information to populate `fields` and `update` in a transition request.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -2221,65 +4207,35 @@ pub struct IssueTransition {
     /// Whether there is a screen associated with the issue transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasScreen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_screen: ::std::option::Option<bool>,
     /// The ID of the issue transition. Required when specifying a transition to undertake.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the transition is available to be performed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_available: ::std::option::Option<bool>,
     /// Whether the issue has to meet criteria before the issue transition is applied.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isConditional",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_conditional: ::std::option::Option<bool>,
     /// Whether the issue transition is global, that is, the transition is applied to issues regardless of their status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isGlobal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_global: ::std::option::Option<bool>,
     /// Whether this is the initial issue transition for the workflow.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isInitial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_initial: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub looped: ::std::option::Option<bool>,
     /// The name of the issue transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Details of the issue status after the transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<crate::jira_platform_v2::types::StatusDetails>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2304,6 +4260,121 @@ impl IssueTransition {
         }
     }
 }
+impl ::serde::Serialize for IssueTransition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_screen {
+            map.serialize_entry("hasScreen", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_available {
+            map.serialize_entry("isAvailable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_conditional {
+            map.serialize_entry("isConditional", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_global {
+            map.serialize_entry("isGlobal", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_initial {
+            map.serialize_entry("isInitial", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.looped {
+            map.serialize_entry("looped", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueTransition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueTransition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueTransition")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueTransition, A::Error> {
+                let mut expand = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                let mut has_screen = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_available = ::std::option::Option::None;
+                let mut is_conditional = ::std::option::Option::None;
+                let mut is_global = ::std::option::Option::None;
+                let mut is_initial = ::std::option::Option::None;
+                let mut looped = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut to = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "expand" => expand = __map.next_value()?,
+                        "fields" => fields = __map.next_value()?,
+                        "hasScreen" => has_screen = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isAvailable" => is_available = __map.next_value()?,
+                        "isConditional" => is_conditional = __map.next_value()?,
+                        "isGlobal" => is_global = __map.next_value()?,
+                        "isInitial" => is_initial = __map.next_value()?,
+                        "looped" => looped = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "to" => to = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueTransition {
+                    expand,
+                    fields,
+                    has_screen,
+                    id,
+                    is_available,
+                    is_conditional,
+                    is_global,
+                    is_initial,
+                    looped,
+                    name,
+                    to,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an issue type.
 ///
 /// Schema `#/components/schemas/IssueTypeDetails`.
@@ -2312,80 +4383,48 @@ impl IssueTransition {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueTypeDetails {
     /// The ID of the issue type's avatar.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_id: ::std::option::Option<i64>,
     /// The description of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Unique ID for next-gen projects.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "entityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entity_id: ::std::option::Option<::std::string::String>,
     /// Hierarchy level of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hierarchyLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hierarchy_level: ::std::option::Option<i32>,
     /// The URL of the issue type's avatar.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Details of the next-gen projects the issue type is available in.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
     /// The URL of these issue type details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Whether this issue type is used to create subtasks.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtask: ::std::option::Option<bool>,
 }
 impl IssueTypeDetails {
@@ -2405,6 +4444,109 @@ impl IssueTypeDetails {
         }
     }
 }
+impl ::serde::Serialize for IssueTypeDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.entity_id {
+            map.serialize_entry("entityId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.hierarchy_level {
+            map.serialize_entry("hierarchyLevel", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.subtask {
+            map.serialize_entry("subtask", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueTypeDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueTypeDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueTypeDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueTypeDetails, A::Error> {
+                let mut avatar_id = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut entity_id = ::std::option::Option::None;
+                let mut hierarchy_level = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut subtask = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarId" => avatar_id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "entityId" => entity_id = __map.next_value()?,
+                        "hierarchyLevel" => hierarchy_level = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "subtask" => subtask = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueTypeDetails {
+                    avatar_id,
+                    description,
+                    entity_id,
+                    hierarchy_level,
+                    icon_url,
+                    id,
+                    name,
+                    scope,
+                    self_,
+                    subtask,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an issue update request.
 ///
 /// Schema `#/components/schemas/IssueUpdateDetails`.
@@ -2413,37 +4555,26 @@ impl IssueTypeDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueUpdateDetails {
     /// List of issue screen fields to update, specifying the sub-field to update and its value for each field. This field provides a straightforward option when setting a sub-field. When multiple sub-fields or other operations are required, use `update`. Fields included in here cannot be included in `update`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// Additional issue history details.
-    #[serde(
-        rename = "historyMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub history_metadata: ::std::option::Option<
         crate::jira_platform_v2::types::HistoryMetadata,
     >,
     /// Details of issue properties to be add or update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
     >,
     /// Details of a transition. Required when performing a transition, optional when creating or editing an issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transition: ::std::option::Option<
         crate::jira_platform_v2::types::IssueTransition,
     >,
     /// A Map containing the field field name and a list of operations to perform on the issue screen field. Note that fields included in here cannot be included in `fields`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -2451,7 +4582,6 @@ pub struct IssueUpdateDetails {
         >,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2479,6 +4609,85 @@ impl IssueUpdateDetails {
         crate::runtime::fields::field(self.fields.as_ref(), name)
     }
 }
+impl ::serde::Serialize for IssueUpdateDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.history_metadata {
+            map.serialize_entry("historyMetadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transition {
+            map.serialize_entry("transition", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update {
+            map.serialize_entry("update", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueUpdateDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueUpdateDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueUpdateDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueUpdateDetails, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                let mut history_metadata = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut transition = ::std::option::Option::None;
+                let mut update = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        "historyMetadata" => history_metadata = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "transition" => transition = __map.next_value()?,
+                        "update" => update = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueUpdateDetails {
+                    fields,
+                    history_metadata,
+                    properties,
+                    transition,
+                    update,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A list of editable field details.
 ///
 /// Schema `#/components/schemas/IssueUpdateMetadata`.
@@ -2487,13 +4696,10 @@ impl IssueUpdateDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueUpdateMetadata {
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -2509,6 +4715,53 @@ impl IssueUpdateMetadata {
         }
     }
 }
+impl ::serde::Serialize for IssueUpdateMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueUpdateMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueUpdateMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueUpdateMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueUpdateMetadata, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueUpdateMetadata { fields })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The schema of a field.
 ///
 /// Schema `#/components/schemas/JsonTypeBean`.
@@ -2517,50 +4770,34 @@ impl IssueUpdateMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct JsonTypeBean {
     /// If the field is a custom field, the configuration of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// If the field is a custom field, the URI of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<::std::string::String>,
     /// If the field is a custom field, the custom ID of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "customId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_id: ::std::option::Option<i64>,
     /// When the data type is an array, the name of the field items within the array.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::string::String>,
     /// If the field is a system field, the name of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub system: ::std::option::Option<::std::string::String>,
     /// The data type of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 impl JsonTypeBean {
@@ -2576,6 +4813,85 @@ impl JsonTypeBean {
         }
     }
 }
+impl ::serde::Serialize for JsonTypeBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.configuration {
+            map.serialize_entry("configuration", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.custom {
+            map.serialize_entry("custom", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.custom_id {
+            map.serialize_entry("customId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.system {
+            map.serialize_entry("system", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JsonTypeBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = JsonTypeBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JsonTypeBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<JsonTypeBean, A::Error> {
+                let mut configuration = ::std::option::Option::None;
+                let mut custom = ::std::option::Option::None;
+                let mut custom_id = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut system = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "configuration" => configuration = __map.next_value()?,
+                        "custom" => custom = __map.next_value()?,
+                        "customId" => custom_id = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "system" => system = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(JsonTypeBean {
+                    configuration,
+                    custom,
+                    custom_id,
+                    items,
+                    system,
+                    type_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details a link group, which defines issue operations.
 ///
 /// Schema `#/components/schemas/LinkGroup`.
@@ -2584,30 +4900,18 @@ impl JsonTypeBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LinkGroup {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<crate::jira_platform_v2::types::SimpleLink>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
     >,
-    #[serde(
-        rename = "styleClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub style_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
 }
 impl LinkGroup {
@@ -2623,6 +4927,85 @@ impl LinkGroup {
         }
     }
 }
+impl ::serde::Serialize for LinkGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.header {
+            map.serialize_entry("header", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("links", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style_class {
+            map.serialize_entry("styleClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkGroup, A::Error> {
+                let mut groups = ::std::option::Option::None;
+                let mut header = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                let mut style_class = ::std::option::Option::None;
+                let mut weight = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "groups" => groups = __map.next_value()?,
+                        "header" => header = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "links" => links = __map.next_value()?,
+                        "styleClass" => style_class = __map.next_value()?,
+                        "weight" => weight = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkGroup {
+                    groups,
+                    header,
+                    id,
+                    links,
+                    style_class,
+                    weight,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The ID or key of a linked issue.
 ///
 /// Schema `#/components/schemas/LinkedIssue`.
@@ -2631,30 +5014,20 @@ impl LinkGroup {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LinkedIssue {
     /// The fields associated with the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::jira_platform_v2::types::Fields>,
     /// The ID of an issue. Required if `key` isn't provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of an issue. Required if `id` isn't provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The URL of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl LinkedIssue {
@@ -2668,6 +5041,73 @@ impl LinkedIssue {
         }
     }
 }
+impl ::serde::Serialize for LinkedIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkedIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkedIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkedIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkedIssue, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkedIssue {
+                    fields,
+                    id,
+                    key,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ListWrapperCallbackApplicationRole`.
 pub type ListWrapperCallbackApplicationRole = ::serde_json::Value;
 /// Schema `#/components/schemas/ListWrapperCallbackGroupName`.
@@ -2678,26 +5118,13 @@ pub type ListWrapperCallbackGroupName = ::serde_json::Value;
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NestedResponse {
-    #[serde(
-        rename = "errorCollection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_collection: ::std::option::Option<
         crate::jira_platform_v2::types::ErrorCollection,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
-    #[serde(
-        rename = "warningCollection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub warning_collection: ::std::option::Option<
         crate::jira_platform_v2::types::WarningCollection,
     >,
@@ -2712,6 +5139,67 @@ impl NestedResponse {
         }
     }
 }
+impl ::serde::Serialize for NestedResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.error_collection {
+            map.serialize_entry("errorCollection", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.warning_collection {
+            map.serialize_entry("warningCollection", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NestedResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NestedResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NestedResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NestedResponse, A::Error> {
+                let mut error_collection = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut warning_collection = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "errorCollection" => error_collection = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "warningCollection" => warning_collection = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NestedResponse {
+                    error_collection,
+                    status,
+                    warning_collection,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a notification event.
 ///
 /// Schema `#/components/schemas/NotificationEvent`.
@@ -2720,26 +5208,16 @@ impl NestedResponse {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NotificationEvent {
     /// The description of the event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the event. The event can be a [Jira system event](https://confluence.atlassian.com/x/8YdKLg#Creatinganotificationscheme-eventsEvents) or a [custom event](https://confluence.atlassian.com/x/AIlKLg).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The template of the event. Only custom events configured by Jira administrators have template.
-    #[serde(
-        rename = "templateEvent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_event: ::std::option::Option<
         ::std::boxed::Box<crate::jira_platform_v2::types::NotificationEvent>,
     >,
@@ -2755,6 +5233,73 @@ impl NotificationEvent {
         }
     }
 }
+impl ::serde::Serialize for NotificationEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.template_event {
+            map.serialize_entry("templateEvent", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotificationEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NotificationEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotificationEvent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NotificationEvent, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut template_event = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "templateEvent" => template_event = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NotificationEvent {
+                    description,
+                    id,
+                    name,
+                    template_event,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a notification scheme.
 ///
 /// Schema `#/components/schemas/NotificationScheme`.
@@ -2763,43 +5308,25 @@ impl NotificationEvent {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NotificationScheme {
     /// The description of the notification scheme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Expand options that include additional notification scheme details in the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The ID of the notification scheme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the notification scheme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The notification events and associated recipients.
-    #[serde(
-        rename = "notificationSchemeEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notification_scheme_events: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::NotificationSchemeEvent>,
     >,
     /// The list of project IDs associated with the notification scheme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub projects: ::std::option::Option<::std::vec::Vec<i64>>,
     /// The scope of the notification scheme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl NotificationScheme {
@@ -2817,6 +5344,99 @@ impl NotificationScheme {
         }
     }
 }
+impl ::serde::Serialize for NotificationScheme {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.notification_scheme_events {
+            map.serialize_entry("notificationSchemeEvents", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.projects {
+            map.serialize_entry("projects", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotificationScheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NotificationScheme;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotificationScheme")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NotificationScheme, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut notification_scheme_events = ::std::option::Option::None;
+                let mut projects = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "notificationSchemeEvents" => {
+                            notification_scheme_events = __map.next_value()?;
+                        }
+                        "projects" => projects = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NotificationScheme {
+                    description,
+                    expand,
+                    id,
+                    name,
+                    notification_scheme_events,
+                    projects,
+                    scope,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a notification scheme event.
 ///
 /// Schema `#/components/schemas/NotificationSchemeEvent`.
@@ -2825,14 +5445,10 @@ impl NotificationScheme {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NotificationSchemeEvent {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<crate::jira_platform_v2::types::NotificationEvent>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::EventNotification>,
     >,
@@ -2846,6 +5462,61 @@ impl NotificationSchemeEvent {
         }
     }
 }
+impl ::serde::Serialize for NotificationSchemeEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.event {
+            map.serialize_entry("event", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotificationSchemeEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NotificationSchemeEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotificationSchemeEvent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NotificationSchemeEvent, A::Error> {
+                let mut event = ::std::option::Option::None;
+                let mut notifications = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "event" => event = __map.next_value()?,
+                        "notifications" => notifications = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NotificationSchemeEvent {
+                    event,
+                    notifications,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of the operations that can be performed on the issue.
 ///
 /// Schema `#/components/schemas/Operations`.
@@ -2854,24 +5525,16 @@ impl NotificationSchemeEvent {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Operations {
     /// Details of the link groups defining issue operations.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "linkGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link_groups: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2886,6 +5549,61 @@ impl Operations {
         }
     }
 }
+impl ::serde::Serialize for Operations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.link_groups {
+            map.serialize_entry("linkGroups", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Operations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Operations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Operations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Operations, A::Error> {
+                let mut link_groups = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "linkGroups" => link_groups = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Operations {
+                    link_groups,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A page of items.
 ///
 /// Schema `#/components/schemas/PageBeanNotificationScheme`.
@@ -2894,65 +5612,36 @@ impl Operations {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageBeanNotificationScheme {
     /// Whether this is the last page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isLast",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_last: ::std::option::Option<bool>,
     /// The maximum number of items that could be returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// If there is another page of results, the URL of the next page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "nextPage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// The URL of the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The index of the first item returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
     /// The number of items returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// The list of items.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::NotificationScheme>,
     >,
@@ -2971,6 +5660,91 @@ impl PageBeanNotificationScheme {
         }
     }
 }
+impl ::serde::Serialize for PageBeanNotificationScheme {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.is_last {
+            map.serialize_entry("isLast", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_page {
+            map.serialize_entry("nextPage", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.values {
+            map.serialize_entry("values", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageBeanNotificationScheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageBeanNotificationScheme;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageBeanNotificationScheme")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageBeanNotificationScheme, A::Error> {
+                let mut is_last = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut next_page = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut values = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "isLast" => is_last = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "nextPage" => next_page = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        "values" => values = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageBeanNotificationScheme {
+                    is_last,
+                    max_results,
+                    next_page,
+                    self_,
+                    start_at,
+                    total,
+                    values,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A page of changelogs.
 ///
 /// Schema `#/components/schemas/PageOfChangelogs`.
@@ -2979,40 +5753,26 @@ impl PageBeanNotificationScheme {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfChangelogs {
     /// The list of changelogs.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub histories: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Changelog>,
     >,
     /// The maximum number of results that could be on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i32>,
     /// The number of results on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
 }
 impl PageOfChangelogs {
@@ -3026,6 +5786,73 @@ impl PageOfChangelogs {
         }
     }
 }
+impl ::serde::Serialize for PageOfChangelogs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.histories {
+            map.serialize_entry("histories", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfChangelogs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfChangelogs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfChangelogs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfChangelogs, A::Error> {
+                let mut histories = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "histories" => histories = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfChangelogs {
+                    histories,
+                    max_results,
+                    start_at,
+                    total,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A page of comments.
 ///
 /// Schema `#/components/schemas/PageOfComments`.
@@ -3034,43 +5861,28 @@ impl PageOfChangelogs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfComments {
     /// The list of comments.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Comment>,
     >,
     /// The maximum number of items that could be returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
     /// The number of items returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3088,6 +5900,79 @@ impl PageOfComments {
         }
     }
 }
+impl ::serde::Serialize for PageOfComments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.comments {
+            map.serialize_entry("comments", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfComments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfComments;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfComments")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfComments, A::Error> {
+                let mut comments = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "comments" => comments = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfComments {
+                    comments,
+                    max_results,
+                    start_at,
+                    total,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Paginated list of worklog details
 ///
 /// Schema `#/components/schemas/PageOfWorklogs`.
@@ -3096,43 +5981,28 @@ impl PageOfComments {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfWorklogs {
     /// The maximum number of results that could be on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i32>,
     /// The number of results on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
     /// List of worklogs.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worklogs: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Worklog>,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3150,6 +6020,79 @@ impl PageOfWorklogs {
         }
     }
 }
+impl ::serde::Serialize for PageOfWorklogs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.worklogs {
+            map.serialize_entry("worklogs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfWorklogs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfWorklogs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfWorklogs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfWorklogs, A::Error> {
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut worklogs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        "worklogs" => worklogs = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfWorklogs {
+                    max_results,
+                    start_at,
+                    total,
+                    worklogs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An issue priority.
 ///
 /// Schema `#/components/schemas/Priority`.
@@ -3158,62 +6101,30 @@ impl PageOfWorklogs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Priority {
     /// The avatarId of the avatar for the issue priority. This parameter is nullable and when set, this avatar references the universal avatar APIs.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_id: ::std::option::Option<i64>,
     /// The description of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The URL of the icon for the issue priority.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether this priority is the default.
-    #[serde(
-        rename = "isDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_default: ::std::option::Option<bool>,
     /// The name of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Priority schemes associated with the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemes: ::std::option::Option<
         crate::jira_platform_v2::types::ExpandPrioritySchemePage,
     >,
     /// The URL of the issue priority.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The color used to indicate the issue priority.
-    #[serde(
-        rename = "statusColor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_color: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3236,6 +6147,109 @@ impl Priority {
         }
     }
 }
+impl ::serde::Serialize for Priority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_default {
+            map.serialize_entry("isDefault", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schemes {
+            map.serialize_entry("schemes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_color {
+            map.serialize_entry("statusColor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Priority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Priority;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Priority")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Priority, A::Error> {
+                let mut avatar_id = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_default = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut schemes = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut status_color = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarId" => avatar_id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isDefault" => is_default = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "schemes" => schemes = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "statusColor" => status_color = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Priority {
+                    avatar_id,
+                    description,
+                    icon_url,
+                    id,
+                    is_default,
+                    name,
+                    schemes,
+                    self_,
+                    status_color,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project.
 ///
 /// Schema `#/components/schemas/Project`.
@@ -3244,252 +6258,160 @@ impl Priority {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Project {
     /// Whether the project is archived.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The user who archived the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "archivedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub archived_by: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The date when the project was archived.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "archivedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub archived_date: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The default assignee when creating issues for this project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "assigneeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignee_type: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectAssigneeType,
     >,
     /// The URLs of the project's avatars.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v2::types::AvatarUrlsBean,
     >,
     /// List of the components contained in the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
     >,
     /// Whether the project is marked as deleted.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     /// The user who marked the project as deleted.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "deletedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deleted_by: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The date when the project was marked as deleted.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "deletedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deleted_date: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// A brief description of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// An email address associated with the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Expand options that include additional project details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// Whether the project is selected as a favorite.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub favourite: ::std::option::Option<bool>,
     /// The ID of the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Insights about the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insight: ::std::option::Option<crate::jira_platform_v2::types::ProjectInsight>,
     /// Whether the project is private from the user's perspective. This means the user can't see the project or any associated issues.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isPrivate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_private: ::std::option::Option<bool>,
     /// The issue type hierarchy for the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueTypeHierarchy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_type_hierarchy: ::std::option::Option<
         crate::jira_platform_v2::types::Hierarchy,
     >,
     /// List of the issue types available in the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_types: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::IssueTypeDetails>,
     >,
     /// The key of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The project landing page info.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "landingPageInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub landing_page_info: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectLandingPageInfo,
     >,
     /// The username of the project lead.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lead: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The name of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// User permissions on the project
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permissions: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectPermissions,
     >,
     /// The category the project belongs to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_category: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectCategory,
     >,
     /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectTypeKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_type_key: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectProjectTypeKey,
     >,
     /// Map of project properties
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The date when the project is deleted permanently.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "retentionTillDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub retention_till_date: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The name and self URL for each role defined in the project. For more information, see [Create project role](crate::jira_platform_v2::Api::create_project_role).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The URL of the project details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Whether the project is simplified.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub simplified: ::std::option::Option<bool>,
     /// The type of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<crate::jira_platform_v2::types::ProjectStyle>,
     /// A link to information about this project, such as project documentation.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Unique ID for next-gen projects.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// The versions defined in the project. For more information, see [Create version](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-project-versions/#api-rest-api-2-version-post).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
     >,
@@ -3535,6 +6457,255 @@ impl Project {
         }
     }
 }
+impl ::serde::Serialize for Project {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.archived {
+            map.serialize_entry("archived", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.archived_by {
+            map.serialize_entry("archivedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.archived_date {
+            map.serialize_entry("archivedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee_type {
+            map.serialize_entry("assigneeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deleted {
+            map.serialize_entry("deleted", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deleted_by {
+            map.serialize_entry("deletedBy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.deleted_date {
+            map.serialize_entry("deletedDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.favourite {
+            map.serialize_entry("favourite", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.insight {
+            map.serialize_entry("insight", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_private {
+            map.serialize_entry("isPrivate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_type_hierarchy {
+            map.serialize_entry("issueTypeHierarchy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_types {
+            map.serialize_entry("issueTypes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.landing_page_info {
+            map.serialize_entry("landingPageInfo", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead {
+            map.serialize_entry("lead", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_category {
+            map.serialize_entry("projectCategory", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_type_key {
+            map.serialize_entry("projectTypeKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.retention_till_date {
+            map.serialize_entry("retentionTillDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.roles {
+            map.serialize_entry("roles", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.simplified {
+            map.serialize_entry("simplified", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style {
+            map.serialize_entry("style", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.uuid {
+            map.serialize_entry("uuid", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Project {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Project;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Project")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Project, A::Error> {
+                let mut archived = ::std::option::Option::None;
+                let mut archived_by = ::std::option::Option::None;
+                let mut archived_date = ::std::option::Option::None;
+                let mut assignee_type = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut components = ::std::option::Option::None;
+                let mut deleted = ::std::option::Option::None;
+                let mut deleted_by = ::std::option::Option::None;
+                let mut deleted_date = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut email = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut favourite = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut insight = ::std::option::Option::None;
+                let mut is_private = ::std::option::Option::None;
+                let mut issue_type_hierarchy = ::std::option::Option::None;
+                let mut issue_types = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut landing_page_info = ::std::option::Option::None;
+                let mut lead = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut permissions = ::std::option::Option::None;
+                let mut project_category = ::std::option::Option::None;
+                let mut project_type_key = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut retention_till_date = ::std::option::Option::None;
+                let mut roles = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut simplified = ::std::option::Option::None;
+                let mut style = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut uuid = ::std::option::Option::None;
+                let mut versions = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "archived" => archived = __map.next_value()?,
+                        "archivedBy" => archived_by = __map.next_value()?,
+                        "archivedDate" => archived_date = __map.next_value()?,
+                        "assigneeType" => assignee_type = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "components" => components = __map.next_value()?,
+                        "deleted" => deleted = __map.next_value()?,
+                        "deletedBy" => deleted_by = __map.next_value()?,
+                        "deletedDate" => deleted_date = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "email" => email = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "favourite" => favourite = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "insight" => insight = __map.next_value()?,
+                        "isPrivate" => is_private = __map.next_value()?,
+                        "issueTypeHierarchy" => {
+                            issue_type_hierarchy = __map.next_value()?;
+                        }
+                        "issueTypes" => issue_types = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "landingPageInfo" => landing_page_info = __map.next_value()?,
+                        "lead" => lead = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "permissions" => permissions = __map.next_value()?,
+                        "projectCategory" => project_category = __map.next_value()?,
+                        "projectTypeKey" => project_type_key = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "retentionTillDate" => retention_till_date = __map.next_value()?,
+                        "roles" => roles = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "simplified" => simplified = __map.next_value()?,
+                        "style" => style = __map.next_value()?,
+                        "url" => url = __map.next_value()?,
+                        "uuid" => uuid = __map.next_value()?,
+                        "versions" => versions = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Project {
+                    archived,
+                    archived_by,
+                    archived_date,
+                    assignee_type,
+                    avatar_urls,
+                    components,
+                    deleted,
+                    deleted_by,
+                    deleted_date,
+                    description,
+                    email,
+                    expand,
+                    favourite,
+                    id,
+                    insight,
+                    is_private,
+                    issue_type_hierarchy,
+                    issue_types,
+                    key,
+                    landing_page_info,
+                    lead,
+                    name,
+                    permissions,
+                    project_category,
+                    project_type_key,
+                    properties,
+                    retention_till_date,
+                    roles,
+                    self_,
+                    simplified,
+                    style,
+                    url,
+                    uuid,
+                    versions,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The default assignee when creating issues for this project.
 ///
 /// Schema `#/components/schemas/Project/properties/assigneeType`.
@@ -3545,18 +6716,15 @@ impl Project {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectAssigneeType {
-    #[serde(rename = "PROJECT_LEAD")]
+    /// `PROJECT_LEAD`
     ProjectLead,
-    #[serde(rename = "UNASSIGNED")]
+    /// `UNASSIGNED`
     Unassigned,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectAssigneeType {
@@ -3574,6 +6742,30 @@ impl ::std::fmt::Display for ProjectAssigneeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectAssigneeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectAssigneeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT_LEAD" => Self::ProjectLead,
+                "UNASSIGNED" => Self::Unassigned,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// A project category.
 ///
 /// Schema `#/components/schemas/ProjectCategory`.
@@ -3582,30 +6774,20 @@ impl ::std::fmt::Display for ProjectAssigneeType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectCategory {
     /// The description of the project category.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the project category. Required on create, optional on update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl ProjectCategory {
@@ -3619,6 +6801,73 @@ impl ProjectCategory {
         }
     }
 }
+impl ::serde::Serialize for ProjectCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectCategory, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectCategory {
+                    description,
+                    id,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project component.
 ///
 /// Schema `#/components/schemas/ProjectComponent`.
@@ -3627,20 +6876,16 @@ impl ProjectCategory {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectComponent {
     /// Compass component's ID. Can't be updated. Not required for creating a Project Component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ari: ::std::option::Option<::std::string::String>,
     /// The details of the user associated with `assigneeType`, if any. See `realAssignee` for details of the user assigned to issues created with this component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The nominal user type used to determine the assignee for issues created with this component. See `realAssigneeType` for details on how the type of the user, and hence the user, assigned to issues is determined. Can take the following values:
     ///
@@ -3651,82 +6896,46 @@ pub struct ProjectComponent {
     ///
     /// Default value: `PROJECT_DEFAULT`.
     /// Optional when creating or updating a component.
-    #[serde(
-        rename = "assigneeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignee_type: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectComponentAssigneeType,
     >,
     /// The description for the component. Optional when creating or updating a component.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether a user is associated with `assigneeType`. For example, if the `assigneeType` is set to `COMPONENT_LEAD` but the component lead is not set, then `false` is returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isAssigneeTypeValid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_assignee_type_valid: ::std::option::Option<bool>,
     /// The user details for the component's lead user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lead: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The accountId of the component's lead user. The accountId uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
     ///
     /// Write-only: sent in requests, not returned.
-    #[serde(
-        rename = "leadAccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lead_account_id: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(
-        rename = "leadUserName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lead_user_name: ::std::option::Option<::std::string::String>,
     /// Compass component's metadata. Can't be updated. Not required for creating a Project Component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The unique name for the component in the project. Required when creating a component. Optional when updating a component. The maximum length is 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The key of the project the component is assigned to. Required when creating a component. Can't be updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// The ID of the project the component is assigned to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<i64>,
     /// The user assigned to issues created with this component, when `assigneeType` does not identify a valid assignee.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "realAssignee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub real_assignee: ::std::option::Option<crate::jira_platform_v2::types::User>,
     /// The type of the assignee that is assigned to issues created with this component, when an assignee cannot be set from the `assigneeType`. For example, `assigneeType` is set to `COMPONENT_LEAD` but no component lead is set. This property is set to one of the following values:
     ///
@@ -3736,22 +6945,12 @@ pub struct ProjectComponent {
     ///  *  `PROJECT_DEFAULT` when none of the preceding cases are true.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "realAssigneeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub real_assignee_type: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectComponentRealAssigneeType,
     >,
     /// The URL of the component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl ProjectComponent {
@@ -3777,6 +6976,147 @@ impl ProjectComponent {
         }
     }
 }
+impl ::serde::Serialize for ProjectComponent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ari {
+            map.serialize_entry("ari", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee_type {
+            map.serialize_entry("assigneeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_assignee_type_valid {
+            map.serialize_entry("isAssigneeTypeValid", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead {
+            map.serialize_entry("lead", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead_account_id {
+            map.serialize_entry("leadAccountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead_user_name {
+            map.serialize_entry("leadUserName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_id {
+            map.serialize_entry("projectId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.real_assignee {
+            map.serialize_entry("realAssignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.real_assignee_type {
+            map.serialize_entry("realAssigneeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectComponent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectComponent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectComponent, A::Error> {
+                let mut ari = ::std::option::Option::None;
+                let mut assignee = ::std::option::Option::None;
+                let mut assignee_type = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_assignee_type_valid = ::std::option::Option::None;
+                let mut lead = ::std::option::Option::None;
+                let mut lead_account_id = ::std::option::Option::None;
+                let mut lead_user_name = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut project_id = ::std::option::Option::None;
+                let mut real_assignee = ::std::option::Option::None;
+                let mut real_assignee_type = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "ari" => ari = __map.next_value()?,
+                        "assignee" => assignee = __map.next_value()?,
+                        "assigneeType" => assignee_type = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isAssigneeTypeValid" => {
+                            is_assignee_type_valid = __map.next_value()?;
+                        }
+                        "lead" => lead = __map.next_value()?,
+                        "leadAccountId" => lead_account_id = __map.next_value()?,
+                        "leadUserName" => lead_user_name = __map.next_value()?,
+                        "metadata" => metadata = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "projectId" => project_id = __map.next_value()?,
+                        "realAssignee" => real_assignee = __map.next_value()?,
+                        "realAssigneeType" => real_assignee_type = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectComponent {
+                    ari,
+                    assignee,
+                    assignee_type,
+                    description,
+                    id,
+                    is_assignee_type_valid,
+                    lead,
+                    lead_account_id,
+                    lead_user_name,
+                    metadata,
+                    name,
+                    project,
+                    project_id,
+                    real_assignee,
+                    real_assignee_type,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The nominal user type used to determine the assignee for issues created with this component. See `realAssigneeType` for details on how the type of the user, and hence the user, assigned to issues is determined. Can take the following values:
 ///
 ///  *  `PROJECT_LEAD` the assignee to any issues created with this component is nominally the lead for the project the component is in.
@@ -3795,22 +7135,19 @@ impl ProjectComponent {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectComponentAssigneeType {
-    #[serde(rename = "PROJECT_DEFAULT")]
+    /// `PROJECT_DEFAULT`
     ProjectDefault,
-    #[serde(rename = "COMPONENT_LEAD")]
+    /// `COMPONENT_LEAD`
     ComponentLead,
-    #[serde(rename = "PROJECT_LEAD")]
+    /// `PROJECT_LEAD`
     ProjectLead,
-    #[serde(rename = "UNASSIGNED")]
+    /// `UNASSIGNED`
     Unassigned,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectComponentAssigneeType {
@@ -3830,6 +7167,32 @@ impl ::std::fmt::Display for ProjectComponentAssigneeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectComponentAssigneeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponentAssigneeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT_DEFAULT" => Self::ProjectDefault,
+                "COMPONENT_LEAD" => Self::ComponentLead,
+                "PROJECT_LEAD" => Self::ProjectLead,
+                "UNASSIGNED" => Self::Unassigned,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The type of the assignee that is assigned to issues created with this component, when an assignee cannot be set from the `assigneeType`. For example, `assigneeType` is set to `COMPONENT_LEAD` but no component lead is set. This property is set to one of the following values:
 ///
 ///  *  `PROJECT_LEAD` when `assigneeType` is `PROJECT_LEAD` and the project lead has permission to be assigned issues in the project that the component is in.
@@ -3845,22 +7208,19 @@ impl ::std::fmt::Display for ProjectComponentAssigneeType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectComponentRealAssigneeType {
-    #[serde(rename = "PROJECT_DEFAULT")]
+    /// `PROJECT_DEFAULT`
     ProjectDefault,
-    #[serde(rename = "COMPONENT_LEAD")]
+    /// `COMPONENT_LEAD`
     ComponentLead,
-    #[serde(rename = "PROJECT_LEAD")]
+    /// `PROJECT_LEAD`
     ProjectLead,
-    #[serde(rename = "UNASSIGNED")]
+    /// `UNASSIGNED`
     Unassigned,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectComponentRealAssigneeType {
@@ -3880,6 +7240,32 @@ impl ::std::fmt::Display for ProjectComponentRealAssigneeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectComponentRealAssigneeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponentRealAssigneeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT_DEFAULT" => Self::ProjectDefault,
+                "COMPONENT_LEAD" => Self::ComponentLead,
+                "PROJECT_LEAD" => Self::ProjectLead,
+                "UNASSIGNED" => Self::Unassigned,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about a project.
 ///
 /// Schema `#/components/schemas/ProjectDetails`.
@@ -3888,70 +7274,44 @@ impl ::std::fmt::Display for ProjectComponentRealAssigneeType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectDetails {
     /// The URLs of the project's avatars.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v2::types::AvatarUrlsBean,
     >,
     /// The ID of the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category the project belongs to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_category: ::std::option::Option<
         crate::jira_platform_v2::types::UpdatedProjectCategory,
     >,
     /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectTypeKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_type_key: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectDetailsProjectTypeKey,
     >,
     /// The URL of the project details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Whether or not the project is simplified.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub simplified: ::std::option::Option<bool>,
 }
 impl ProjectDetails {
@@ -3969,6 +7329,97 @@ impl ProjectDetails {
         }
     }
 }
+impl ::serde::Serialize for ProjectDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_category {
+            map.serialize_entry("projectCategory", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_type_key {
+            map.serialize_entry("projectTypeKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.simplified {
+            map.serialize_entry("simplified", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectDetails, A::Error> {
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut project_category = ::std::option::Option::None;
+                let mut project_type_key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut simplified = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "projectCategory" => project_category = __map.next_value()?,
+                        "projectTypeKey" => project_type_key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "simplified" => simplified = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectDetails {
+                    avatar_urls,
+                    id,
+                    key,
+                    name,
+                    project_category,
+                    project_type_key,
+                    self_,
+                    simplified,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
 ///
 /// Schema `#/components/schemas/ProjectDetails/properties/projectTypeKey`.
@@ -3979,20 +7430,17 @@ impl ProjectDetails {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectDetailsProjectTypeKey {
-    #[serde(rename = "software")]
+    /// `software`
     Software,
-    #[serde(rename = "service_desk")]
+    /// `service_desk`
     ServiceDesk,
-    #[serde(rename = "business")]
+    /// `business`
     Business,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectDetailsProjectTypeKey {
@@ -4011,6 +7459,31 @@ impl ::std::fmt::Display for ProjectDetailsProjectTypeKey {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectDetailsProjectTypeKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectDetailsProjectTypeKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "software" => Self::Software,
+                "service_desk" => Self::ServiceDesk,
+                "business" => Self::Business,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Additional details about a project.
 ///
 /// Schema `#/components/schemas/ProjectInsight`.
@@ -4019,28 +7492,16 @@ impl ::std::fmt::Display for ProjectDetailsProjectTypeKey {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectInsight {
     /// The last issue update time.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "lastIssueUpdateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_issue_update_time: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// Total issue count.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "totalIssueCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_issue_count: ::std::option::Option<i64>,
 }
 impl ProjectInsight {
@@ -4052,72 +7513,84 @@ impl ProjectInsight {
         }
     }
 }
+impl ::serde::Serialize for ProjectInsight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.last_issue_update_time {
+            map.serialize_entry("lastIssueUpdateTime", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total_issue_count {
+            map.serialize_entry("totalIssueCount", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectInsight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectInsight;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectInsight")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectInsight, A::Error> {
+                let mut last_issue_update_time = ::std::option::Option::None;
+                let mut total_issue_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "lastIssueUpdateTime" => {
+                            last_issue_update_time = __map.next_value()?;
+                        }
+                        "totalIssueCount" => total_issue_count = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectInsight {
+                    last_issue_update_time,
+                    total_issue_count,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ProjectLandingPageInfo`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectLandingPageInfo {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(
-        rename = "boardId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub board_id: ::std::option::Option<i64>,
-    #[serde(
-        rename = "boardName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub board_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "projectKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "projectType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "queueCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_category: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_id: ::std::option::Option<i64>,
-    #[serde(
-        rename = "queueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "simpleBoard",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub simple_board: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub simplified: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 impl ProjectLandingPageInfo {
@@ -4138,6 +7611,115 @@ impl ProjectLandingPageInfo {
         }
     }
 }
+impl ::serde::Serialize for ProjectLandingPageInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.attributes {
+            map.serialize_entry("attributes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.board_id {
+            map.serialize_entry("boardId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.board_name {
+            map.serialize_entry("boardName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_key {
+            map.serialize_entry("projectKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_type {
+            map.serialize_entry("projectType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.queue_category {
+            map.serialize_entry("queueCategory", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.queue_id {
+            map.serialize_entry("queueId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.queue_name {
+            map.serialize_entry("queueName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.simple_board {
+            map.serialize_entry("simpleBoard", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.simplified {
+            map.serialize_entry("simplified", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectLandingPageInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectLandingPageInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectLandingPageInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectLandingPageInfo, A::Error> {
+                let mut attributes = ::std::option::Option::None;
+                let mut board_id = ::std::option::Option::None;
+                let mut board_name = ::std::option::Option::None;
+                let mut project_key = ::std::option::Option::None;
+                let mut project_type = ::std::option::Option::None;
+                let mut queue_category = ::std::option::Option::None;
+                let mut queue_id = ::std::option::Option::None;
+                let mut queue_name = ::std::option::Option::None;
+                let mut simple_board = ::std::option::Option::None;
+                let mut simplified = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "attributes" => attributes = __map.next_value()?,
+                        "boardId" => board_id = __map.next_value()?,
+                        "boardName" => board_name = __map.next_value()?,
+                        "projectKey" => project_key = __map.next_value()?,
+                        "projectType" => project_type = __map.next_value()?,
+                        "queueCategory" => queue_category = __map.next_value()?,
+                        "queueId" => queue_id = __map.next_value()?,
+                        "queueName" => queue_name = __map.next_value()?,
+                        "simpleBoard" => simple_board = __map.next_value()?,
+                        "simplified" => simplified = __map.next_value()?,
+                        "url" => url = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectLandingPageInfo {
+                    attributes,
+                    board_id,
+                    board_name,
+                    project_key,
+                    project_type,
+                    queue_category,
+                    queue_id,
+                    queue_name,
+                    simple_board,
+                    simplified,
+                    url,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Permissions which a user has on a project.
 ///
 /// Schema `#/components/schemas/ProjectPermissions`.
@@ -4146,19 +7728,12 @@ impl ProjectLandingPageInfo {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectPermissions {
     /// Whether the logged user can edit the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "canEdit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_edit: ::std::option::Option<bool>,
 }
 impl ProjectPermissions {
@@ -4167,6 +7742,53 @@ impl ProjectPermissions {
         Self {
             can_edit: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for ProjectPermissions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.can_edit {
+            map.serialize_entry("canEdit", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectPermissions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectPermissions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectPermissions, A::Error> {
+                let mut can_edit = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "canEdit" => can_edit = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectPermissions { can_edit })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
@@ -4179,20 +7801,17 @@ impl ProjectPermissions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectProjectTypeKey {
-    #[serde(rename = "software")]
+    /// `software`
     Software,
-    #[serde(rename = "service_desk")]
+    /// `service_desk`
     ServiceDesk,
-    #[serde(rename = "business")]
+    /// `business`
     Business,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectProjectTypeKey {
@@ -4211,6 +7830,31 @@ impl ::std::fmt::Display for ProjectProjectTypeKey {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectProjectTypeKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectProjectTypeKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "software" => Self::Software,
+                "service_desk" => Self::ServiceDesk,
+                "business" => Self::Business,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about the roles in a project.
 ///
 /// Schema `#/components/schemas/ProjectRole`.
@@ -4219,77 +7863,48 @@ impl ::std::fmt::Display for ProjectProjectTypeKey {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectRole {
     /// The list of users who act in this role.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actors: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::RoleActor>,
     >,
     /// Whether this role is the admin role for the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin: ::std::option::Option<bool>,
     /// Whether the calling user is part of this role.
-    #[serde(
-        rename = "currentUserRole",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_user_role: ::std::option::Option<bool>,
     /// Whether this role is the default role for the project
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
     /// The description of the project role.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the project role.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the project role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the roles are configurable for this project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "roleConfigurable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_configurable: ::std::option::Option<bool>,
     /// The scope of the role. Indicated for roles associated with [next-gen projects](https://confluence.atlassian.com/x/loMyO).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
     /// The URL the project role details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The translated name of the project role.
-    #[serde(
-        rename = "translatedName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_name: ::std::option::Option<::std::string::String>,
 }
 impl ProjectRole {
@@ -4310,6 +7925,115 @@ impl ProjectRole {
         }
     }
 }
+impl ::serde::Serialize for ProjectRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.actors {
+            map.serialize_entry("actors", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.admin {
+            map.serialize_entry("admin", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.current_user_role {
+            map.serialize_entry("currentUserRole", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.role_configurable {
+            map.serialize_entry("roleConfigurable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.translated_name {
+            map.serialize_entry("translatedName", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectRole")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectRole, A::Error> {
+                let mut actors = ::std::option::Option::None;
+                let mut admin = ::std::option::Option::None;
+                let mut current_user_role = ::std::option::Option::None;
+                let mut default = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut role_configurable = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut translated_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "actors" => actors = __map.next_value()?,
+                        "admin" => admin = __map.next_value()?,
+                        "currentUserRole" => current_user_role = __map.next_value()?,
+                        "default" => default = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "roleConfigurable" => role_configurable = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "translatedName" => translated_name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectRole {
+                    actors,
+                    admin,
+                    current_user_role,
+                    default,
+                    description,
+                    id,
+                    name,
+                    role_configurable,
+                    scope,
+                    self_,
+                    translated_name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project role.
 ///
 /// Schema `#/components/schemas/ProjectRoleDetails`.
@@ -4318,63 +8042,40 @@ impl ProjectRole {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectRoleDetails {
     /// Whether this role is the admin role for the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin: ::std::option::Option<bool>,
     /// Whether this role is the default role for the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
     /// The description of the project role.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the project role.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the project role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the roles are configurable for this project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "roleConfigurable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_configurable: ::std::option::Option<bool>,
     /// The scope of the role. Indicated for roles associated with [next-gen projects](https://confluence.atlassian.com/x/loMyO).
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
     /// The URL the project role details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The translated name of the project role.
-    #[serde(
-        rename = "translatedName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translated_name: ::std::option::Option<::std::string::String>,
 }
 impl ProjectRoleDetails {
@@ -4393,6 +8094,103 @@ impl ProjectRoleDetails {
         }
     }
 }
+impl ::serde::Serialize for ProjectRoleDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.admin {
+            map.serialize_entry("admin", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.role_configurable {
+            map.serialize_entry("roleConfigurable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.translated_name {
+            map.serialize_entry("translatedName", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRoleDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectRoleDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectRoleDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectRoleDetails, A::Error> {
+                let mut admin = ::std::option::Option::None;
+                let mut default = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut role_configurable = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut translated_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "admin" => admin = __map.next_value()?,
+                        "default" => default = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "roleConfigurable" => role_configurable = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "translatedName" => translated_name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectRoleDetails {
+                    admin,
+                    default,
+                    description,
+                    id,
+                    name,
+                    role_configurable,
+                    scope,
+                    self_,
+                    translated_name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of the group associated with the role.
 ///
 /// Schema `#/components/schemas/ProjectRoleGroup`.
@@ -4401,27 +8199,14 @@ impl ProjectRoleDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectRoleGroup {
     /// The display name of the group.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The ID of the group.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<::std::string::String>,
     /// The name of the group. As a group's name can change, use of `groupId` is recommended to identify the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ProjectRoleGroup {
@@ -4434,6 +8219,67 @@ impl ProjectRoleGroup {
         }
     }
 }
+impl ::serde::Serialize for ProjectRoleGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.group_id {
+            map.serialize_entry("groupId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRoleGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectRoleGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectRoleGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectRoleGroup, A::Error> {
+                let mut display_name = ::std::option::Option::None;
+                let mut group_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "displayName" => display_name = __map.next_value()?,
+                        "groupId" => group_id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectRoleGroup {
+                    display_name,
+                    group_id,
+                    name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of the user associated with the role.
 ///
 /// Schema `#/components/schemas/ProjectRoleUser`.
@@ -4442,19 +8288,12 @@ impl ProjectRoleGroup {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectRoleUser {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. Returns *unknown* if the record is deleted and corrupted, for example, as the result of a server import.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 impl ProjectRoleUser {
@@ -4463,6 +8302,53 @@ impl ProjectRoleUser {
         Self {
             account_id: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for ProjectRoleUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRoleUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectRoleUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectRoleUser")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectRoleUser, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectRoleUser { account_id })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The type of the project.
@@ -4475,18 +8361,15 @@ impl ProjectRoleUser {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectStyle {
-    #[serde(rename = "classic")]
+    /// `classic`
     Classic,
-    #[serde(rename = "next-gen")]
+    /// `next-gen`
     NextGen,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectStyle {
@@ -4504,6 +8387,30 @@ impl ::std::fmt::Display for ProjectStyle {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "classic" => Self::Classic,
+                "next-gen" => Self::NextGen,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Property key details.
 ///
 /// Schema `#/components/schemas/PropertyKey`.
@@ -4512,24 +8419,16 @@ impl ::std::fmt::Display for ProjectStyle {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PropertyKey {
     /// The key of the property.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The URL of the property.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl PropertyKey {
@@ -4541,6 +8440,58 @@ impl PropertyKey {
         }
     }
 }
+impl ::serde::Serialize for PropertyKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PropertyKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PropertyKey;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PropertyKey")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PropertyKey, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PropertyKey { key, self_ })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// List of property keys.
 ///
 /// Schema `#/components/schemas/PropertyKeys`.
@@ -4549,15 +8500,12 @@ impl PropertyKey {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PropertyKeys {
     /// Property key details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keys: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::PropertyKey>,
     >,
@@ -4570,6 +8518,53 @@ impl PropertyKeys {
         }
     }
 }
+impl ::serde::Serialize for PropertyKeys {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.keys {
+            map.serialize_entry("keys", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PropertyKeys {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PropertyKeys;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PropertyKeys")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PropertyKeys, A::Error> {
+                let mut keys = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "keys" => keys = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PropertyKeys { keys })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an issue resolution.
 ///
 /// Schema `#/components/schemas/Resolution`.
@@ -4578,26 +8573,16 @@ impl PropertyKeys {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Resolution {
     /// The description of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the issue resolution.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl Resolution {
@@ -4611,6 +8596,73 @@ impl Resolution {
         }
     }
 }
+impl ::serde::Serialize for Resolution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Resolution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Resolution;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Resolution")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Resolution, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Resolution {
+                    description,
+                    id,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a user assigned to a project role.
 ///
 /// Schema `#/components/schemas/RoleActor`.
@@ -4619,65 +8671,36 @@ impl Resolution {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct RoleActor {
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "actorGroup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_group: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectRoleGroup,
     >,
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "actorUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_user: ::std::option::Option<
         crate::jira_platform_v2::types::ProjectRoleUser,
     >,
     /// The avatar of the role actor.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// The display name of the role actor. For users, depending on the user’s privacy setting, this may return an alternative value for the user's name.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The ID of the role actor.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of role actor.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v2::types::RoleActorType>,
 }
 impl RoleActor {
@@ -4694,6 +8717,91 @@ impl RoleActor {
         }
     }
 }
+impl ::serde::Serialize for RoleActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.actor_group {
+            map.serialize_entry("actorGroup", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.actor_user {
+            map.serialize_entry("actorUser", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_url {
+            map.serialize_entry("avatarUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoleActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RoleActor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RoleActor")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RoleActor, A::Error> {
+                let mut actor_group = ::std::option::Option::None;
+                let mut actor_user = ::std::option::Option::None;
+                let mut avatar_url = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "actorGroup" => actor_group = __map.next_value()?,
+                        "actorUser" => actor_user = __map.next_value()?,
+                        "avatarUrl" => avatar_url = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RoleActor {
+                    actor_group,
+                    actor_user,
+                    avatar_url,
+                    display_name,
+                    id,
+                    name,
+                    type_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The type of role actor.
 ///
 /// Schema `#/components/schemas/RoleActor/properties/type`.
@@ -4704,18 +8812,15 @@ impl RoleActor {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum RoleActorType {
-    #[serde(rename = "atlassian-group-role-actor")]
+    /// `atlassian-group-role-actor`
     AtlassianGroupRoleActor,
-    #[serde(rename = "atlassian-user-role-actor")]
+    /// `atlassian-user-role-actor`
     AtlassianUserRoleActor,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl RoleActorType {
@@ -4733,6 +8838,30 @@ impl ::std::fmt::Display for RoleActorType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for RoleActorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoleActorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "atlassian-group-role-actor" => Self::AtlassianGroupRoleActor,
+                "atlassian-user-role-actor" => Self::AtlassianUserRoleActor,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The projects the item is associated with. Indicated for items associated with [next-gen projects](https://confluence.atlassian.com/x/loMyO).
 ///
 /// Schema `#/components/schemas/Scope`.
@@ -4741,27 +8870,18 @@ impl ::std::fmt::Display for RoleActorType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Scope {
     /// The project the item has scope in.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v2::types::ProjectDetails>,
     /// The type of scope.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v2::types::ScopeType>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4777,6 +8897,67 @@ impl Scope {
         }
     }
 }
+impl ::serde::Serialize for Scope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Scope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Scope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Scope")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Scope, A::Error> {
+                let mut project = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "project" => project = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Scope {
+                    project,
+                    type_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The type of scope.
 ///
 /// Schema `#/components/schemas/Scope/properties/type`.
@@ -4787,18 +8968,15 @@ impl Scope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ScopeType {
-    #[serde(rename = "PROJECT")]
+    /// `PROJECT`
     Project,
-    #[serde(rename = "TEMPLATE")]
+    /// `TEMPLATE`
     Template,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ScopeType {
@@ -4816,33 +8994,47 @@ impl ::std::fmt::Display for ScopeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ScopeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScopeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT" => Self::Project,
+                "TEMPLATE" => Self::Template,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details of a share permission for the filter.
 ///
 /// Schema `#/components/schemas/SharePermission`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct SharePermission {
     /// The group that the filter is shared with. For a request, specify the `groupId` or `name` property for the group. As a group's name can change, use of `groupId` is recommended.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group: ::std::option::Option<crate::jira_platform_v2::types::GroupName>,
     /// The unique identifier of the share permission.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The project that the filter is shared with. This is similar to the project object returned by [Get project](https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-projects/#api-rest-api-2-project-projectidorkey-get) but it contains a subset of the properties, which are: `self`, `id`, `key`, `assigneeType`, `name`, `roles`, `avatarUrls`, `projectType`, `simplified`.
     /// For a request, specify the `id` for the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v2::types::Project>,
     /// The project role that the filter is shared with.
     /// For a request, specify the `id` for the role. You must also specify the `project` object and `id` for the project that the role is in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<crate::jira_platform_v2::types::ProjectRole>,
     /// The type of share permission:
     ///
@@ -4853,10 +9045,8 @@ pub struct SharePermission {
     ///  *  `global` Shared globally. If set in a request, no other `sharePermission` properties need to be specified.
     ///  *  `loggedin` Shared with all logged-in users. Note: This value is set in a request by specifying `authenticated` as the `type`.
     ///  *  `project-unknown` Shared with a project that the user does not have access to. Cannot be set in a request.
-    #[serde(rename = "type")]
     pub type_: crate::jira_platform_v2::types::SharePermissionType,
     /// The user account ID that the filter is shared with. For a request, specify the `accountId` property for the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::jira_platform_v2::types::UserBean>,
 }
 impl SharePermission {
@@ -4870,6 +9060,85 @@ impl SharePermission {
             type_,
             user: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for SharePermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.group {
+            map.serialize_entry("group", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SharePermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SharePermission;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SharePermission")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SharePermission, A::Error> {
+                let mut group = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut role = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut user = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "group" => group = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "role" => role = __map.next_value()?,
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "user" => user = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SharePermission {
+                    group,
+                    id,
+                    project,
+                    role,
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    user,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// The type of share permission:
@@ -4890,30 +9159,27 @@ impl SharePermission {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum SharePermissionType {
-    #[serde(rename = "user")]
+    /// `user`
     User,
-    #[serde(rename = "group")]
+    /// `group`
     Group,
-    #[serde(rename = "project")]
+    /// `project`
     Project,
-    #[serde(rename = "projectRole")]
+    /// `projectRole`
     ProjectRole,
-    #[serde(rename = "global")]
+    /// `global`
     Global,
-    #[serde(rename = "loggedin")]
+    /// `loggedin`
     Loggedin,
-    #[serde(rename = "authenticated")]
+    /// `authenticated`
     Authenticated,
-    #[serde(rename = "project-unknown")]
+    /// `project-unknown`
     ProjectUnknown,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl SharePermissionType {
@@ -4937,6 +9203,36 @@ impl ::std::fmt::Display for SharePermissionType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for SharePermissionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SharePermissionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "user" => Self::User,
+                "group" => Self::Group,
+                "project" => Self::Project,
+                "projectRole" => Self::ProjectRole,
+                "global" => Self::Global,
+                "loggedin" => Self::Loggedin,
+                "authenticated" => Self::Authenticated,
+                "project-unknown" => Self::ProjectUnknown,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about the operations available in this version.
 ///
 /// Schema `#/components/schemas/SimpleLink`.
@@ -4945,32 +9241,15 @@ impl ::std::fmt::Display for SharePermissionType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleLink {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "iconClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "styleClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub style_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
 }
 impl SimpleLink {
@@ -4987,40 +9266,110 @@ impl SimpleLink {
         }
     }
 }
+impl ::serde::Serialize for SimpleLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.href {
+            map.serialize_entry("href", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_class {
+            map.serialize_entry("iconClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style_class {
+            map.serialize_entry("styleClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleLink, A::Error> {
+                let mut href = ::std::option::Option::None;
+                let mut icon_class = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut style_class = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut weight = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "href" => href = __map.next_value()?,
+                        "iconClass" => icon_class = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "label" => label = __map.next_value()?,
+                        "styleClass" => style_class = __map.next_value()?,
+                        "title" => title = __map.next_value()?,
+                        "weight" => weight = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleLink {
+                    href,
+                    icon_class,
+                    id,
+                    label,
+                    style_class,
+                    title,
+                    weight,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimpleListWrapperApplicationRole`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleListWrapperApplicationRole {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub callback: ::std::option::Option<
         crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::ApplicationRole>,
     >,
-    #[serde(
-        rename = "max-results",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pagingCallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub paging_callback: ::std::option::Option<
         crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
 impl SimpleListWrapperApplicationRole {
@@ -5035,40 +9384,98 @@ impl SimpleListWrapperApplicationRole {
         }
     }
 }
+impl ::serde::Serialize for SimpleListWrapperApplicationRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.callback {
+            map.serialize_entry("callback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("max-results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.paging_callback {
+            map.serialize_entry("pagingCallback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperApplicationRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleListWrapperApplicationRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleListWrapperApplicationRole")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleListWrapperApplicationRole, A::Error> {
+                let mut callback = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut paging_callback = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "callback" => callback = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "max-results" => max_results = __map.next_value()?,
+                        "pagingCallback" => paging_callback = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleListWrapperApplicationRole {
+                    callback,
+                    items,
+                    max_results,
+                    paging_callback,
+                    size,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimpleListWrapperGroupName`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleListWrapperGroupName {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub callback: ::std::option::Option<
         crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
     >,
-    #[serde(
-        rename = "max-results",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pagingCallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub paging_callback: ::std::option::Option<
         crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
 impl SimpleListWrapperGroupName {
@@ -5083,66 +9490,104 @@ impl SimpleListWrapperGroupName {
         }
     }
 }
+impl ::serde::Serialize for SimpleListWrapperGroupName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.callback {
+            map.serialize_entry("callback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("max-results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.paging_callback {
+            map.serialize_entry("pagingCallback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperGroupName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleListWrapperGroupName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleListWrapperGroupName")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleListWrapperGroupName, A::Error> {
+                let mut callback = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut paging_callback = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "callback" => callback = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "max-results" => max_results = __map.next_value()?,
+                        "pagingCallback" => paging_callback = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleListWrapperGroupName {
+                    callback,
+                    items,
+                    max_results,
+                    paging_callback,
+                    size,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimplifiedHierarchyLevel`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimplifiedHierarchyLevel {
     /// The ID of the level above this one in the hierarchy. This property is deprecated, see [Change notice: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(
-        rename = "aboveLevelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub above_level_id: ::std::option::Option<i64>,
     /// The ID of the level below this one in the hierarchy. This property is deprecated, see [Change notice: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(
-        rename = "belowLevelId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub below_level_id: ::std::option::Option<i64>,
     /// The external UUID of the hierarchy level. This property is deprecated, see [Change notice: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(
-        rename = "externalUuid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_uuid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "hierarchyLevelNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hierarchy_level_number: ::std::option::Option<i32>,
     /// The ID of the hierarchy level. This property is deprecated, see [Change notice: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The issue types available in this hierarchy level.
-    #[serde(
-        rename = "issueTypeIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_type_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// The level of this item in the hierarchy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<i32>,
     /// The name of this hierarchy level.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the project configuration. This property is deprecated, see [Change oticen: Removing hierarchy level IDs from next-gen APIs](https://developer.atlassian.com/cloud/jira/platform/change-notice-removing-hierarchy-level-ids-from-next-gen-apis/).
-    #[serde(
-        rename = "projectConfigurationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_configuration_id: ::std::option::Option<i64>,
 }
 impl SimplifiedHierarchyLevel {
@@ -5161,6 +9606,107 @@ impl SimplifiedHierarchyLevel {
         }
     }
 }
+impl ::serde::Serialize for SimplifiedHierarchyLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.above_level_id {
+            map.serialize_entry("aboveLevelId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.below_level_id {
+            map.serialize_entry("belowLevelId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.external_uuid {
+            map.serialize_entry("externalUuid", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.hierarchy_level_number {
+            map.serialize_entry("hierarchyLevelNumber", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_type_ids {
+            map.serialize_entry("issueTypeIds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.level {
+            map.serialize_entry("level", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_configuration_id {
+            map.serialize_entry("projectConfigurationId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimplifiedHierarchyLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimplifiedHierarchyLevel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimplifiedHierarchyLevel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimplifiedHierarchyLevel, A::Error> {
+                let mut above_level_id = ::std::option::Option::None;
+                let mut below_level_id = ::std::option::Option::None;
+                let mut external_uuid = ::std::option::Option::None;
+                let mut hierarchy_level_number = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut issue_type_ids = ::std::option::Option::None;
+                let mut level = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut project_configuration_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "aboveLevelId" => above_level_id = __map.next_value()?,
+                        "belowLevelId" => below_level_id = __map.next_value()?,
+                        "externalUuid" => external_uuid = __map.next_value()?,
+                        "hierarchyLevelNumber" => {
+                            hierarchy_level_number = __map.next_value()?;
+                        }
+                        "id" => id = __map.next_value()?,
+                        "issueTypeIds" => issue_type_ids = __map.next_value()?,
+                        "level" => level = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "projectConfigurationId" => {
+                            project_configuration_id = __map.next_value()?;
+                        }
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimplifiedHierarchyLevel {
+                    above_level_id,
+                    below_level_id,
+                    external_uuid,
+                    hierarchy_level_number,
+                    id,
+                    issue_type_ids,
+                    level,
+                    name,
+                    project_configuration_id,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A status category.
 ///
 /// Schema `#/components/schemas/StatusCategory`.
@@ -5169,46 +9715,30 @@ impl SimplifiedHierarchyLevel {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StatusCategory {
     /// The name of the color used to represent the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "colorName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub color_name: ::std::option::Option<::std::string::String>,
     /// The ID of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The key of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5227,6 +9757,85 @@ impl StatusCategory {
         }
     }
 }
+impl ::serde::Serialize for StatusCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.color_name {
+            map.serialize_entry("colorName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StatusCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatusCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StatusCategory, A::Error> {
+                let mut color_name = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "colorName" => color_name = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StatusCategory {
+                    color_name,
+                    id,
+                    key,
+                    name,
+                    self_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A status.
 ///
 /// Schema `#/components/schemas/StatusDetails`.
@@ -5235,62 +9844,40 @@ impl StatusCategory {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StatusDetails {
     /// The description of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The URL of the icon used to represent the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The scope of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v2::types::Scope>,
     /// The URL of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The category assigned to the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "statusCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_category: ::std::option::Option<
         crate::jira_platform_v2::types::StatusCategory,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -5311,6 +9898,97 @@ impl StatusDetails {
         }
     }
 }
+impl ::serde::Serialize for StatusDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_category {
+            map.serialize_entry("statusCategory", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StatusDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatusDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StatusDetails, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut status_category = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "statusCategory" => status_category = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StatusDetails {
+                    description,
+                    icon_url,
+                    id,
+                    name,
+                    scope,
+                    self_,
+                    status_category,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Time tracking details.
 ///
 /// Schema `#/components/schemas/TimeTrackingDetails`.
@@ -5319,64 +9997,32 @@ impl StatusDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TimeTrackingDetails {
     /// The original estimate of time needed for this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "originalEstimate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_estimate: ::std::option::Option<::std::string::String>,
     /// The original estimate of time needed for this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "originalEstimateSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_estimate_seconds: ::std::option::Option<i64>,
     /// The remaining estimate of time needed for this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "remainingEstimate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_estimate: ::std::option::Option<::std::string::String>,
     /// The remaining estimate of time needed for this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "remainingEstimateSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_estimate_seconds: ::std::option::Option<i64>,
     /// Time worked on this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeSpent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent: ::std::option::Option<::std::string::String>,
     /// Time worked on this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeSpentSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent_seconds: ::std::option::Option<i64>,
 }
 impl TimeTrackingDetails {
@@ -5392,27 +10038,102 @@ impl TimeTrackingDetails {
         }
     }
 }
+impl ::serde::Serialize for TimeTrackingDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.original_estimate {
+            map.serialize_entry("originalEstimate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.original_estimate_seconds {
+            map.serialize_entry("originalEstimateSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_estimate {
+            map.serialize_entry("remainingEstimate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_estimate_seconds {
+            map.serialize_entry("remainingEstimateSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent {
+            map.serialize_entry("timeSpent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
+            map.serialize_entry("timeSpentSeconds", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TimeTrackingDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TimeTrackingDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TimeTrackingDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TimeTrackingDetails, A::Error> {
+                let mut original_estimate = ::std::option::Option::None;
+                let mut original_estimate_seconds = ::std::option::Option::None;
+                let mut remaining_estimate = ::std::option::Option::None;
+                let mut remaining_estimate_seconds = ::std::option::Option::None;
+                let mut time_spent = ::std::option::Option::None;
+                let mut time_spent_seconds = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "originalEstimate" => original_estimate = __map.next_value()?,
+                        "originalEstimateSeconds" => {
+                            original_estimate_seconds = __map.next_value()?;
+                        }
+                        "remainingEstimate" => remaining_estimate = __map.next_value()?,
+                        "remainingEstimateSeconds" => {
+                            remaining_estimate_seconds = __map.next_value()?;
+                        }
+                        "timeSpent" => time_spent = __map.next_value()?,
+                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TimeTrackingDetails {
+                    original_estimate,
+                    original_estimate_seconds,
+                    remaining_estimate,
+                    remaining_estimate_seconds,
+                    time_spent,
+                    time_spent_seconds,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about the time tracking provider.
 ///
 /// Schema `#/components/schemas/TimeTrackingProvider`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TimeTrackingProvider {
     /// The key for the time tracking provider. For example, *JIRA*.
     pub key: ::std::string::String,
     /// The name of the time tracking provider. For example, *JIRA provided time tracking*.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the configuration page for the time tracking provider app. For example, */example/config/url*. This property is only returned if the `adminPageKey` property is set in the module descriptor of the time tracking provider app.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 impl TimeTrackingProvider {
@@ -5425,6 +10146,65 @@ impl TimeTrackingProvider {
         }
     }
 }
+impl ::serde::Serialize for TimeTrackingProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("key", &self.key)?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TimeTrackingProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TimeTrackingProvider;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TimeTrackingProvider")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TimeTrackingProvider, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = ::std::option::Option::Some(__map.next_value()?),
+                        "name" => name = __map.next_value()?,
+                        "url" => url = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TimeTrackingProvider {
+                    key: crate::runtime::de::required(key, "key")?,
+                    name,
+                    url,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1rest~1api~12~1issue~1{issueIdOrKey}~1worklog~1{id}/put/parameters/3/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -5433,22 +10213,19 @@ impl TimeTrackingProvider {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum UpdateWorklogAdjustEstimate {
-    #[serde(rename = "new")]
+    /// `new`
     New,
-    #[serde(rename = "leave")]
+    /// `leave`
     Leave,
-    #[serde(rename = "manual")]
+    /// `manual`
     Manual,
-    #[serde(rename = "auto")]
+    /// `auto`
     Auto,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl UpdateWorklogAdjustEstimate {
@@ -5468,6 +10245,32 @@ impl ::std::fmt::Display for UpdateWorklogAdjustEstimate {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for UpdateWorklogAdjustEstimate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateWorklogAdjustEstimate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "new" => Self::New,
+                "leave" => Self::Leave,
+                "manual" => Self::Manual,
+                "auto" => Self::Auto,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// A project category.
 ///
 /// Schema `#/components/schemas/UpdatedProjectCategory`.
@@ -5476,34 +10279,24 @@ impl ::std::fmt::Display for UpdateWorklogAdjustEstimate {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UpdatedProjectCategory {
     /// The name of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The description of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl UpdatedProjectCategory {
@@ -5515,6 +10308,73 @@ impl UpdatedProjectCategory {
             name: ::std::option::Option::None,
             self_: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for UpdatedProjectCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatedProjectCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UpdatedProjectCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdatedProjectCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdatedProjectCategory, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UpdatedProjectCategory {
+                    description,
+                    id,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// A user with details as permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
@@ -5529,17 +10389,10 @@ impl UpdatedProjectCategory {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct User {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. Required in requests.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// The user account type. Can take the following values:
     ///
@@ -5548,99 +10401,58 @@ pub struct User {
     ///  *  `customer` Jira Service Desk account representing an external service desk
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_type: ::std::option::Option<
         crate::jira_platform_v2::types::UserAccountType,
     >,
     /// Whether the user is active.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// The application roles the user is assigned to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "applicationRoles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_roles: ::std::option::Option<
         crate::jira_platform_v2::types::SimpleListWrapperApplicationRole,
     >,
     /// The avatars of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v2::types::AvatarUrlsBean,
     >,
     /// The display name of the user. Depending on the user’s privacy setting, this may return an alternative value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The email address of the user. Depending on the user’s privacy setting, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Expand options that include additional user details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The groups that the user belongs to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         crate::jira_platform_v2::types::SimpleListWrapperGroupName,
     >,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The locale of the user. Depending on the user’s privacy setting, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The time zone specified in the user's profile. If the user's time zone is not visible to the current user (due to user's profile setting), or if a time zone has not been set, the instance's default time zone will be returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 impl User {
@@ -5664,6 +10476,133 @@ impl User {
         }
     }
 }
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.account_type {
+            map.serialize_entry("accountType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_roles {
+            map.serialize_entry("applicationRoles", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            map.serialize_entry("emailAddress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.locale {
+            map.serialize_entry("locale", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_zone {
+            map.serialize_entry("timeZone", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = User;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<User, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut account_type = ::std::option::Option::None;
+                let mut active = ::std::option::Option::None;
+                let mut application_roles = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut email_address = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut groups = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut time_zone = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "accountType" => account_type = __map.next_value()?,
+                        "active" => active = __map.next_value()?,
+                        "applicationRoles" => application_roles = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "groups" => groups = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "locale" => locale = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "timeZone" => time_zone = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(User {
+                    account_id,
+                    account_type,
+                    active,
+                    application_roles,
+                    avatar_urls,
+                    display_name,
+                    email_address,
+                    expand,
+                    groups,
+                    key,
+                    locale,
+                    name,
+                    self_,
+                    time_zone,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The user account type. Can take the following values:
 ///
 ///  *  `atlassian` regular Atlassian user account
@@ -5678,22 +10617,19 @@ impl User {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum UserAccountType {
-    #[serde(rename = "atlassian")]
+    /// `atlassian`
     Atlassian,
-    #[serde(rename = "app")]
+    /// `app`
     App,
-    #[serde(rename = "customer")]
+    /// `customer`
     Customer,
-    #[serde(rename = "unknown")]
+    /// `unknown`
     Unknown,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown2(::std::string::String),
 }
 impl UserAccountType {
@@ -5713,57 +10649,58 @@ impl ::std::fmt::Display for UserAccountType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for UserAccountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserAccountType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "atlassian" => Self::Atlassian,
+                "app" => Self::App,
+                "customer" => Self::Customer,
+                "unknown" => Self::Unknown,
+                _ => Self::Unknown2(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/UserBean`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UserBean {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Whether the user is active.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// The avatars of the user.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v2::types::UserBeanAvatarUrls,
     >,
     /// The display name of the user. Depending on the user’s privacy setting, this may return an alternative value.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// This property is deprecated in favor of `accountId` because of privacy changes. See the [migration guide](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     /// The key of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// This property is deprecated in favor of `accountId` because of privacy changes. See the [migration guide](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     /// The username of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the user.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl UserBean {
@@ -5780,44 +10717,107 @@ impl UserBean {
         }
     }
 }
+impl ::serde::Serialize for UserBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UserBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UserBean, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut active = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "active" => active = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UserBean {
+                    account_id,
+                    active,
+                    avatar_urls,
+                    display_name,
+                    key,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/UserBeanAvatarUrls`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UserBeanAvatarUrls {
     /// The URL of the user's 16x16 pixel avatar.
-    #[serde(
-        rename = "16x16",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n16x16: ::std::option::Option<::std::string::String>,
     /// The URL of the user's 24x24 pixel avatar.
-    #[serde(
-        rename = "24x24",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n24x24: ::std::option::Option<::std::string::String>,
     /// The URL of the user's 32x32 pixel avatar.
-    #[serde(
-        rename = "32x32",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n32x32: ::std::option::Option<::std::string::String>,
     /// The URL of the user's 48x48 pixel avatar.
-    #[serde(
-        rename = "48x48",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n48x48: ::std::option::Option<::std::string::String>,
 }
 impl UserBeanAvatarUrls {
@@ -5829,6 +10829,73 @@ impl UserBeanAvatarUrls {
             n32x32: ::std::option::Option::None,
             n48x48: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for UserBeanAvatarUrls {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.n16x16 {
+            map.serialize_entry("16x16", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n24x24 {
+            map.serialize_entry("24x24", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n32x32 {
+            map.serialize_entry("32x32", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n48x48 {
+            map.serialize_entry("48x48", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserBeanAvatarUrls {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UserBeanAvatarUrls;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserBeanAvatarUrls")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UserBeanAvatarUrls, A::Error> {
+                let mut n16x16 = ::std::option::Option::None;
+                let mut n24x24 = ::std::option::Option::None;
+                let mut n32x32 = ::std::option::Option::None;
+                let mut n48x48 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "16x16" => n16x16 = __map.next_value()?,
+                        "24x24" => n24x24 = __map.next_value()?,
+                        "32x32" => n32x32 = __map.next_value()?,
+                        "48x48" => n48x48 = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UserBeanAvatarUrls {
+                    n16x16,
+                    n24x24,
+                    n32x32,
+                    n48x48,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// User details permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
@@ -5843,88 +10910,48 @@ impl UserBeanAvatarUrls {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UserDetails {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// The type of account represented by this user. This will be one of 'atlassian' (normal users), 'app' (application user) or 'customer' (Jira Service Desk customer user)
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// Whether the user is active.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// The avatars of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v2::types::AvatarUrlsBean,
     >,
     /// The display name of the user. Depending on the user’s privacy settings, this may return an alternative value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The email address of the user. Depending on the user’s privacy settings, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The time zone specified in the user's profile. Depending on the user’s privacy settings, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 impl UserDetails {
@@ -5944,6 +10971,109 @@ impl UserDetails {
         }
     }
 }
+impl ::serde::Serialize for UserDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.account_type {
+            map.serialize_entry("accountType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            map.serialize_entry("emailAddress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_zone {
+            map.serialize_entry("timeZone", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UserDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UserDetails, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut account_type = ::std::option::Option::None;
+                let mut active = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut email_address = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut time_zone = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "accountType" => account_type = __map.next_value()?,
+                        "active" => active = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "timeZone" => time_zone = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UserDetails {
+                    account_id,
+                    account_type,
+                    active,
+                    avatar_urls,
+                    display_name,
+                    email_address,
+                    key,
+                    name,
+                    self_,
+                    time_zone,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project version.
 ///
 /// Schema `#/components/schemas/Version`.
@@ -5952,28 +11082,22 @@ impl UserDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Version {
     /// If the expand option `approvers` is used, returns a list containing the approvers for this version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::VersionApprover>,
     >,
     /// Indicates that the version is archived. Optional when creating or updating a version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The description of the version. Optional when creating or updating a version. The maximum size is 16,384 bytes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// If the expand option `driver` is used, returns the Atlassian account ID of the driver.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub driver: ::std::option::Option<::std::string::String>,
     /// Use expand to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
@@ -5983,99 +11107,52 @@ pub struct Version {
     ///  *  `approvers` Returns a list containing approvers for this version.
     ///
     /// Optional for create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The ID of the version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// If the expand option `issuesstatus` is used, returns the count of issues in this version for each of the status categories *to do*, *in progress*, *done*, and *unmapped*. The *unmapped* property contains a count of issues with a status other than *to do*, *in progress*, and *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issuesStatusForFixVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issues_status_for_fix_version: ::std::option::Option<
         crate::jira_platform_v2::types::VersionIssuesStatus,
     >,
     /// The URL of the self link to the version to which all unfixed issues are moved when a version is released. Not applicable when creating a version. Optional when updating a version.
-    #[serde(
-        rename = "moveUnfixedIssuesTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub move_unfixed_issues_to: ::std::option::Option<::std::string::String>,
     /// The unique name of the version. Required when creating a version. Optional when updating a version. The maximum length is 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// If the expand option `operations` is used, returns the list of operations available for this version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
     >,
     /// Indicates that the version is overdue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overdue: ::std::option::Option<bool>,
     /// Deprecated. Use `projectId`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// The ID of the project to which this version is attached. Required when creating a version. Not applicable when updating a version.
-    #[serde(
-        rename = "projectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<i64>,
     /// The release date of the version. Expressed in ISO 8601 format (yyyy-mm-dd). Optional when creating or updating a version.
-    #[serde(
-        rename = "releaseDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub release_date: ::std::option::Option<::std::string::String>,
     /// Indicates that the version is released. If the version is released a request to release again is ignored. Not applicable when creating a version. Optional when updating a version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub released: ::std::option::Option<bool>,
     /// The URL of the version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The start date of the version. Expressed in ISO 8601 format (yyyy-mm-dd). Optional when creating or updating a version.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// The date on which work on this version is expected to finish, expressed in the instance's *Day/Month/Year Format* date format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "userReleaseDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_release_date: ::std::option::Option<::std::string::String>,
     /// The date on which work on this version is expected to start, expressed in the instance's *Day/Month/Year Format* date format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "userStartDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_start_date: ::std::option::Option<::std::string::String>,
 }
 impl Version {
@@ -6104,6 +11181,167 @@ impl Version {
         }
     }
 }
+impl ::serde::Serialize for Version {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.approvers {
+            map.serialize_entry("approvers", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.archived {
+            map.serialize_entry("archived", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.driver {
+            map.serialize_entry("driver", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issues_status_for_fix_version {
+            map.serialize_entry("issuesStatusForFixVersion", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.move_unfixed_issues_to {
+            map.serialize_entry("moveUnfixedIssuesTo", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.overdue {
+            map.serialize_entry("overdue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_id {
+            map.serialize_entry("projectId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.release_date {
+            map.serialize_entry("releaseDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.released {
+            map.serialize_entry("released", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            map.serialize_entry("startDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_release_date {
+            map.serialize_entry("userReleaseDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_start_date {
+            map.serialize_entry("userStartDate", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Version {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Version;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Version")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Version, A::Error> {
+                let mut approvers = ::std::option::Option::None;
+                let mut archived = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut driver = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut issues_status_for_fix_version = ::std::option::Option::None;
+                let mut move_unfixed_issues_to = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut overdue = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut project_id = ::std::option::Option::None;
+                let mut release_date = ::std::option::Option::None;
+                let mut released = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut start_date = ::std::option::Option::None;
+                let mut user_release_date = ::std::option::Option::None;
+                let mut user_start_date = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "approvers" => approvers = __map.next_value()?,
+                        "archived" => archived = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "driver" => driver = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "issuesStatusForFixVersion" => {
+                            issues_status_for_fix_version = __map.next_value()?;
+                        }
+                        "moveUnfixedIssuesTo" => {
+                            move_unfixed_issues_to = __map.next_value()?;
+                        }
+                        "name" => name = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "overdue" => overdue = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "projectId" => project_id = __map.next_value()?,
+                        "releaseDate" => release_date = __map.next_value()?,
+                        "released" => released = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "startDate" => start_date = __map.next_value()?,
+                        "userReleaseDate" => user_release_date = __map.next_value()?,
+                        "userStartDate" => user_start_date = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Version {
+                    approvers,
+                    archived,
+                    description,
+                    driver,
+                    expand,
+                    id,
+                    issues_status_for_fix_version,
+                    move_unfixed_issues_to,
+                    name,
+                    operations,
+                    overdue,
+                    project,
+                    project_id,
+                    release_date,
+                    released,
+                    self_,
+                    start_date,
+                    user_release_date,
+                    user_start_date,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Contains details about a version approver.
 ///
 /// Schema `#/components/schemas/VersionApprover`.
@@ -6112,41 +11350,26 @@ impl Version {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct VersionApprover {
     /// The Atlassian account ID of the approver.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// A description of why the user is declining the approval.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "declineReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decline_reason: ::std::option::Option<::std::string::String>,
     /// A description of what the user is approving within the specified version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The status of the approval, which can be *PENDING*, *APPROVED*, or *DECLINED*
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6164,6 +11387,79 @@ impl VersionApprover {
         }
     }
 }
+impl ::serde::Serialize for VersionApprover {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.decline_reason {
+            map.serialize_entry("declineReason", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VersionApprover {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VersionApprover;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VersionApprover")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<VersionApprover, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut decline_reason = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "declineReason" => decline_reason = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VersionApprover {
+                    account_id,
+                    decline_reason,
+                    description,
+                    status,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Counts of the number of issues in various statuses.
 ///
 /// Schema `#/components/schemas/VersionIssuesStatus`.
@@ -6172,41 +11468,26 @@ impl VersionApprover {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct VersionIssuesStatus {
     /// Count of issues with status *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<i64>,
     /// Count of issues with status *in progress*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "inProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_progress: ::std::option::Option<i64>,
     /// Count of issues with status *to do*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "toDo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_do: ::std::option::Option<i64>,
     /// Count of issues with a status other than *to do*, *in progress*, and *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unmapped: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6224,6 +11505,79 @@ impl VersionIssuesStatus {
         }
     }
 }
+impl ::serde::Serialize for VersionIssuesStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.in_progress {
+            map.serialize_entry("inProgress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to_do {
+            map.serialize_entry("toDo", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.unmapped {
+            map.serialize_entry("unmapped", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VersionIssuesStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VersionIssuesStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VersionIssuesStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<VersionIssuesStatus, A::Error> {
+                let mut done = ::std::option::Option::None;
+                let mut in_progress = ::std::option::Option::None;
+                let mut to_do = ::std::option::Option::None;
+                let mut unmapped = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "done" => done = __map.next_value()?,
+                        "inProgress" => in_progress = __map.next_value()?,
+                        "toDo" => to_do = __map.next_value()?,
+                        "unmapped" => unmapped = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VersionIssuesStatus {
+                    done,
+                    in_progress,
+                    to_do,
+                    unmapped,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The group or role to which this item is visible.
 ///
 /// Schema `#/components/schemas/Visibility`.
@@ -6232,32 +11586,18 @@ impl VersionIssuesStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Visibility {
     /// The ID of the group or the name of the role that visibility of this item is restricted to.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub identifier: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     /// Whether visibility of this item is restricted to a group or role.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v2::types::VisibilityType>,
     /// The name of the group or role that visibility of this item is restricted to. Please note that the name of a group is mutable, to reliably identify a group use `identifier`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6274,6 +11614,77 @@ impl Visibility {
         }
     }
 }
+impl ::serde::Serialize for Visibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.identifier {
+            map.serialize_entry("identifier", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Visibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Visibility;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Visibility")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Visibility, A::Error> {
+                let mut identifier = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "identifier" => {
+                            identifier = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "type" => type_ = __map.next_value()?,
+                        "value" => value = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Visibility {
+                    identifier,
+                    type_,
+                    value,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Whether visibility of this item is restricted to a group or role.
 ///
 /// Schema `#/components/schemas/Visibility/properties/type`.
@@ -6284,18 +11695,15 @@ impl Visibility {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum VisibilityType {
-    #[serde(rename = "group")]
+    /// `group`
     Group,
-    #[serde(rename = "role")]
+    /// `role`
     Role,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl VisibilityType {
@@ -6313,6 +11721,30 @@ impl ::std::fmt::Display for VisibilityType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for VisibilityType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisibilityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "group" => Self::Group,
+                "role" => Self::Role,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The details of votes on an issue.
 ///
 /// Schema `#/components/schemas/Votes`.
@@ -6321,40 +11753,26 @@ impl ::std::fmt::Display for VisibilityType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Votes {
     /// Whether the user making this request has voted on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasVoted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_voted: ::std::option::Option<bool>,
     /// The URL of these issue vote details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// List of the users who have voted on this issue. An empty list is returned when the calling user doesn't have the *View voters and watchers* project permission.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub voters: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::User>,
     >,
     /// The number of votes on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub votes: ::std::option::Option<i64>,
 }
 impl Votes {
@@ -6368,18 +11786,82 @@ impl Votes {
         }
     }
 }
+impl ::serde::Serialize for Votes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.has_voted {
+            map.serialize_entry("hasVoted", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.voters {
+            map.serialize_entry("voters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.votes {
+            map.serialize_entry("votes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Votes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Votes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Votes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Votes, A::Error> {
+                let mut has_voted = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut voters = ::std::option::Option::None;
+                let mut votes = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "hasVoted" => has_voted = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "voters" => voters = __map.next_value()?,
+                        "votes" => votes = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Votes {
+                    has_voted,
+                    self_,
+                    voters,
+                    votes,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/WarningCollection`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct WarningCollection {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl WarningCollection {
@@ -6390,6 +11872,53 @@ impl WarningCollection {
         }
     }
 }
+impl ::serde::Serialize for WarningCollection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WarningCollection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WarningCollection;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WarningCollection")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WarningCollection, A::Error> {
+                let mut warnings = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "warnings" => warnings = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WarningCollection { warnings })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The details of watchers on an issue.
 ///
 /// Schema `#/components/schemas/Watchers`.
@@ -6398,42 +11927,24 @@ impl WarningCollection {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Watchers {
     /// Whether the calling user is watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isWatching",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_watching: ::std::option::Option<bool>,
     /// The URL of these issue watcher details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The number of users watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "watchCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub watch_count: ::std::option::Option<i32>,
     /// Details of the users watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watchers: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::UserDetails>,
     >,
@@ -6449,6 +11960,73 @@ impl Watchers {
         }
     }
 }
+impl ::serde::Serialize for Watchers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.is_watching {
+            map.serialize_entry("isWatching", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watch_count {
+            map.serialize_entry("watchCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watchers {
+            map.serialize_entry("watchers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Watchers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Watchers;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Watchers")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Watchers, A::Error> {
+                let mut is_watching = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut watch_count = ::std::option::Option::None;
+                let mut watchers = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "isWatching" => is_watching = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "watchCount" => watch_count = __map.next_value()?,
+                        "watchers" => watchers = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Watchers {
+                    is_watching,
+                    self_,
+                    watch_count,
+                    watchers,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of a worklog.
 ///
 /// Schema `#/components/schemas/Worklog`.
@@ -6457,90 +12035,54 @@ impl Watchers {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Worklog {
     /// Details of the user who created the worklog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v2::types::UserDetails>,
     /// A comment about the worklog. Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// The datetime on which the worklog was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The ID of the worklog record.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The ID of the issue this worklog is for.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_id: ::std::option::Option<::std::string::String>,
     /// Details of properties for the worklog. Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
     >,
     /// The URL of the worklog item.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The datetime on which the worklog effort was started. Required when creating a worklog. Optional when updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The time spent working on the issue as days (\#d), hours (\#h), or minutes (\#m or \#). Required when creating a worklog if `timeSpentSeconds` isn't provided. Optional when updating a worklog. Cannot be provided if `timeSpentSecond` is provided.
-    #[serde(
-        rename = "timeSpent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent: ::std::option::Option<::std::string::String>,
     /// The time in seconds spent working on the issue. Required when creating a worklog if `timeSpent` isn't provided. Optional when updating a worklog. Cannot be provided if `timeSpent` is provided.
-    #[serde(
-        rename = "timeSpentSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent_seconds: ::std::option::Option<i64>,
     /// Details of the user who last updated the worklog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "updateAuthor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_author: ::std::option::Option<
         crate::jira_platform_v2::types::UserDetails,
     >,
     /// The datetime on which the worklog was last updated.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// Details about any restrictions in the visibility of the worklog. Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<crate::jira_platform_v2::types::Visibility>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -6565,5 +12107,132 @@ impl Worklog {
             visibility: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for Worklog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_id {
+            map.serialize_entry("issueId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.started {
+            map.serialize_entry("started", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent {
+            map.serialize_entry("timeSpent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
+            map.serialize_entry("timeSpentSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_author {
+            map.serialize_entry("updateAuthor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.visibility {
+            map.serialize_entry("visibility", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Worklog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Worklog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Worklog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Worklog, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut comment = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut issue_id = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut started = ::std::option::Option::None;
+                let mut time_spent = ::std::option::Option::None;
+                let mut time_spent_seconds = ::std::option::Option::None;
+                let mut update_author = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut visibility = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "comment" => comment = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "issueId" => issue_id = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "started" => started = __map.next_value()?,
+                        "timeSpent" => time_spent = __map.next_value()?,
+                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
+                        "updateAuthor" => update_author = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "visibility" => visibility = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Worklog {
+                    author,
+                    comment,
+                    created,
+                    id,
+                    issue_id,
+                    properties,
+                    self_,
+                    started,
+                    time_spent,
+                    time_spent_seconds,
+                    update_author,
+                    updated,
+                    visibility,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -8,91 +8,39 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ApplicationRole {
     /// The groups that are granted default access for this application role. As a group's name can change, use of `defaultGroupsDetails` is recommended to identify a groups.
-    #[serde(
-        rename = "defaultGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The groups that are granted default access for this application role.
-    #[serde(
-        rename = "defaultGroupsDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_groups_details: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
     >,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub defined: ::std::option::Option<bool>,
     /// The groups associated with the application role.
-    #[serde(
-        rename = "groupDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_details: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
     >,
     /// The groups associated with the application role. As a group's name can change, use of `groupDetails` is recommended to identify a groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "hasUnlimitedSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_unlimited_seats: ::std::option::Option<bool>,
     /// The key of the application role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The display name of the application role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The maximum count of users on your license.
-    #[serde(
-        rename = "numberOfSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_seats: ::std::option::Option<i32>,
     /// Indicates if the application role belongs to Jira platform (`jira-core`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<bool>,
     /// The count of users remaining on your license.
-    #[serde(
-        rename = "remainingSeats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_seats: ::std::option::Option<i32>,
     /// Determines whether this application role should be selected by default on user creation.
-    #[serde(
-        rename = "selectedByDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_by_default: ::std::option::Option<bool>,
     /// The number of users counting against your license.
-    #[serde(
-        rename = "userCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_count: ::std::option::Option<i32>,
     /// The [type of users](https://confluence.atlassian.com/x/lRW3Ng) being counted against your license.
-    #[serde(
-        rename = "userCountDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_count_description: ::std::option::Option<::std::string::String>,
 }
 impl ApplicationRole {
@@ -116,6 +64,137 @@ impl ApplicationRole {
         }
     }
 }
+impl ::serde::Serialize for ApplicationRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.default_groups {
+            map.serialize_entry("defaultGroups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default_groups_details {
+            map.serialize_entry("defaultGroupsDetails", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.defined {
+            map.serialize_entry("defined", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.group_details {
+            map.serialize_entry("groupDetails", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_unlimited_seats {
+            map.serialize_entry("hasUnlimitedSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.number_of_seats {
+            map.serialize_entry("numberOfSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.platform {
+            map.serialize_entry("platform", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_seats {
+            map.serialize_entry("remainingSeats", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.selected_by_default {
+            map.serialize_entry("selectedByDefault", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_count {
+            map.serialize_entry("userCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_count_description {
+            map.serialize_entry("userCountDescription", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ApplicationRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationRole")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ApplicationRole, A::Error> {
+                let mut default_groups = ::std::option::Option::None;
+                let mut default_groups_details = ::std::option::Option::None;
+                let mut defined = ::std::option::Option::None;
+                let mut group_details = ::std::option::Option::None;
+                let mut groups = ::std::option::Option::None;
+                let mut has_unlimited_seats = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut number_of_seats = ::std::option::Option::None;
+                let mut platform = ::std::option::Option::None;
+                let mut remaining_seats = ::std::option::Option::None;
+                let mut selected_by_default = ::std::option::Option::None;
+                let mut user_count = ::std::option::Option::None;
+                let mut user_count_description = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "defaultGroups" => default_groups = __map.next_value()?,
+                        "defaultGroupsDetails" => {
+                            default_groups_details = __map.next_value()?;
+                        }
+                        "defined" => defined = __map.next_value()?,
+                        "groupDetails" => group_details = __map.next_value()?,
+                        "groups" => groups = __map.next_value()?,
+                        "hasUnlimitedSeats" => has_unlimited_seats = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "numberOfSeats" => number_of_seats = __map.next_value()?,
+                        "platform" => platform = __map.next_value()?,
+                        "remainingSeats" => remaining_seats = __map.next_value()?,
+                        "selectedByDefault" => selected_by_default = __map.next_value()?,
+                        "userCount" => user_count = __map.next_value()?,
+                        "userCountDescription" => {
+                            user_count_description = __map.next_value()?;
+                        }
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationRole {
+                    default_groups,
+                    default_groups_details,
+                    defined,
+                    group_details,
+                    groups,
+                    has_unlimited_seats,
+                    key,
+                    name,
+                    number_of_seats,
+                    platform,
+                    remaining_seats,
+                    selected_by_default,
+                    user_count,
+                    user_count_description,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an attachment.
 ///
 /// Schema `#/components/schemas/Attachment`.
@@ -124,66 +203,46 @@ impl ApplicationRole {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Attachment {
     /// Details of the user who added the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The content of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
     /// The datetime the attachment was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The file name of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     /// The ID of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The MIME type of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "mimeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mime_type: ::std::option::Option<::std::string::String>,
     /// The URL of the attachment details response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The size of the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The URL of a thumbnail representing the attachment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thumbnail: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -206,44 +265,125 @@ impl Attachment {
         }
     }
 }
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.content {
+            map.serialize_entry("content", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.filename {
+            map.serialize_entry("filename", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.mime_type {
+            map.serialize_entry("mimeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.thumbnail {
+            map.serialize_entry("thumbnail", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Attachment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Attachment")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Attachment, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut content = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut filename = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut mime_type = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                let mut thumbnail = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "content" => content = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "filename" => filename = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "mimeType" => mime_type = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        "thumbnail" => thumbnail = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Attachment {
+                    author,
+                    content,
+                    created,
+                    filename,
+                    id,
+                    mime_type,
+                    self_,
+                    size,
+                    thumbnail,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/AvatarUrlsBean`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct AvatarUrlsBean {
     /// The URL of the item's 16x16 pixel avatar.
-    #[serde(
-        rename = "16x16",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n16x16: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 24x24 pixel avatar.
-    #[serde(
-        rename = "24x24",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n24x24: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 32x32 pixel avatar.
-    #[serde(
-        rename = "32x32",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n32x32: ::std::option::Option<::std::string::String>,
     /// The URL of the item's 48x48 pixel avatar.
-    #[serde(
-        rename = "48x48",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub n48x48: ::std::option::Option<::std::string::String>,
 }
 impl AvatarUrlsBean {
@@ -257,6 +397,73 @@ impl AvatarUrlsBean {
         }
     }
 }
+impl ::serde::Serialize for AvatarUrlsBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.n16x16 {
+            map.serialize_entry("16x16", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n24x24 {
+            map.serialize_entry("24x24", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n32x32 {
+            map.serialize_entry("32x32", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.n48x48 {
+            map.serialize_entry("48x48", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AvatarUrlsBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AvatarUrlsBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AvatarUrlsBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AvatarUrlsBean, A::Error> {
+                let mut n16x16 = ::std::option::Option::None;
+                let mut n24x24 = ::std::option::Option::None;
+                let mut n32x32 = ::std::option::Option::None;
+                let mut n48x48 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "16x16" => n16x16 = __map.next_value()?,
+                        "24x24" => n24x24 = __map.next_value()?,
+                        "32x32" => n32x32 = __map.next_value()?,
+                        "48x48" => n48x48 = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(AvatarUrlsBean {
+                    n16x16,
+                    n24x24,
+                    n32x32,
+                    n48x48,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A change item.
 ///
 /// Schema `#/components/schemas/ChangeDetails`.
@@ -265,57 +472,36 @@ impl AvatarUrlsBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ChangeDetails {
     /// The name of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
     /// The ID of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "fieldId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub field_id: ::std::option::Option<::std::string::String>,
     /// The type of the field changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fieldtype: ::std::option::Option<::std::string::String>,
     /// The details of the original value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The details of the original value as a string.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "fromString",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_string: ::std::option::Option<::std::string::String>,
     /// The details of the new value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// The details of the new value as a string.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "toString",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_string: ::std::option::Option<::std::string::String>,
 }
 impl ChangeDetails {
@@ -332,6 +518,91 @@ impl ChangeDetails {
         }
     }
 }
+impl ::serde::Serialize for ChangeDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.field {
+            map.serialize_entry("field", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.field_id {
+            map.serialize_entry("fieldId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fieldtype {
+            map.serialize_entry("fieldtype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.from_string {
+            map.serialize_entry("fromString", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to_string {
+            map.serialize_entry("toString", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChangeDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ChangeDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChangeDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ChangeDetails, A::Error> {
+                let mut field = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut fieldtype = ::std::option::Option::None;
+                let mut from = ::std::option::Option::None;
+                let mut from_string = ::std::option::Option::None;
+                let mut to = ::std::option::Option::None;
+                let mut to_string = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "field" => field = __map.next_value()?,
+                        "fieldId" => field_id = __map.next_value()?,
+                        "fieldtype" => fieldtype = __map.next_value()?,
+                        "from" => from = __map.next_value()?,
+                        "fromString" => from_string = __map.next_value()?,
+                        "to" => to = __map.next_value()?,
+                        "toString" => to_string = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ChangeDetails {
+                    field,
+                    field_id,
+                    fieldtype,
+                    from,
+                    from_string,
+                    to,
+                    to_string,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A log of changes made to issue fields. Changelogs related to workflow associations are currently being deprecated.
 ///
 /// Schema `#/components/schemas/Changelog`.
@@ -340,41 +611,30 @@ impl ChangeDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Changelog {
     /// The user who made the change.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The date on which the change took place.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The history metadata associated with the changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "historyMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub history_metadata: ::std::option::Option<
         crate::jira_platform_v3::types::HistoryMetadata,
     >,
     /// The ID of the changelog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The list of items changed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::ChangeDetails>,
     >,
@@ -391,6 +651,79 @@ impl Changelog {
         }
     }
 }
+impl ::serde::Serialize for Changelog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.history_metadata {
+            map.serialize_entry("historyMetadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Changelog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Changelog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Changelog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Changelog, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut history_metadata = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "historyMetadata" => history_metadata = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Changelog {
+                    author,
+                    created,
+                    history_metadata,
+                    id,
+                    items,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A comment.
 ///
 /// Schema `#/components/schemas/Comment`.
@@ -399,91 +732,56 @@ impl Changelog {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Comment {
     /// The ID of the user who created the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The comment text in [Atlassian Document Format](https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<crate::adf::Document>,
     /// The date and time at which the comment was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The ID of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the comment was added from an email sent by a person who is not part of the issue. See [Allow external emails to be added as comments on issues](https://support.atlassian.com/jira-service-management-cloud/docs/allow-external-emails-to-be-added-as-comments-on-issues/)for information on setting up this feature.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "jsdAuthorCanSeeRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jsd_author_can_see_request: ::std::option::Option<bool>,
     /// Whether the comment is visible in Jira Service Desk. Defaults to true when comments are created in the Jira Cloud Platform. This includes when the site doesn't use Jira Service Desk or the project isn't a Jira Service Desk project and, therefore, there is no Jira Service Desk for the issue to be visible on. To create a comment with its visibility in Jira Service Desk set to false, use the Jira Service Desk REST API [Create request comment](https://developer.atlassian.com/cloud/jira/service-desk/rest/#api-rest-servicedeskapi-request-issueIdOrKey-comment-post) operation.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "jsdPublic",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jsd_public: ::std::option::Option<bool>,
     /// A list of comment properties. Optional on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
     >,
     /// The rendered version of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "renderedBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rendered_body: ::std::option::Option<::std::string::String>,
     /// The URL of the comment.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The ID of the user who updated the comment last.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "updateAuthor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_author: ::std::option::Option<
         crate::jira_platform_v3::types::UserDetails,
     >,
     /// The date and time at which the comment was updated last.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The group or role to which this comment is visible. Optional on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<crate::jira_platform_v3::types::Visibility>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -509,6 +807,129 @@ impl Comment {
         }
     }
 }
+impl ::serde::Serialize for Comment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.jsd_author_can_see_request {
+            map.serialize_entry("jsdAuthorCanSeeRequest", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.jsd_public {
+            map.serialize_entry("jsdPublic", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rendered_body {
+            map.serialize_entry("renderedBody", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_author {
+            map.serialize_entry("updateAuthor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.visibility {
+            map.serialize_entry("visibility", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Comment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Comment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Comment")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Comment, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut body = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut jsd_author_can_see_request = ::std::option::Option::None;
+                let mut jsd_public = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut rendered_body = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut update_author = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut visibility = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "body" => body = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "jsdAuthorCanSeeRequest" => {
+                            jsd_author_can_see_request = __map.next_value()?;
+                        }
+                        "jsdPublic" => jsd_public = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "renderedBody" => rendered_body = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "updateAuthor" => update_author = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "visibility" => visibility = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Comment {
+                    author,
+                    body,
+                    created,
+                    id,
+                    jsd_author_can_see_request,
+                    jsd_public,
+                    properties,
+                    rendered_body,
+                    self_,
+                    update_author,
+                    updated,
+                    visibility,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a created issue or subtask.
 ///
 /// Schema `#/components/schemas/CreatedIssue`.
@@ -517,41 +938,30 @@ impl Comment {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CreatedIssue {
     /// The ID of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The URL of the created issue or subtask.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The response code and messages related to any requested transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transition: ::std::option::Option<
         crate::jira_platform_v3::types::NestedResponse,
     >,
     /// The response code and messages related to any requested watchers.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watchers: ::std::option::Option<crate::jira_platform_v3::types::NestedResponse>,
 }
 impl CreatedIssue {
@@ -566,6 +976,79 @@ impl CreatedIssue {
         }
     }
 }
+impl ::serde::Serialize for CreatedIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transition {
+            map.serialize_entry("transition", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watchers {
+            map.serialize_entry("watchers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatedIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CreatedIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreatedIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreatedIssue, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut transition = ::std::option::Option::None;
+                let mut watchers = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "transition" => transition = __map.next_value()?,
+                        "watchers" => watchers = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CreatedIssue {
+                    id,
+                    key,
+                    self_,
+                    transition,
+                    watchers,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An entity property, for more information see [Entity properties](https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/).
 ///
 /// Schema `#/components/schemas/EntityProperty`.
@@ -574,16 +1057,12 @@ impl CreatedIssue {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct EntityProperty {
     /// The key of the property. Required on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The value of the property. Required on create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::serde_json::Value>,
 }
 impl EntityProperty {
@@ -595,6 +1074,58 @@ impl EntityProperty {
         }
     }
 }
+impl ::serde::Serialize for EntityProperty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityProperty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = EntityProperty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EntityProperty")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EntityProperty, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = __map.next_value()?,
+                        "value" => value = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(EntityProperty { key, value })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Error messages from an operation.
 ///
 /// Schema `#/components/schemas/ErrorCollection`.
@@ -603,24 +1134,15 @@ impl EntityProperty {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ErrorCollection {
     /// The list of error messages produced by this operation. For example, "input parameter 'key' must be provided"
-    #[serde(
-        rename = "errorMessages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The list of errors by parameter returned by the operation. For example,"projectKey": "Project keys must start with an uppercase letter, followed by one or more uppercase alphanumeric characters."
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
 }
 impl ErrorCollection {
@@ -633,33 +1155,80 @@ impl ErrorCollection {
         }
     }
 }
+impl ::serde::Serialize for ErrorCollection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.error_messages {
+            map.serialize_entry("errorMessages", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorCollection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorCollection;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ErrorCollection")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ErrorCollection, A::Error> {
+                let mut error_messages = ::std::option::Option::None;
+                let mut errors = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "errorMessages" => error_messages = __map.next_value()?,
+                        "errors" => errors = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ErrorCollection {
+                    error_messages,
+                    errors,
+                    status,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ExpandPrioritySchemePage`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ExpandPrioritySchemePage {
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -676,6 +1245,73 @@ impl ExpandPrioritySchemePage {
         }
     }
 }
+impl ::serde::Serialize for ExpandPrioritySchemePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExpandPrioritySchemePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ExpandPrioritySchemePage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExpandPrioritySchemePage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ExpandPrioritySchemePage, A::Error> {
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ExpandPrioritySchemePage {
+                    max_results,
+                    start_at,
+                    total,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The metadata describing an issue field.
 ///
 /// Schema `#/components/schemas/FieldMetadata`.
@@ -684,78 +1320,50 @@ impl ExpandPrioritySchemePage {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FieldMetadata {
     /// The list of values allowed in the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "allowedValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The URL that can be used to automatically complete the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "autoCompleteUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_complete_url: ::std::option::Option<::std::string::String>,
     /// The configuration properties.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The default value of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "defaultValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_value: ::std::option::Option<::serde_json::Value>,
     /// Whether the field has a default value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasDefaultValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_default_value: ::std::option::Option<bool>,
     /// The key of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The list of operations that can be performed on the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the field is required.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// The data type of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<crate::jira_platform_v3::types::JsonTypeBean>,
 }
 impl FieldMetadata {
@@ -775,6 +1383,109 @@ impl FieldMetadata {
         }
     }
 }
+impl ::serde::Serialize for FieldMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.allowed_values {
+            map.serialize_entry("allowedValues", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_complete_url {
+            map.serialize_entry("autoCompleteUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.configuration {
+            map.serialize_entry("configuration", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.default_value {
+            map.serialize_entry("defaultValue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_default_value {
+            map.serialize_entry("hasDefaultValue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.required {
+            map.serialize_entry("required", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldMetadata, A::Error> {
+                let mut allowed_values = ::std::option::Option::None;
+                let mut auto_complete_url = ::std::option::Option::None;
+                let mut configuration = ::std::option::Option::None;
+                let mut default_value = ::std::option::Option::None;
+                let mut has_default_value = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut required = ::std::option::Option::None;
+                let mut schema = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "allowedValues" => allowed_values = __map.next_value()?,
+                        "autoCompleteUrl" => auto_complete_url = __map.next_value()?,
+                        "configuration" => configuration = __map.next_value()?,
+                        "defaultValue" => default_value = __map.next_value()?,
+                        "hasDefaultValue" => has_default_value = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "required" => required = __map.next_value()?,
+                        "schema" => schema = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldMetadata {
+                    allowed_values,
+                    auto_complete_url,
+                    configuration,
+                    default_value,
+                    has_default_value,
+                    key,
+                    name,
+                    operations,
+                    required,
+                    schema,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an operation to perform on a field.
 ///
 /// Schema `#/components/schemas/FieldUpdateOperation`.
@@ -783,25 +1494,18 @@ impl FieldMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FieldUpdateOperation {
     /// The value to add to the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<::serde_json::Value>,
     /// The field value to copy from another issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub copy: ::std::option::Option<::serde_json::Value>,
     /// The value to edit in the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub edit: ::std::option::Option<::serde_json::Value>,
     /// The value to removed from the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<::serde_json::Value>,
     /// The value to set in the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub set: ::std::option::Option<::serde_json::Value>,
 }
 impl FieldUpdateOperation {
@@ -816,6 +1520,79 @@ impl FieldUpdateOperation {
         }
     }
 }
+impl ::serde::Serialize for FieldUpdateOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.add {
+            map.serialize_entry("add", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.copy {
+            map.serialize_entry("copy", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.edit {
+            map.serialize_entry("edit", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remove {
+            map.serialize_entry("remove", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.set {
+            map.serialize_entry("set", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldUpdateOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldUpdateOperation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldUpdateOperation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldUpdateOperation, A::Error> {
+                let mut add = ::std::option::Option::None;
+                let mut copy = ::std::option::Option::None;
+                let mut edit = ::std::option::Option::None;
+                let mut remove = ::std::option::Option::None;
+                let mut set = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "add" => add = __map.next_value()?,
+                        "copy" => copy = __map.next_value()?,
+                        "edit" => edit = __map.next_value()?,
+                        "remove" => remove = __map.next_value()?,
+                        "set" => set = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldUpdateOperation {
+                    add,
+                    copy,
+                    edit,
+                    remove,
+                    set,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Key fields from the linked issue.
 ///
 /// Schema `#/components/schemas/Fields`.
@@ -824,50 +1601,37 @@ impl FieldUpdateOperation {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Fields {
     /// The assignee of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The type of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_type: ::std::option::Option<
         crate::jira_platform_v3::types::IssueTypeDetails,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuetype: ::std::option::Option<
         crate::jira_platform_v3::types::IssueTypeDetails,
     >,
     /// The priority of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::jira_platform_v3::types::Priority>,
     /// The status of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::jira_platform_v3::types::StatusDetails>,
     /// The summary description of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The time tracking of the linked issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timetracking: ::std::option::Option<
         crate::jira_platform_v3::types::TimeTrackingDetails,
     >,
@@ -886,6 +1650,91 @@ impl Fields {
         }
     }
 }
+impl ::serde::Serialize for Fields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_type {
+            map.serialize_entry("issueType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuetype {
+            map.serialize_entry("issuetype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.timetracking {
+            map.serialize_entry("timetracking", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Fields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Fields, A::Error> {
+                let mut assignee = ::std::option::Option::None;
+                let mut issue_type = ::std::option::Option::None;
+                let mut issuetype = ::std::option::Option::None;
+                let mut priority = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut summary = ::std::option::Option::None;
+                let mut timetracking = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "assignee" => assignee = __map.next_value()?,
+                        "issueType" => issue_type = __map.next_value()?,
+                        "issuetype" => issuetype = __map.next_value()?,
+                        "priority" => priority = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "summary" => summary = __map.next_value()?,
+                        "timetracking" => timetracking = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Fields {
+                    assignee,
+                    issue_type,
+                    issuetype,
+                    priority,
+                    status,
+                    summary,
+                    timetracking,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1rest~1api~13~1issue~1{issueIdOrKey}~1comment/get/parameters/3/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -894,20 +1743,17 @@ impl Fields {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum GetCommentsOrderBy {
-    #[serde(rename = "created")]
+    /// `created`
     Created,
-    #[serde(rename = "-created")]
+    /// `-created`
     MinusCreated,
-    #[serde(rename = "+created")]
+    /// `+created`
     PlusCreated,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl GetCommentsOrderBy {
@@ -926,6 +1772,31 @@ impl ::std::fmt::Display for GetCommentsOrderBy {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for GetCommentsOrderBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetCommentsOrderBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "created" => Self::Created,
+                "-created" => Self::MinusCreated,
+                "+created" => Self::PlusCreated,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about a group.
 ///
 /// Schema `#/components/schemas/GroupName`.
@@ -934,30 +1805,16 @@ impl ::std::fmt::Display for GetCommentsOrderBy {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GroupName {
     /// The ID of the group, which uniquely identifies the group across all Atlassian products. For example, *952d12c3-5b5b-4d04-bb32-44d383afc4b2*.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub group_id: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     /// The name of group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL for these group details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl GroupName {
@@ -970,6 +1827,67 @@ impl GroupName {
         }
     }
 }
+impl ::serde::Serialize for GroupName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.group_id {
+            map.serialize_entry("groupId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GroupName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupName")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GroupName, A::Error> {
+                let mut group_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "groupId" => {
+                            group_id = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GroupName { group_id, name, self_ })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of issue history metadata.
 ///
 /// Schema `#/components/schemas/HistoryMetadata`.
@@ -978,82 +1896,40 @@ impl GroupName {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HistoryMetadata {
     /// The activity described in the history record.
-    #[serde(
-        rename = "activityDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_description: ::std::option::Option<::std::string::String>,
     /// The key of the activity described in the history record.
-    #[serde(
-        rename = "activityDescriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activity_description_key: ::std::option::Option<::std::string::String>,
     /// Details of the user whose action created the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<
         crate::jira_platform_v3::types::HistoryMetadataParticipant,
     >,
     /// Details of the cause that triggered the creation the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<
         crate::jira_platform_v3::types::HistoryMetadataParticipant,
     >,
     /// The description of the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The description key of the history record.
-    #[serde(
-        rename = "descriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description_key: ::std::option::Option<::std::string::String>,
     /// The description of the email address associated the history record.
-    #[serde(
-        rename = "emailDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_description: ::std::option::Option<::std::string::String>,
     /// The description key of the email address associated the history record.
-    #[serde(
-        rename = "emailDescriptionKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_description_key: ::std::option::Option<::std::string::String>,
     /// Additional arbitrary information about the history record.
-    #[serde(
-        rename = "extraData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extra_data: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Details of the system that generated the history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generator: ::std::option::Option<
         crate::jira_platform_v3::types::HistoryMetadataParticipant,
     >,
     /// The type of the history record.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1078,6 +1954,127 @@ impl HistoryMetadata {
         }
     }
 }
+impl ::serde::Serialize for HistoryMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.activity_description {
+            map.serialize_entry("activityDescription", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.activity_description_key {
+            map.serialize_entry("activityDescriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.actor {
+            map.serialize_entry("actor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.cause {
+            map.serialize_entry("cause", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description_key {
+            map.serialize_entry("descriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_description {
+            map.serialize_entry("emailDescription", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_description_key {
+            map.serialize_entry("emailDescriptionKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.extra_data {
+            map.serialize_entry("extraData", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.generator {
+            map.serialize_entry("generator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HistoryMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HistoryMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HistoryMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HistoryMetadata, A::Error> {
+                let mut activity_description = ::std::option::Option::None;
+                let mut activity_description_key = ::std::option::Option::None;
+                let mut actor = ::std::option::Option::None;
+                let mut cause = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut description_key = ::std::option::Option::None;
+                let mut email_description = ::std::option::Option::None;
+                let mut email_description_key = ::std::option::Option::None;
+                let mut extra_data = ::std::option::Option::None;
+                let mut generator = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "activityDescription" => {
+                            activity_description = __map.next_value()?;
+                        }
+                        "activityDescriptionKey" => {
+                            activity_description_key = __map.next_value()?;
+                        }
+                        "actor" => actor = __map.next_value()?,
+                        "cause" => cause = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "descriptionKey" => description_key = __map.next_value()?,
+                        "emailDescription" => email_description = __map.next_value()?,
+                        "emailDescriptionKey" => {
+                            email_description_key = __map.next_value()?;
+                        }
+                        "extraData" => extra_data = __map.next_value()?,
+                        "generator" => generator = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HistoryMetadata {
+                    activity_description,
+                    activity_description_key,
+                    actor,
+                    cause,
+                    description,
+                    description_key,
+                    email_description,
+                    email_description_key,
+                    extra_data,
+                    generator,
+                    type_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of user or system associated with a issue history metadata item.
 ///
 /// Schema `#/components/schemas/HistoryMetadataParticipant`.
@@ -1086,47 +2083,22 @@ impl HistoryMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct HistoryMetadataParticipant {
     /// The URL to an avatar for the user or system associated with a history record.
-    #[serde(
-        rename = "avatarUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// The display name of the user or system associated with a history record.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The key of the display name of the user or system associated with a history record.
-    #[serde(
-        rename = "displayNameKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name_key: ::std::option::Option<::std::string::String>,
     /// The ID of the user or system associated with a history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of the user or system associated with a history record.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
     /// The URL of the user or system associated with a history record.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1146,26 +2118,102 @@ impl HistoryMetadataParticipant {
         }
     }
 }
+impl ::serde::Serialize for HistoryMetadataParticipant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_url {
+            map.serialize_entry("avatarUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name_key {
+            map.serialize_entry("displayNameKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HistoryMetadataParticipant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HistoryMetadataParticipant;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HistoryMetadataParticipant")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<HistoryMetadataParticipant, A::Error> {
+                let mut avatar_url = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut display_name_key = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarUrl" => avatar_url = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "displayNameKey" => display_name_key = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        "url" => url = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(HistoryMetadataParticipant {
+                    avatar_url,
+                    display_name,
+                    display_name_key,
+                    id,
+                    type_,
+                    url,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/IncludedFields`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IncludedFields {
-    #[serde(
-        rename = "actuallyIncluded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actually_included: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub excluded: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub included: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl IncludedFields {
@@ -1178,6 +2226,67 @@ impl IncludedFields {
         }
     }
 }
+impl ::serde::Serialize for IncludedFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.actually_included {
+            map.serialize_entry("actuallyIncluded", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.excluded {
+            map.serialize_entry("excluded", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.included {
+            map.serialize_entry("included", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IncludedFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IncludedFields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IncludedFields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IncludedFields, A::Error> {
+                let mut actually_included = ::std::option::Option::None;
+                let mut excluded = ::std::option::Option::None;
+                let mut included = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "actuallyIncluded" => actually_included = __map.next_value()?,
+                        "excluded" => excluded = __map.next_value()?,
+                        "included" => included = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IncludedFields {
+                    actually_included,
+                    excluded,
+                    included,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an issue.
 ///
 /// Schema `#/components/schemas/IssueBean`.
@@ -1186,82 +2295,61 @@ impl IncludedFields {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueBean {
     /// Details of changelogs associated with the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changelog: ::std::option::Option<
         crate::jira_platform_v3::types::PageOfChangelogs,
     >,
     /// The metadata for the fields on the issue that can be amended.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub editmeta: ::std::option::Option<
         crate::jira_platform_v3::types::IssueUpdateMetadata,
     >,
     /// Expand options that include additional issue details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "fieldsToInclude",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fields_to_include: ::std::option::Option<
         crate::jira_platform_v3::types::IncludedFields,
     >,
     /// The ID of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The ID and name of each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub names: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The operations that can be performed on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<crate::jira_platform_v3::types::Operations>,
     /// Details of the issue properties identified in the request.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The rendered value of each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "renderedFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rendered_fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The schema describing each field present on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1271,27 +2359,16 @@ pub struct IssueBean {
     /// The URL of the issue details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The transitions that can be performed on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transitions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::IssueTransition>,
     >,
     /// The versions of each field on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "versionedRepresentations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub versioned_representations: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1299,7 +2376,6 @@ pub struct IssueBean {
         >,
     >,
     /// The fields of the issue: the system fields typed, custom fields by id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::jira_platform_v3::types::IssueFields>,
 }
 impl IssueBean {
@@ -1338,6 +2414,141 @@ impl IssueBean {
         }
     }
 }
+impl ::serde::Serialize for IssueBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.changelog {
+            map.serialize_entry("changelog", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.editmeta {
+            map.serialize_entry("editmeta", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields_to_include {
+            map.serialize_entry("fieldsToInclude", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.names {
+            map.serialize_entry("names", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.rendered_fields {
+            map.serialize_entry("renderedFields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transitions {
+            map.serialize_entry("transitions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versioned_representations {
+            map.serialize_entry("versionedRepresentations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueBean, A::Error> {
+                let mut changelog = ::std::option::Option::None;
+                let mut editmeta = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut fields_to_include = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut names = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut rendered_fields = ::std::option::Option::None;
+                let mut schema = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut transitions = ::std::option::Option::None;
+                let mut versioned_representations = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "changelog" => changelog = __map.next_value()?,
+                        "editmeta" => editmeta = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "fieldsToInclude" => fields_to_include = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "names" => names = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "renderedFields" => rendered_fields = __map.next_value()?,
+                        "schema" => schema = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "transitions" => transitions = __map.next_value()?,
+                        "versionedRepresentations" => {
+                            versioned_representations = __map.next_value()?;
+                        }
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueBean {
+                    changelog,
+                    editmeta,
+                    expand,
+                    fields_to_include,
+                    id,
+                    key,
+                    names,
+                    operations,
+                    properties,
+                    rendered_fields,
+                    schema,
+                    self_,
+                    transitions,
+                    versioned_representations,
+                    fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The fields of an issue. The system fields are typed, each present only when Jira returns it (the `fields` parameter of a request chooses them). Custom fields (`customfield_10016`) and the fields apps add stay in `additionalProperties`, keyed by field id.
 ///
 /// Schema `#/components/schemas/IssueFields`.
@@ -1346,117 +2557,82 @@ impl IssueBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueFields {
     /// The issue's one-line title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The status of the issue in its workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::jira_platform_v3::types::StatusDetails>,
     /// The type of the issue (Bug, Story, Sub-task, ...).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuetype: ::std::option::Option<
         crate::jira_platform_v3::types::IssueTypeDetails,
     >,
     /// The project the issue belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v3::types::ProjectDetails>,
     /// The priority of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::jira_platform_v3::types::Priority>,
     /// The user the issue is assigned to; `None` when unassigned (Jira sends `null`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The user who reported the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reporter: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// The user who created the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// When the issue was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// When the issue was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// When the issue was resolved; `None` while it is unresolved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolutiondate: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The due date, as Jira writes dates (`2026-12-24`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duedate: ::std::option::Option<::std::string::String>,
     /// The labels of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The project components the issue belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::ProjectComponent>,
     >,
     /// The versions the issue is fixed in.
-    #[serde(
-        rename = "fixVersions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fix_versions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Version>,
     >,
     /// The versions the issue affects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Version>,
     >,
     /// How the issue was resolved; `None` while it is unresolved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<crate::jira_platform_v3::types::Resolution>,
     /// The parent issue (of a sub-task, or the epic of a story), with a few of its fields.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::jira_platform_v3::types::LinkedIssue>,
     /// The sub-tasks of the issue, with a few of their fields.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtasks: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::LinkedIssue>,
     >,
     /// The links to other issues; each names the other issue on one side.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issuelinks: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::IssueFieldsLink>,
     >,
     /// The files attached to the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Attachment>,
     >,
     /// The first page of comments.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<crate::jira_platform_v3::types::PageOfComments>,
     /// The first page of work logs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worklog: ::std::option::Option<crate::jira_platform_v3::types::PageOfWorklogs>,
     /// Estimates and time spent (an empty object where time tracking is off).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timetracking: ::std::option::Option<
         crate::jira_platform_v3::types::TimeTrackingDetails,
     >,
     /// How many users watch the issue, and whether the caller does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watches: ::std::option::Option<crate::jira_platform_v3::types::Watchers>,
     /// How many users voted for the issue, and whether the caller did.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub votes: ::std::option::Option<crate::jira_platform_v3::types::Votes>,
     /// The description of the issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<crate::adf::Document>,
     /// The environment the issue occurs in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<crate::adf::Document>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1562,6 +2738,223 @@ impl IssueFields {
         }
     }
 }
+impl ::serde::Serialize for IssueFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuetype {
+            map.serialize_entry("issuetype", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.reporter {
+            map.serialize_entry("reporter", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.creator {
+            map.serialize_entry("creator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resolutiondate {
+            map.serialize_entry("resolutiondate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.duedate {
+            map.serialize_entry("duedate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.components {
+            map.serialize_entry("components", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fix_versions {
+            map.serialize_entry("fixVersions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.versions {
+            map.serialize_entry("versions", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.subtasks {
+            map.serialize_entry("subtasks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issuelinks {
+            map.serialize_entry("issuelinks", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.attachment {
+            map.serialize_entry("attachment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.worklog {
+            map.serialize_entry("worklog", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.timetracking {
+            map.serialize_entry("timetracking", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watches {
+            map.serialize_entry("watches", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.votes {
+            map.serialize_entry("votes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.environment {
+            map.serialize_entry("environment", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueFields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueFields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueFields, A::Error> {
+                let mut summary = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut issuetype = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut priority = ::std::option::Option::None;
+                let mut assignee = ::std::option::Option::None;
+                let mut reporter = ::std::option::Option::None;
+                let mut creator = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut resolutiondate = ::std::option::Option::None;
+                let mut duedate = ::std::option::Option::None;
+                let mut labels = ::std::option::Option::None;
+                let mut components = ::std::option::Option::None;
+                let mut fix_versions = ::std::option::Option::None;
+                let mut versions = ::std::option::Option::None;
+                let mut resolution = ::std::option::Option::None;
+                let mut parent = ::std::option::Option::None;
+                let mut subtasks = ::std::option::Option::None;
+                let mut issuelinks = ::std::option::Option::None;
+                let mut attachment = ::std::option::Option::None;
+                let mut comment = ::std::option::Option::None;
+                let mut worklog = ::std::option::Option::None;
+                let mut timetracking = ::std::option::Option::None;
+                let mut watches = ::std::option::Option::None;
+                let mut votes = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut environment = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "summary" => summary = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "issuetype" => issuetype = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "priority" => priority = __map.next_value()?,
+                        "assignee" => assignee = __map.next_value()?,
+                        "reporter" => reporter = __map.next_value()?,
+                        "creator" => creator = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "resolutiondate" => resolutiondate = __map.next_value()?,
+                        "duedate" => duedate = __map.next_value()?,
+                        "labels" => labels = __map.next_value()?,
+                        "components" => components = __map.next_value()?,
+                        "fixVersions" => fix_versions = __map.next_value()?,
+                        "versions" => versions = __map.next_value()?,
+                        "resolution" => resolution = __map.next_value()?,
+                        "parent" => parent = __map.next_value()?,
+                        "subtasks" => subtasks = __map.next_value()?,
+                        "issuelinks" => issuelinks = __map.next_value()?,
+                        "attachment" => attachment = __map.next_value()?,
+                        "comment" => comment = __map.next_value()?,
+                        "worklog" => worklog = __map.next_value()?,
+                        "timetracking" => timetracking = __map.next_value()?,
+                        "watches" => watches = __map.next_value()?,
+                        "votes" => votes = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "environment" => environment = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueFields {
+                    summary,
+                    status,
+                    issuetype,
+                    project,
+                    priority,
+                    assignee,
+                    reporter,
+                    creator,
+                    created,
+                    updated,
+                    resolutiondate,
+                    duedate,
+                    labels,
+                    components,
+                    fix_versions,
+                    versions,
+                    resolution,
+                    parent,
+                    subtasks,
+                    issuelinks,
+                    attachment,
+                    comment,
+                    worklog,
+                    timetracking,
+                    watches,
+                    votes,
+                    description,
+                    environment,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A link of an issue to another issue, as the issue's `issuelinks` field holds it: the other issue is on one side only (`inwardIssue` or `outwardIssue`).
 ///
 /// Schema `#/components/schemas/IssueFieldsLink`.
@@ -1570,41 +2963,18 @@ impl IssueFields {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueFieldsLink {
     /// The ID of the issue link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The URL of the issue link.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The type of link between the issues.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v3::types::IssueLinkType>,
     /// The other issue, when this issue is on the outward side of the link.
-    #[serde(
-        rename = "inwardIssue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inward_issue: ::std::option::Option<crate::jira_platform_v3::types::LinkedIssue>,
     /// The other issue, when this issue is on the inward side of the link.
-    #[serde(
-        rename = "outwardIssue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outward_issue: ::std::option::Option<
         crate::jira_platform_v3::types::LinkedIssue,
     >,
@@ -1621,6 +2991,79 @@ impl IssueFieldsLink {
         }
     }
 }
+impl ::serde::Serialize for IssueFieldsLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.inward_issue {
+            map.serialize_entry("inwardIssue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outward_issue {
+            map.serialize_entry("outwardIssue", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueFieldsLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueFieldsLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueFieldsLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueFieldsLink, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut inward_issue = ::std::option::Option::None;
+                let mut outward_issue = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        "inwardIssue" => inward_issue = __map.next_value()?,
+                        "outwardIssue" => outward_issue = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueFieldsLink {
+                    id,
+                    self_,
+                    type_,
+                    inward_issue,
+                    outward_issue,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// This object is used as follows:
 ///
 ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post) resource it defines and reports on the type of link between the issues. Find a list of issue link types with [Get issue link types](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-get).
@@ -1632,8 +3075,6 @@ impl IssueFieldsLink {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueLinkType {
@@ -1641,34 +3082,25 @@ pub struct IssueLinkType {
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post) resource it is the type of issue link. Required on create when `name` isn't provided. Otherwise, read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-post) resource it is read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The description of the issue link type inward link and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post) resource it is read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inward: ::std::option::Option<::std::string::String>,
     /// The name of the issue link type and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post) resource it is the type of issue link. Required on create when `id` isn't provided. Otherwise, read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the issue link type outward link and is used as follows:
     ///
     ///  *  In the [ issueLink](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post) resource it is read only.
     ///  *  In the [ issueLinkType](https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-post) resource it is required on create and optional on update. Otherwise, read only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outward: ::std::option::Option<::std::string::String>,
     /// The URL of the issue link type. Read only.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl IssueLinkType {
@@ -1683,6 +3115,79 @@ impl IssueLinkType {
         }
     }
 }
+impl ::serde::Serialize for IssueLinkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.inward {
+            map.serialize_entry("inward", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.outward {
+            map.serialize_entry("outward", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueLinkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueLinkType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueLinkType")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueLinkType, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut inward = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut outward = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "inward" => inward = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "outward" => outward = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueLinkType {
+                    id,
+                    inward,
+                    name,
+                    outward,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an issue transition.
 ///
 /// Schema `#/components/schemas/IssueTransition`.
@@ -1691,20 +3196,16 @@ impl IssueLinkType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueTransition {
     /// Expand options that include additional transition details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// Details of the fields associated with the issue transition screen. Use this information to populate `fields` and `update` in a transition request.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1714,65 +3215,35 @@ pub struct IssueTransition {
     /// Whether there is a screen associated with the issue transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasScreen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_screen: ::std::option::Option<bool>,
     /// The ID of the issue transition. Required when specifying a transition to undertake.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the transition is available to be performed.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_available: ::std::option::Option<bool>,
     /// Whether the issue has to meet criteria before the issue transition is applied.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isConditional",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_conditional: ::std::option::Option<bool>,
     /// Whether the issue transition is global, that is, the transition is applied to issues regardless of their status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isGlobal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_global: ::std::option::Option<bool>,
     /// Whether this is the initial issue transition for the workflow.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isInitial",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_initial: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub looped: ::std::option::Option<bool>,
     /// The name of the issue transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Details of the issue status after the transition.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<crate::jira_platform_v3::types::StatusDetails>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1797,6 +3268,121 @@ impl IssueTransition {
         }
     }
 }
+impl ::serde::Serialize for IssueTransition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.has_screen {
+            map.serialize_entry("hasScreen", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_available {
+            map.serialize_entry("isAvailable", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_conditional {
+            map.serialize_entry("isConditional", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_global {
+            map.serialize_entry("isGlobal", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_initial {
+            map.serialize_entry("isInitial", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.looped {
+            map.serialize_entry("looped", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueTransition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueTransition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueTransition")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueTransition, A::Error> {
+                let mut expand = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                let mut has_screen = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_available = ::std::option::Option::None;
+                let mut is_conditional = ::std::option::Option::None;
+                let mut is_global = ::std::option::Option::None;
+                let mut is_initial = ::std::option::Option::None;
+                let mut looped = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut to = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "expand" => expand = __map.next_value()?,
+                        "fields" => fields = __map.next_value()?,
+                        "hasScreen" => has_screen = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isAvailable" => is_available = __map.next_value()?,
+                        "isConditional" => is_conditional = __map.next_value()?,
+                        "isGlobal" => is_global = __map.next_value()?,
+                        "isInitial" => is_initial = __map.next_value()?,
+                        "looped" => looped = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "to" => to = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueTransition {
+                    expand,
+                    fields,
+                    has_screen,
+                    id,
+                    is_available,
+                    is_conditional,
+                    is_global,
+                    is_initial,
+                    looped,
+                    name,
+                    to,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about an issue type.
 ///
 /// Schema `#/components/schemas/IssueTypeDetails`.
@@ -1805,80 +3391,48 @@ impl IssueTransition {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueTypeDetails {
     /// The ID of the issue type's avatar.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_id: ::std::option::Option<i64>,
     /// The description of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Unique ID for next-gen projects.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "entityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entity_id: ::std::option::Option<::std::string::String>,
     /// Hierarchy level of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hierarchyLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hierarchy_level: ::std::option::Option<i32>,
     /// The URL of the issue type's avatar.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the issue type.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Details of the next-gen projects the issue type is available in.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v3::types::Scope>,
     /// The URL of these issue type details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Whether this issue type is used to create subtasks.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtask: ::std::option::Option<bool>,
 }
 impl IssueTypeDetails {
@@ -1898,6 +3452,109 @@ impl IssueTypeDetails {
         }
     }
 }
+impl ::serde::Serialize for IssueTypeDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.entity_id {
+            map.serialize_entry("entityId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.hierarchy_level {
+            map.serialize_entry("hierarchyLevel", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.subtask {
+            map.serialize_entry("subtask", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueTypeDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueTypeDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueTypeDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueTypeDetails, A::Error> {
+                let mut avatar_id = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut entity_id = ::std::option::Option::None;
+                let mut hierarchy_level = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut subtask = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarId" => avatar_id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "entityId" => entity_id = __map.next_value()?,
+                        "hierarchyLevel" => hierarchy_level = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "subtask" => subtask = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueTypeDetails {
+                    avatar_id,
+                    description,
+                    entity_id,
+                    hierarchy_level,
+                    icon_url,
+                    id,
+                    name,
+                    scope,
+                    self_,
+                    subtask,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of an issue update request.
 ///
 /// Schema `#/components/schemas/IssueUpdateDetails`.
@@ -1906,37 +3563,26 @@ impl IssueTypeDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueUpdateDetails {
     /// List of issue screen fields to update, specifying the sub-field to update and its value for each field. This field provides a straightforward option when setting a sub-field. When multiple sub-fields or other operations are required, use `update`. Fields included in here cannot be included in `update`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// Additional issue history details.
-    #[serde(
-        rename = "historyMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub history_metadata: ::std::option::Option<
         crate::jira_platform_v3::types::HistoryMetadata,
     >,
     /// Details of issue properties to be add or update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
     >,
     /// Details of a transition. Required when performing a transition, optional when creating or editing an issue.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transition: ::std::option::Option<
         crate::jira_platform_v3::types::IssueTransition,
     >,
     /// A Map containing the field field name and a list of operations to perform on the issue screen field. Note that fields included in here cannot be included in `fields`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1944,7 +3590,6 @@ pub struct IssueUpdateDetails {
         >,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -1972,6 +3617,85 @@ impl IssueUpdateDetails {
         crate::runtime::fields::field(self.fields.as_ref(), name)
     }
 }
+impl ::serde::Serialize for IssueUpdateDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.history_metadata {
+            map.serialize_entry("historyMetadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.transition {
+            map.serialize_entry("transition", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update {
+            map.serialize_entry("update", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueUpdateDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueUpdateDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueUpdateDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueUpdateDetails, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                let mut history_metadata = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut transition = ::std::option::Option::None;
+                let mut update = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        "historyMetadata" => history_metadata = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "transition" => transition = __map.next_value()?,
+                        "update" => update = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueUpdateDetails {
+                    fields,
+                    history_metadata,
+                    properties,
+                    transition,
+                    update,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A list of editable field details.
 ///
 /// Schema `#/components/schemas/IssueUpdateMetadata`.
@@ -1980,13 +3704,10 @@ impl IssueUpdateDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct IssueUpdateMetadata {
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -2002,6 +3723,53 @@ impl IssueUpdateMetadata {
         }
     }
 }
+impl ::serde::Serialize for IssueUpdateMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssueUpdateMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = IssueUpdateMetadata;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssueUpdateMetadata")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<IssueUpdateMetadata, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(IssueUpdateMetadata { fields })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The schema of a field.
 ///
 /// Schema `#/components/schemas/JsonTypeBean`.
@@ -2010,50 +3778,34 @@ impl IssueUpdateMetadata {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct JsonTypeBean {
     /// If the field is a custom field, the configuration of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// If the field is a custom field, the URI of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<::std::string::String>,
     /// If the field is a custom field, the custom ID of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "customId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_id: ::std::option::Option<i64>,
     /// When the data type is an array, the name of the field items within the array.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::string::String>,
     /// If the field is a system field, the name of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub system: ::std::option::Option<::std::string::String>,
     /// The data type of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 impl JsonTypeBean {
@@ -2069,6 +3821,85 @@ impl JsonTypeBean {
         }
     }
 }
+impl ::serde::Serialize for JsonTypeBean {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.configuration {
+            map.serialize_entry("configuration", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.custom {
+            map.serialize_entry("custom", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.custom_id {
+            map.serialize_entry("customId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.system {
+            map.serialize_entry("system", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JsonTypeBean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = JsonTypeBean;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JsonTypeBean")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<JsonTypeBean, A::Error> {
+                let mut configuration = ::std::option::Option::None;
+                let mut custom = ::std::option::Option::None;
+                let mut custom_id = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut system = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "configuration" => configuration = __map.next_value()?,
+                        "custom" => custom = __map.next_value()?,
+                        "customId" => custom_id = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "system" => system = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(JsonTypeBean {
+                    configuration,
+                    custom,
+                    custom_id,
+                    items,
+                    system,
+                    type_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details a link group, which defines issue operations.
 ///
 /// Schema `#/components/schemas/LinkGroup`.
@@ -2077,30 +3908,18 @@ impl JsonTypeBean {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LinkGroup {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::LinkGroup>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<crate::jira_platform_v3::types::SimpleLink>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::SimpleLink>,
     >,
-    #[serde(
-        rename = "styleClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub style_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
 }
 impl LinkGroup {
@@ -2116,6 +3935,85 @@ impl LinkGroup {
         }
     }
 }
+impl ::serde::Serialize for LinkGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.header {
+            map.serialize_entry("header", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.links {
+            map.serialize_entry("links", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style_class {
+            map.serialize_entry("styleClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkGroup, A::Error> {
+                let mut groups = ::std::option::Option::None;
+                let mut header = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut links = ::std::option::Option::None;
+                let mut style_class = ::std::option::Option::None;
+                let mut weight = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "groups" => groups = __map.next_value()?,
+                        "header" => header = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "links" => links = __map.next_value()?,
+                        "styleClass" => style_class = __map.next_value()?,
+                        "weight" => weight = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkGroup {
+                    groups,
+                    header,
+                    id,
+                    links,
+                    style_class,
+                    weight,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The ID or key of a linked issue.
 ///
 /// Schema `#/components/schemas/LinkedIssue`.
@@ -2124,30 +4022,20 @@ impl LinkGroup {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LinkedIssue {
     /// The fields associated with the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::jira_platform_v3::types::Fields>,
     /// The ID of an issue. Required if `key` isn't provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of an issue. Required if `id` isn't provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The URL of the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl LinkedIssue {
@@ -2161,6 +4049,73 @@ impl LinkedIssue {
         }
     }
 }
+impl ::serde::Serialize for LinkedIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkedIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkedIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkedIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkedIssue, A::Error> {
+                let mut fields = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "fields" => fields = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkedIssue {
+                    fields,
+                    id,
+                    key,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ListWrapperCallbackApplicationRole`.
 pub type ListWrapperCallbackApplicationRole = ::serde_json::Value;
 /// Schema `#/components/schemas/ListWrapperCallbackGroupName`.
@@ -2171,26 +4126,13 @@ pub type ListWrapperCallbackGroupName = ::serde_json::Value;
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct NestedResponse {
-    #[serde(
-        rename = "errorCollection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_collection: ::std::option::Option<
         crate::jira_platform_v3::types::ErrorCollection,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
-    #[serde(
-        rename = "warningCollection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub warning_collection: ::std::option::Option<
         crate::jira_platform_v3::types::WarningCollection,
     >,
@@ -2205,6 +4147,67 @@ impl NestedResponse {
         }
     }
 }
+impl ::serde::Serialize for NestedResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.error_collection {
+            map.serialize_entry("errorCollection", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.warning_collection {
+            map.serialize_entry("warningCollection", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NestedResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NestedResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NestedResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<NestedResponse, A::Error> {
+                let mut error_collection = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut warning_collection = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "errorCollection" => error_collection = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        "warningCollection" => warning_collection = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(NestedResponse {
+                    error_collection,
+                    status,
+                    warning_collection,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of the operations that can be performed on the issue.
 ///
 /// Schema `#/components/schemas/Operations`.
@@ -2213,24 +4216,16 @@ impl NestedResponse {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Operations {
     /// Details of the link groups defining issue operations.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "linkGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link_groups: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::LinkGroup>,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2245,6 +4240,61 @@ impl Operations {
         }
     }
 }
+impl ::serde::Serialize for Operations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.link_groups {
+            map.serialize_entry("linkGroups", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Operations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Operations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Operations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Operations, A::Error> {
+                let mut link_groups = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "linkGroups" => link_groups = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Operations {
+                    link_groups,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A page of changelogs.
 ///
 /// Schema `#/components/schemas/PageOfChangelogs`.
@@ -2253,40 +4303,26 @@ impl Operations {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfChangelogs {
     /// The list of changelogs.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub histories: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Changelog>,
     >,
     /// The maximum number of results that could be on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i32>,
     /// The number of results on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
 }
 impl PageOfChangelogs {
@@ -2300,6 +4336,73 @@ impl PageOfChangelogs {
         }
     }
 }
+impl ::serde::Serialize for PageOfChangelogs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.histories {
+            map.serialize_entry("histories", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfChangelogs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfChangelogs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfChangelogs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfChangelogs, A::Error> {
+                let mut histories = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "histories" => histories = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfChangelogs {
+                    histories,
+                    max_results,
+                    start_at,
+                    total,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A page of comments.
 ///
 /// Schema `#/components/schemas/PageOfComments`.
@@ -2308,43 +4411,28 @@ impl PageOfChangelogs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfComments {
     /// The list of comments.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comments: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Comment>,
     >,
     /// The maximum number of items that could be returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
     /// The number of items returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2362,6 +4450,79 @@ impl PageOfComments {
         }
     }
 }
+impl ::serde::Serialize for PageOfComments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.comments {
+            map.serialize_entry("comments", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfComments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfComments;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfComments")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfComments, A::Error> {
+                let mut comments = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "comments" => comments = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfComments {
+                    comments,
+                    max_results,
+                    start_at,
+                    total,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Paginated list of worklog details
 ///
 /// Schema `#/components/schemas/PageOfWorklogs`.
@@ -2370,43 +4531,28 @@ impl PageOfComments {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct PageOfWorklogs {
     /// The maximum number of results that could be on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// The index of the first item returned on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i32>,
     /// The number of results on the page.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
     /// List of worklogs.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worklogs: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::Worklog>,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2424,6 +4570,79 @@ impl PageOfWorklogs {
         }
     }
 }
+impl ::serde::Serialize for PageOfWorklogs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.worklogs {
+            map.serialize_entry("worklogs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PageOfWorklogs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PageOfWorklogs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageOfWorklogs")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PageOfWorklogs, A::Error> {
+                let mut max_results = ::std::option::Option::None;
+                let mut start_at = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut worklogs = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "maxResults" => max_results = __map.next_value()?,
+                        "startAt" => start_at = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        "worklogs" => worklogs = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PageOfWorklogs {
+                    max_results,
+                    start_at,
+                    total,
+                    worklogs,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An issue priority.
 ///
 /// Schema `#/components/schemas/Priority`.
@@ -2432,62 +4651,30 @@ impl PageOfWorklogs {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Priority {
     /// The avatarId of the avatar for the issue priority. This parameter is nullable and when set, this avatar references the universal avatar APIs.
-    #[serde(
-        rename = "avatarId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_id: ::std::option::Option<i64>,
     /// The description of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The URL of the icon for the issue priority.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether this priority is the default.
-    #[serde(
-        rename = "isDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_default: ::std::option::Option<bool>,
     /// The name of the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Priority schemes associated with the issue priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemes: ::std::option::Option<
         crate::jira_platform_v3::types::ExpandPrioritySchemePage,
     >,
     /// The URL of the issue priority.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The color used to indicate the issue priority.
-    #[serde(
-        rename = "statusColor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_color: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2510,6 +4697,109 @@ impl Priority {
         }
     }
 }
+impl ::serde::Serialize for Priority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_id {
+            map.serialize_entry("avatarId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_default {
+            map.serialize_entry("isDefault", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.schemes {
+            map.serialize_entry("schemes", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_color {
+            map.serialize_entry("statusColor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Priority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Priority;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Priority")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Priority, A::Error> {
+                let mut avatar_id = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_default = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut schemes = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut status_color = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarId" => avatar_id = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isDefault" => is_default = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "schemes" => schemes = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "statusColor" => status_color = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Priority {
+                    avatar_id,
+                    description,
+                    icon_url,
+                    id,
+                    is_default,
+                    name,
+                    schemes,
+                    self_,
+                    status_color,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project component.
 ///
 /// Schema `#/components/schemas/ProjectComponent`.
@@ -2518,20 +4808,16 @@ impl Priority {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectComponent {
     /// Compass component's ID. Can't be updated. Not required for creating a Project Component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ari: ::std::option::Option<::std::string::String>,
     /// The details of the user associated with `assigneeType`, if any. See `realAssignee` for details of the user assigned to issues created with this component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<crate::jira_platform_v3::types::User>,
     /// The nominal user type used to determine the assignee for issues created with this component. See `realAssigneeType` for details on how the type of the user, and hence the user, assigned to issues is determined. Can take the following values:
     ///
@@ -2542,82 +4828,46 @@ pub struct ProjectComponent {
     ///
     /// Default value: `PROJECT_DEFAULT`.
     /// Optional when creating or updating a component.
-    #[serde(
-        rename = "assigneeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignee_type: ::std::option::Option<
         crate::jira_platform_v3::types::ProjectComponentAssigneeType,
     >,
     /// The description for the component. Optional when creating or updating a component.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether a user is associated with `assigneeType`. For example, if the `assigneeType` is set to `COMPONENT_LEAD` but the component lead is not set, then `false` is returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isAssigneeTypeValid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_assignee_type_valid: ::std::option::Option<bool>,
     /// The user details for the component's lead user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lead: ::std::option::Option<crate::jira_platform_v3::types::User>,
     /// The accountId of the component's lead user. The accountId uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
     ///
     /// Write-only: sent in requests, not returned.
-    #[serde(
-        rename = "leadAccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lead_account_id: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(
-        rename = "leadUserName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lead_user_name: ::std::option::Option<::std::string::String>,
     /// Compass component's metadata. Can't be updated. Not required for creating a Project Component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The unique name for the component in the project. Required when creating a component. Optional when updating a component. The maximum length is 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The key of the project the component is assigned to. Required when creating a component. Can't be updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// The ID of the project the component is assigned to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<i64>,
     /// The user assigned to issues created with this component, when `assigneeType` does not identify a valid assignee.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "realAssignee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub real_assignee: ::std::option::Option<crate::jira_platform_v3::types::User>,
     /// The type of the assignee that is assigned to issues created with this component, when an assignee cannot be set from the `assigneeType`. For example, `assigneeType` is set to `COMPONENT_LEAD` but no component lead is set. This property is set to one of the following values:
     ///
@@ -2627,22 +4877,12 @@ pub struct ProjectComponent {
     ///  *  `PROJECT_DEFAULT` when none of the preceding cases are true.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "realAssigneeType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub real_assignee_type: ::std::option::Option<
         crate::jira_platform_v3::types::ProjectComponentRealAssigneeType,
     >,
     /// The URL of the component.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl ProjectComponent {
@@ -2668,6 +4908,147 @@ impl ProjectComponent {
         }
     }
 }
+impl ::serde::Serialize for ProjectComponent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ari {
+            map.serialize_entry("ari", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee {
+            map.serialize_entry("assignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.assignee_type {
+            map.serialize_entry("assigneeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_assignee_type_valid {
+            map.serialize_entry("isAssigneeTypeValid", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead {
+            map.serialize_entry("lead", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead_account_id {
+            map.serialize_entry("leadAccountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.lead_user_name {
+            map.serialize_entry("leadUserName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_id {
+            map.serialize_entry("projectId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.real_assignee {
+            map.serialize_entry("realAssignee", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.real_assignee_type {
+            map.serialize_entry("realAssigneeType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectComponent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectComponent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectComponent, A::Error> {
+                let mut ari = ::std::option::Option::None;
+                let mut assignee = ::std::option::Option::None;
+                let mut assignee_type = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut is_assignee_type_valid = ::std::option::Option::None;
+                let mut lead = ::std::option::Option::None;
+                let mut lead_account_id = ::std::option::Option::None;
+                let mut lead_user_name = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut project_id = ::std::option::Option::None;
+                let mut real_assignee = ::std::option::Option::None;
+                let mut real_assignee_type = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "ari" => ari = __map.next_value()?,
+                        "assignee" => assignee = __map.next_value()?,
+                        "assigneeType" => assignee_type = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "isAssigneeTypeValid" => {
+                            is_assignee_type_valid = __map.next_value()?;
+                        }
+                        "lead" => lead = __map.next_value()?,
+                        "leadAccountId" => lead_account_id = __map.next_value()?,
+                        "leadUserName" => lead_user_name = __map.next_value()?,
+                        "metadata" => metadata = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "projectId" => project_id = __map.next_value()?,
+                        "realAssignee" => real_assignee = __map.next_value()?,
+                        "realAssigneeType" => real_assignee_type = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectComponent {
+                    ari,
+                    assignee,
+                    assignee_type,
+                    description,
+                    id,
+                    is_assignee_type_valid,
+                    lead,
+                    lead_account_id,
+                    lead_user_name,
+                    metadata,
+                    name,
+                    project,
+                    project_id,
+                    real_assignee,
+                    real_assignee_type,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The nominal user type used to determine the assignee for issues created with this component. See `realAssigneeType` for details on how the type of the user, and hence the user, assigned to issues is determined. Can take the following values:
 ///
 ///  *  `PROJECT_LEAD` the assignee to any issues created with this component is nominally the lead for the project the component is in.
@@ -2686,22 +5067,19 @@ impl ProjectComponent {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectComponentAssigneeType {
-    #[serde(rename = "PROJECT_DEFAULT")]
+    /// `PROJECT_DEFAULT`
     ProjectDefault,
-    #[serde(rename = "COMPONENT_LEAD")]
+    /// `COMPONENT_LEAD`
     ComponentLead,
-    #[serde(rename = "PROJECT_LEAD")]
+    /// `PROJECT_LEAD`
     ProjectLead,
-    #[serde(rename = "UNASSIGNED")]
+    /// `UNASSIGNED`
     Unassigned,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectComponentAssigneeType {
@@ -2721,6 +5099,32 @@ impl ::std::fmt::Display for ProjectComponentAssigneeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectComponentAssigneeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponentAssigneeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT_DEFAULT" => Self::ProjectDefault,
+                "COMPONENT_LEAD" => Self::ComponentLead,
+                "PROJECT_LEAD" => Self::ProjectLead,
+                "UNASSIGNED" => Self::Unassigned,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The type of the assignee that is assigned to issues created with this component, when an assignee cannot be set from the `assigneeType`. For example, `assigneeType` is set to `COMPONENT_LEAD` but no component lead is set. This property is set to one of the following values:
 ///
 ///  *  `PROJECT_LEAD` when `assigneeType` is `PROJECT_LEAD` and the project lead has permission to be assigned issues in the project that the component is in.
@@ -2736,22 +5140,19 @@ impl ::std::fmt::Display for ProjectComponentAssigneeType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectComponentRealAssigneeType {
-    #[serde(rename = "PROJECT_DEFAULT")]
+    /// `PROJECT_DEFAULT`
     ProjectDefault,
-    #[serde(rename = "COMPONENT_LEAD")]
+    /// `COMPONENT_LEAD`
     ComponentLead,
-    #[serde(rename = "PROJECT_LEAD")]
+    /// `PROJECT_LEAD`
     ProjectLead,
-    #[serde(rename = "UNASSIGNED")]
+    /// `UNASSIGNED`
     Unassigned,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectComponentRealAssigneeType {
@@ -2771,6 +5172,32 @@ impl ::std::fmt::Display for ProjectComponentRealAssigneeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectComponentRealAssigneeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectComponentRealAssigneeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT_DEFAULT" => Self::ProjectDefault,
+                "COMPONENT_LEAD" => Self::ComponentLead,
+                "PROJECT_LEAD" => Self::ProjectLead,
+                "UNASSIGNED" => Self::Unassigned,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about a project.
 ///
 /// Schema `#/components/schemas/ProjectDetails`.
@@ -2779,70 +5206,44 @@ impl ::std::fmt::Display for ProjectComponentRealAssigneeType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectDetails {
     /// The URLs of the project's avatars.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v3::types::AvatarUrlsBean,
     >,
     /// The ID of the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The key of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category the project belongs to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_category: ::std::option::Option<
         crate::jira_platform_v3::types::UpdatedProjectCategory,
     >,
     /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "projectTypeKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_type_key: ::std::option::Option<
         crate::jira_platform_v3::types::ProjectDetailsProjectTypeKey,
     >,
     /// The URL of the project details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Whether or not the project is simplified.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub simplified: ::std::option::Option<bool>,
 }
 impl ProjectDetails {
@@ -2860,6 +5261,97 @@ impl ProjectDetails {
         }
     }
 }
+impl ::serde::Serialize for ProjectDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_category {
+            map.serialize_entry("projectCategory", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_type_key {
+            map.serialize_entry("projectTypeKey", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.simplified {
+            map.serialize_entry("simplified", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectDetails, A::Error> {
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut project_category = ::std::option::Option::None;
+                let mut project_type_key = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut simplified = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "projectCategory" => project_category = __map.next_value()?,
+                        "projectTypeKey" => project_type_key = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "simplified" => simplified = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectDetails {
+                    avatar_urls,
+                    id,
+                    key,
+                    name,
+                    project_category,
+                    project_type_key,
+                    self_,
+                    simplified,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
 ///
 /// Schema `#/components/schemas/ProjectDetails/properties/projectTypeKey`.
@@ -2870,20 +5362,17 @@ impl ProjectDetails {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectDetailsProjectTypeKey {
-    #[serde(rename = "software")]
+    /// `software`
     Software,
-    #[serde(rename = "service_desk")]
+    /// `service_desk`
     ServiceDesk,
-    #[serde(rename = "business")]
+    /// `business`
     Business,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectDetailsProjectTypeKey {
@@ -2902,6 +5391,31 @@ impl ::std::fmt::Display for ProjectDetailsProjectTypeKey {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectDetailsProjectTypeKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectDetailsProjectTypeKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "software" => Self::Software,
+                "service_desk" => Self::ServiceDesk,
+                "business" => Self::Business,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details of an issue resolution.
 ///
 /// Schema `#/components/schemas/Resolution`.
@@ -2910,26 +5424,16 @@ impl ::std::fmt::Display for ProjectDetailsProjectTypeKey {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Resolution {
     /// The description of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the issue resolution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the issue resolution.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl Resolution {
@@ -2943,6 +5447,73 @@ impl Resolution {
         }
     }
 }
+impl ::serde::Serialize for Resolution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Resolution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Resolution;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Resolution")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Resolution, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Resolution {
+                    description,
+                    id,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The projects the item is associated with. Indicated for items associated with [next-gen projects](https://confluence.atlassian.com/x/loMyO).
 ///
 /// Schema `#/components/schemas/Scope`.
@@ -2951,27 +5522,18 @@ impl Resolution {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Scope {
     /// The project the item has scope in.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<crate::jira_platform_v3::types::ProjectDetails>,
     /// The type of scope.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v3::types::ScopeType>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -2987,6 +5549,67 @@ impl Scope {
         }
     }
 }
+impl ::serde::Serialize for Scope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Scope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Scope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Scope")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Scope, A::Error> {
+                let mut project = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "project" => project = __map.next_value()?,
+                        "type" => type_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Scope {
+                    project,
+                    type_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The type of scope.
 ///
 /// Schema `#/components/schemas/Scope/properties/type`.
@@ -2997,18 +5620,15 @@ impl Scope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ScopeType {
-    #[serde(rename = "PROJECT")]
+    /// `PROJECT`
     Project,
-    #[serde(rename = "TEMPLATE")]
+    /// `TEMPLATE`
     Template,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ScopeType {
@@ -3026,6 +5646,30 @@ impl ::std::fmt::Display for ScopeType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ScopeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScopeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "PROJECT" => Self::Project,
+                "TEMPLATE" => Self::Template,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Details about the operations available in this version.
 ///
 /// Schema `#/components/schemas/SimpleLink`.
@@ -3034,32 +5678,15 @@ impl ::std::fmt::Display for ScopeType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleLink {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "iconClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "styleClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub style_class: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
 }
 impl SimpleLink {
@@ -3076,40 +5703,110 @@ impl SimpleLink {
         }
     }
 }
+impl ::serde::Serialize for SimpleLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.href {
+            map.serialize_entry("href", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_class {
+            map.serialize_entry("iconClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.label {
+            map.serialize_entry("label", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.style_class {
+            map.serialize_entry("styleClass", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleLink, A::Error> {
+                let mut href = ::std::option::Option::None;
+                let mut icon_class = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut style_class = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut weight = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "href" => href = __map.next_value()?,
+                        "iconClass" => icon_class = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "label" => label = __map.next_value()?,
+                        "styleClass" => style_class = __map.next_value()?,
+                        "title" => title = __map.next_value()?,
+                        "weight" => weight = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleLink {
+                    href,
+                    icon_class,
+                    id,
+                    label,
+                    style_class,
+                    title,
+                    weight,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimpleListWrapperApplicationRole`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleListWrapperApplicationRole {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub callback: ::std::option::Option<
         crate::jira_platform_v3::types::ListWrapperCallbackApplicationRole,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::ApplicationRole>,
     >,
-    #[serde(
-        rename = "max-results",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pagingCallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub paging_callback: ::std::option::Option<
         crate::jira_platform_v3::types::ListWrapperCallbackApplicationRole,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
 impl SimpleListWrapperApplicationRole {
@@ -3124,40 +5821,98 @@ impl SimpleListWrapperApplicationRole {
         }
     }
 }
+impl ::serde::Serialize for SimpleListWrapperApplicationRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.callback {
+            map.serialize_entry("callback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("max-results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.paging_callback {
+            map.serialize_entry("pagingCallback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperApplicationRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleListWrapperApplicationRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleListWrapperApplicationRole")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleListWrapperApplicationRole, A::Error> {
+                let mut callback = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut paging_callback = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "callback" => callback = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "max-results" => max_results = __map.next_value()?,
+                        "pagingCallback" => paging_callback = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleListWrapperApplicationRole {
+                    callback,
+                    items,
+                    max_results,
+                    paging_callback,
+                    size,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimpleListWrapperGroupName`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleListWrapperGroupName {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub callback: ::std::option::Option<
         crate::jira_platform_v3::types::ListWrapperCallbackGroupName,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
     >,
-    #[serde(
-        rename = "max-results",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(
-        rename = "pagingCallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub paging_callback: ::std::option::Option<
         crate::jira_platform_v3::types::ListWrapperCallbackGroupName,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
 impl SimpleListWrapperGroupName {
@@ -3172,6 +5927,79 @@ impl SimpleListWrapperGroupName {
         }
     }
 }
+impl ::serde::Serialize for SimpleListWrapperGroupName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.callback {
+            map.serialize_entry("callback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("max-results", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.paging_callback {
+            map.serialize_entry("pagingCallback", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperGroupName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleListWrapperGroupName;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleListWrapperGroupName")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleListWrapperGroupName, A::Error> {
+                let mut callback = ::std::option::Option::None;
+                let mut items = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut paging_callback = ::std::option::Option::None;
+                let mut size = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "callback" => callback = __map.next_value()?,
+                        "items" => items = __map.next_value()?,
+                        "max-results" => max_results = __map.next_value()?,
+                        "pagingCallback" => paging_callback = __map.next_value()?,
+                        "size" => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleListWrapperGroupName {
+                    callback,
+                    items,
+                    max_results,
+                    paging_callback,
+                    size,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A status category.
 ///
 /// Schema `#/components/schemas/StatusCategory`.
@@ -3180,46 +6008,30 @@ impl SimpleListWrapperGroupName {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StatusCategory {
     /// The name of the color used to represent the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "colorName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub color_name: ::std::option::Option<::std::string::String>,
     /// The ID of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The key of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the status category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3238,6 +6050,85 @@ impl StatusCategory {
         }
     }
 }
+impl ::serde::Serialize for StatusCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.color_name {
+            map.serialize_entry("colorName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StatusCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatusCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StatusCategory, A::Error> {
+                let mut color_name = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "colorName" => color_name = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StatusCategory {
+                    color_name,
+                    id,
+                    key,
+                    name,
+                    self_,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A status.
 ///
 /// Schema `#/components/schemas/StatusDetails`.
@@ -3246,62 +6137,40 @@ impl StatusCategory {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct StatusDetails {
     /// The description of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The URL of the icon used to represent the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "iconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// The ID of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The scope of the field.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::jira_platform_v3::types::Scope>,
     /// The URL of the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The category assigned to the status.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "statusCategory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_category: ::std::option::Option<
         crate::jira_platform_v3::types::StatusCategory,
     >,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3322,6 +6191,97 @@ impl StatusDetails {
         }
     }
 }
+impl ::serde::Serialize for StatusDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status_category {
+            map.serialize_entry("statusCategory", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StatusDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = StatusDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StatusDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StatusDetails, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut icon_url = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut scope = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut status_category = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "iconUrl" => icon_url = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "scope" => scope = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "statusCategory" => status_category = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(StatusDetails {
+                    description,
+                    icon_url,
+                    id,
+                    name,
+                    scope,
+                    self_,
+                    status_category,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Time tracking details.
 ///
 /// Schema `#/components/schemas/TimeTrackingDetails`.
@@ -3330,64 +6290,32 @@ impl StatusDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TimeTrackingDetails {
     /// The original estimate of time needed for this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "originalEstimate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_estimate: ::std::option::Option<::std::string::String>,
     /// The original estimate of time needed for this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "originalEstimateSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub original_estimate_seconds: ::std::option::Option<i64>,
     /// The remaining estimate of time needed for this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "remainingEstimate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_estimate: ::std::option::Option<::std::string::String>,
     /// The remaining estimate of time needed for this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "remainingEstimateSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remaining_estimate_seconds: ::std::option::Option<i64>,
     /// Time worked on this issue in readable format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeSpent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent: ::std::option::Option<::std::string::String>,
     /// Time worked on this issue in seconds.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeSpentSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent_seconds: ::std::option::Option<i64>,
 }
 impl TimeTrackingDetails {
@@ -3403,6 +6331,89 @@ impl TimeTrackingDetails {
         }
     }
 }
+impl ::serde::Serialize for TimeTrackingDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.original_estimate {
+            map.serialize_entry("originalEstimate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.original_estimate_seconds {
+            map.serialize_entry("originalEstimateSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_estimate {
+            map.serialize_entry("remainingEstimate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.remaining_estimate_seconds {
+            map.serialize_entry("remainingEstimateSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent {
+            map.serialize_entry("timeSpent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
+            map.serialize_entry("timeSpentSeconds", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TimeTrackingDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TimeTrackingDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TimeTrackingDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TimeTrackingDetails, A::Error> {
+                let mut original_estimate = ::std::option::Option::None;
+                let mut original_estimate_seconds = ::std::option::Option::None;
+                let mut remaining_estimate = ::std::option::Option::None;
+                let mut remaining_estimate_seconds = ::std::option::Option::None;
+                let mut time_spent = ::std::option::Option::None;
+                let mut time_spent_seconds = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "originalEstimate" => original_estimate = __map.next_value()?,
+                        "originalEstimateSeconds" => {
+                            original_estimate_seconds = __map.next_value()?;
+                        }
+                        "remainingEstimate" => remaining_estimate = __map.next_value()?,
+                        "remainingEstimateSeconds" => {
+                            remaining_estimate_seconds = __map.next_value()?;
+                        }
+                        "timeSpent" => time_spent = __map.next_value()?,
+                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TimeTrackingDetails {
+                    original_estimate,
+                    original_estimate_seconds,
+                    remaining_estimate,
+                    remaining_estimate_seconds,
+                    time_spent,
+                    time_spent_seconds,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A project category.
 ///
 /// Schema `#/components/schemas/UpdatedProjectCategory`.
@@ -3411,34 +6422,24 @@ impl TimeTrackingDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UpdatedProjectCategory {
     /// The name of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The ID of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The description of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the project category.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 impl UpdatedProjectCategory {
@@ -3450,6 +6451,73 @@ impl UpdatedProjectCategory {
             name: ::std::option::Option::None,
             self_: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for UpdatedProjectCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatedProjectCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UpdatedProjectCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdatedProjectCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdatedProjectCategory, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => description = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UpdatedProjectCategory {
+                    description,
+                    id,
+                    name,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// A user with details as permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
@@ -3464,17 +6532,10 @@ impl UpdatedProjectCategory {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct User {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. Required in requests.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// The user account type. Can take the following values:
     ///
@@ -3483,18 +6544,12 @@ pub struct User {
     ///  *  `customer` Jira Service Desk account representing an external service desk
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_type: ::std::option::Option<
         crate::jira_platform_v3::types::UserAccountType,
     >,
     /// Whether the user is active.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// The app type of the user account when accountType is 'app'. Can take the following values:
     ///
@@ -3503,97 +6558,56 @@ pub struct User {
     ///  *  `unknown` Unknown app type
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "appType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub app_type: ::std::option::Option<::std::string::String>,
     /// The application roles the user is assigned to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "applicationRoles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_roles: ::std::option::Option<
         crate::jira_platform_v3::types::SimpleListWrapperApplicationRole,
     >,
     /// The avatars of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v3::types::AvatarUrlsBean,
     >,
     /// The display name of the user. Depending on the user’s privacy setting, this may return an alternative value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The email address of the user. Depending on the user’s privacy setting, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Expand options that include additional user details in the response.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The groups that the user belongs to.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         crate::jira_platform_v3::types::SimpleListWrapperGroupName,
     >,
     /// Whether the user is a guest.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub guest: ::std::option::Option<bool>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The locale of the user. Depending on the user’s privacy setting, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The time zone specified in the user's profile. If the user's time zone is not visible to the current user (due to user's profile setting), or if a time zone has not been set, the instance's default time zone will be returned.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 impl User {
@@ -3619,6 +6633,145 @@ impl User {
         }
     }
 }
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.account_type {
+            map.serialize_entry("accountType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.app_type {
+            map.serialize_entry("appType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.application_roles {
+            map.serialize_entry("applicationRoles", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            map.serialize_entry("emailAddress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.guest {
+            map.serialize_entry("guest", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.locale {
+            map.serialize_entry("locale", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_zone {
+            map.serialize_entry("timeZone", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = User;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<User, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut account_type = ::std::option::Option::None;
+                let mut active = ::std::option::Option::None;
+                let mut app_type = ::std::option::Option::None;
+                let mut application_roles = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut email_address = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut groups = ::std::option::Option::None;
+                let mut guest = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut time_zone = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "accountType" => account_type = __map.next_value()?,
+                        "active" => active = __map.next_value()?,
+                        "appType" => app_type = __map.next_value()?,
+                        "applicationRoles" => application_roles = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "groups" => groups = __map.next_value()?,
+                        "guest" => guest = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "locale" => locale = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "timeZone" => time_zone = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(User {
+                    account_id,
+                    account_type,
+                    active,
+                    app_type,
+                    application_roles,
+                    avatar_urls,
+                    display_name,
+                    email_address,
+                    expand,
+                    groups,
+                    guest,
+                    key,
+                    locale,
+                    name,
+                    self_,
+                    time_zone,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The user account type. Can take the following values:
 ///
 ///  *  `atlassian` regular Atlassian user account
@@ -3633,22 +6786,19 @@ impl User {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum UserAccountType {
-    #[serde(rename = "atlassian")]
+    /// `atlassian`
     Atlassian,
-    #[serde(rename = "app")]
+    /// `app`
     App,
-    #[serde(rename = "customer")]
+    /// `customer`
     Customer,
-    #[serde(rename = "unknown")]
+    /// `unknown`
     Unknown,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown2(::std::string::String),
 }
 impl UserAccountType {
@@ -3668,6 +6818,32 @@ impl ::std::fmt::Display for UserAccountType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for UserAccountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserAccountType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "atlassian" => Self::Atlassian,
+                "app" => Self::App,
+                "customer" => Self::Customer,
+                "unknown" => Self::Unknown,
+                _ => Self::Unknown2(value.into_string()),
+            },
+        )
+    }
+}
 /// User details permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
 ///
 ///  *  User record deleted from Atlassian: This occurs as the result of a right to be forgotten request. In this case, `displayName` provides an indication and other parameters have default values or are blank (for example, email is blank).
@@ -3680,88 +6856,48 @@ impl ::std::fmt::Display for UserAccountType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct UserDetails {
     /// The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// The type of account represented by this user. This will be one of 'atlassian' (normal users), 'app' (application user) or 'customer' (Jira Service Desk customer user)
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_type: ::std::option::Option<::std::string::String>,
     /// Whether the user is active.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// The avatars of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "avatarUrls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_urls: ::std::option::Option<
         crate::jira_platform_v3::types::AvatarUrlsBean,
     >,
     /// The display name of the user. Depending on the user’s privacy settings, this may return an alternative value.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The email address of the user. Depending on the user’s privacy settings, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "emailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// This property is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the user.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The time zone specified in the user's profile. Depending on the user’s privacy settings, this may be returned as null.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "timeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 impl UserDetails {
@@ -3781,6 +6917,109 @@ impl UserDetails {
         }
     }
 }
+impl ::serde::Serialize for UserDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.account_type {
+            map.serialize_entry("accountType", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.avatar_urls {
+            map.serialize_entry("avatarUrls", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            map.serialize_entry("emailAddress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_zone {
+            map.serialize_entry("timeZone", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = UserDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UserDetails, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut account_type = ::std::option::Option::None;
+                let mut active = ::std::option::Option::None;
+                let mut avatar_urls = ::std::option::Option::None;
+                let mut display_name = ::std::option::Option::None;
+                let mut email_address = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut time_zone = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "accountType" => account_type = __map.next_value()?,
+                        "active" => active = __map.next_value()?,
+                        "avatarUrls" => avatar_urls = __map.next_value()?,
+                        "displayName" => display_name = __map.next_value()?,
+                        "emailAddress" => email_address = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "name" => name = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "timeZone" => time_zone = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(UserDetails {
+                    account_id,
+                    account_type,
+                    active,
+                    avatar_urls,
+                    display_name,
+                    email_address,
+                    key,
+                    name,
+                    self_,
+                    time_zone,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details about a project version.
 ///
 /// Schema `#/components/schemas/Version`.
@@ -3789,26 +7028,20 @@ impl UserDetails {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Version {
     /// If the expand option `approvers` is used, returns a list containing the approvers for this version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub approvers: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::VersionApprover>,
     >,
     /// Indicates that the version is archived. Optional when creating or updating a version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The description of the version. Optional when creating or updating a version. The maximum size is 16,384 bytes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The Atlassian account ID of the version driver. Optional when creating or updating a version. If the expand option `driver` is used, returns the Atlassian account ID of the driver.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub driver: ::std::option::Option<::std::string::String>,
     /// Use expand to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
     ///
@@ -3818,99 +7051,52 @@ pub struct Version {
     ///  *  `approvers` Returns a list containing approvers for this version.
     ///
     /// Optional for create and update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expand: ::std::option::Option<::std::string::String>,
     /// The ID of the version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// If the expand option `issuesstatus` is used, returns the count of issues in this version for each of the status categories *to do*, *in progress*, *done*, and *unmapped*. The *unmapped* property contains a count of issues with a status other than *to do*, *in progress*, and *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issuesStatusForFixVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issues_status_for_fix_version: ::std::option::Option<
         crate::jira_platform_v3::types::VersionIssuesStatus,
     >,
     /// The URL of the self link to the version to which all unfixed issues are moved when a version is released. Not applicable when creating a version. Optional when updating a version.
-    #[serde(
-        rename = "moveUnfixedIssuesTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub move_unfixed_issues_to: ::std::option::Option<::std::string::String>,
     /// The unique name of the version. Required when creating a version. Optional when updating a version. The maximum length is 255 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// If the expand option `operations` is used, returns the list of operations available for this version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::SimpleLink>,
     >,
     /// Indicates that the version is overdue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overdue: ::std::option::Option<bool>,
     /// Deprecated. Use `projectId`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// The ID of the project to which this version is attached. Required when creating a version. Not applicable when updating a version.
-    #[serde(
-        rename = "projectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<i64>,
     /// The release date of the version. Expressed in ISO 8601 format (yyyy-mm-dd). Optional when creating or updating a version.
-    #[serde(
-        rename = "releaseDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub release_date: ::std::option::Option<::std::string::String>,
     /// Indicates that the version is released. If the version is released a request to release again is ignored. Not applicable when creating a version. Optional when updating a version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub released: ::std::option::Option<bool>,
     /// The URL of the version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The start date of the version. Expressed in ISO 8601 format (yyyy-mm-dd). Optional when creating or updating a version.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// The date on which work on this version is expected to finish, expressed in the instance's *Day/Month/Year Format* date format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "userReleaseDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_release_date: ::std::option::Option<::std::string::String>,
     /// The date on which work on this version is expected to start, expressed in the instance's *Day/Month/Year Format* date format.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "userStartDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_start_date: ::std::option::Option<::std::string::String>,
 }
 impl Version {
@@ -3939,6 +7125,167 @@ impl Version {
         }
     }
 }
+impl ::serde::Serialize for Version {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.approvers {
+            map.serialize_entry("approvers", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.archived {
+            map.serialize_entry("archived", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.driver {
+            map.serialize_entry("driver", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issues_status_for_fix_version {
+            map.serialize_entry("issuesStatusForFixVersion", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.move_unfixed_issues_to {
+            map.serialize_entry("moveUnfixedIssuesTo", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.overdue {
+            map.serialize_entry("overdue", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project {
+            map.serialize_entry("project", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_id {
+            map.serialize_entry("projectId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.release_date {
+            map.serialize_entry("releaseDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.released {
+            map.serialize_entry("released", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            map.serialize_entry("startDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_release_date {
+            map.serialize_entry("userReleaseDate", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_start_date {
+            map.serialize_entry("userStartDate", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Version {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Version;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Version")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Version, A::Error> {
+                let mut approvers = ::std::option::Option::None;
+                let mut archived = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut driver = ::std::option::Option::None;
+                let mut expand = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut issues_status_for_fix_version = ::std::option::Option::None;
+                let mut move_unfixed_issues_to = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut operations = ::std::option::Option::None;
+                let mut overdue = ::std::option::Option::None;
+                let mut project = ::std::option::Option::None;
+                let mut project_id = ::std::option::Option::None;
+                let mut release_date = ::std::option::Option::None;
+                let mut released = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut start_date = ::std::option::Option::None;
+                let mut user_release_date = ::std::option::Option::None;
+                let mut user_start_date = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "approvers" => approvers = __map.next_value()?,
+                        "archived" => archived = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "driver" => driver = __map.next_value()?,
+                        "expand" => expand = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "issuesStatusForFixVersion" => {
+                            issues_status_for_fix_version = __map.next_value()?;
+                        }
+                        "moveUnfixedIssuesTo" => {
+                            move_unfixed_issues_to = __map.next_value()?;
+                        }
+                        "name" => name = __map.next_value()?,
+                        "operations" => operations = __map.next_value()?,
+                        "overdue" => overdue = __map.next_value()?,
+                        "project" => project = __map.next_value()?,
+                        "projectId" => project_id = __map.next_value()?,
+                        "releaseDate" => release_date = __map.next_value()?,
+                        "released" => released = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "startDate" => start_date = __map.next_value()?,
+                        "userReleaseDate" => user_release_date = __map.next_value()?,
+                        "userStartDate" => user_start_date = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Version {
+                    approvers,
+                    archived,
+                    description,
+                    driver,
+                    expand,
+                    id,
+                    issues_status_for_fix_version,
+                    move_unfixed_issues_to,
+                    name,
+                    operations,
+                    overdue,
+                    project,
+                    project_id,
+                    release_date,
+                    released,
+                    self_,
+                    start_date,
+                    user_release_date,
+                    user_start_date,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Contains details about a version approver.
 ///
 /// Schema `#/components/schemas/VersionApprover`.
@@ -3947,41 +7294,26 @@ impl Version {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct VersionApprover {
     /// The Atlassian account ID of the approver.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// A description of why the user is declining the approval.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "declineReason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub decline_reason: ::std::option::Option<::std::string::String>,
     /// A description of what the user is approving within the specified version.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The status of the approval, which can be *PENDING*, *APPROVED*, or *DECLINED*
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3999,6 +7331,79 @@ impl VersionApprover {
         }
     }
 }
+impl ::serde::Serialize for VersionApprover {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.account_id {
+            map.serialize_entry("accountId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.decline_reason {
+            map.serialize_entry("declineReason", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VersionApprover {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VersionApprover;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VersionApprover")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<VersionApprover, A::Error> {
+                let mut account_id = ::std::option::Option::None;
+                let mut decline_reason = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "accountId" => account_id = __map.next_value()?,
+                        "declineReason" => decline_reason = __map.next_value()?,
+                        "description" => description = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VersionApprover {
+                    account_id,
+                    decline_reason,
+                    description,
+                    status,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Counts of the number of issues in various statuses.
 ///
 /// Schema `#/components/schemas/VersionIssuesStatus`.
@@ -4007,41 +7412,26 @@ impl VersionApprover {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct VersionIssuesStatus {
     /// Count of issues with status *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub done: ::std::option::Option<i64>,
     /// Count of issues with status *in progress*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "inProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_progress: ::std::option::Option<i64>,
     /// Count of issues with status *to do*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "toDo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_do: ::std::option::Option<i64>,
     /// Count of issues with a status other than *to do*, *in progress*, and *done*.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unmapped: ::std::option::Option<i64>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4059,6 +7449,79 @@ impl VersionIssuesStatus {
         }
     }
 }
+impl ::serde::Serialize for VersionIssuesStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.done {
+            map.serialize_entry("done", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.in_progress {
+            map.serialize_entry("inProgress", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.to_do {
+            map.serialize_entry("toDo", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.unmapped {
+            map.serialize_entry("unmapped", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VersionIssuesStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = VersionIssuesStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VersionIssuesStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<VersionIssuesStatus, A::Error> {
+                let mut done = ::std::option::Option::None;
+                let mut in_progress = ::std::option::Option::None;
+                let mut to_do = ::std::option::Option::None;
+                let mut unmapped = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "done" => done = __map.next_value()?,
+                        "inProgress" => in_progress = __map.next_value()?,
+                        "toDo" => to_do = __map.next_value()?,
+                        "unmapped" => unmapped = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(VersionIssuesStatus {
+                    done,
+                    in_progress,
+                    to_do,
+                    unmapped,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The group or role to which this item is visible.
 ///
 /// Schema `#/components/schemas/Visibility`.
@@ -4067,32 +7530,18 @@ impl VersionIssuesStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Visibility {
     /// The ID of the group or the name of the role that visibility of this item is restricted to.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::nullable::deserialize"
-    )]
     pub identifier: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     /// Whether visibility of this item is restricted to a group or role.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::jira_platform_v3::types::VisibilityType>,
     /// The name of the group or role that visibility of this item is restricted to. Please note that the name of a group is mutable, to reliably identify a group use `identifier`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4109,6 +7558,77 @@ impl Visibility {
         }
     }
 }
+impl ::serde::Serialize for Visibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.identifier {
+            map.serialize_entry("identifier", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Visibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Visibility;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Visibility")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Visibility, A::Error> {
+                let mut identifier = ::std::option::Option::None;
+                let mut type_ = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "identifier" => {
+                            identifier = __map
+                                .next_value::<::std::option::Option<_>>()?
+                                .map(crate::runtime::Nullable::Value);
+                        }
+                        "type" => type_ = __map.next_value()?,
+                        "value" => value = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Visibility {
+                    identifier,
+                    type_,
+                    value,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Whether visibility of this item is restricted to a group or role.
 ///
 /// Schema `#/components/schemas/Visibility/properties/type`.
@@ -4119,18 +7639,15 @@ impl Visibility {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum VisibilityType {
-    #[serde(rename = "group")]
+    /// `group`
     Group,
-    #[serde(rename = "role")]
+    /// `role`
     Role,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl VisibilityType {
@@ -4148,6 +7665,30 @@ impl ::std::fmt::Display for VisibilityType {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for VisibilityType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisibilityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "group" => Self::Group,
+                "role" => Self::Role,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// The details of votes on an issue.
 ///
 /// Schema `#/components/schemas/Votes`.
@@ -4156,40 +7697,26 @@ impl ::std::fmt::Display for VisibilityType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Votes {
     /// Whether the user making this request has voted on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "hasVoted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_voted: ::std::option::Option<bool>,
     /// The URL of these issue vote details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// List of the users who have voted on this issue. An empty list is returned when the calling user doesn't have the *View voters and watchers* project permission.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub voters: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::User>,
     >,
     /// The number of votes on the issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub votes: ::std::option::Option<i64>,
 }
 impl Votes {
@@ -4203,18 +7730,82 @@ impl Votes {
         }
     }
 }
+impl ::serde::Serialize for Votes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.has_voted {
+            map.serialize_entry("hasVoted", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.voters {
+            map.serialize_entry("voters", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.votes {
+            map.serialize_entry("votes", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Votes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Votes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Votes")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Votes, A::Error> {
+                let mut has_voted = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut voters = ::std::option::Option::None;
+                let mut votes = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "hasVoted" => has_voted = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "voters" => voters = __map.next_value()?,
+                        "votes" => votes = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Votes {
+                    has_voted,
+                    self_,
+                    voters,
+                    votes,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/WarningCollection`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct WarningCollection {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl WarningCollection {
@@ -4225,6 +7816,53 @@ impl WarningCollection {
         }
     }
 }
+impl ::serde::Serialize for WarningCollection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WarningCollection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WarningCollection;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WarningCollection")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WarningCollection, A::Error> {
+                let mut warnings = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "warnings" => warnings = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WarningCollection { warnings })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The details of watchers on an issue.
 ///
 /// Schema `#/components/schemas/Watchers`.
@@ -4233,42 +7871,24 @@ impl WarningCollection {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Watchers {
     /// Whether the calling user is watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "isWatching",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_watching: ::std::option::Option<bool>,
     /// The URL of these issue watcher details.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The number of users watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "watchCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub watch_count: ::std::option::Option<i32>,
     /// Details of the users watching this issue.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub watchers: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::UserDetails>,
     >,
@@ -4284,6 +7904,73 @@ impl Watchers {
         }
     }
 }
+impl ::serde::Serialize for Watchers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.is_watching {
+            map.serialize_entry("isWatching", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watch_count {
+            map.serialize_entry("watchCount", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.watchers {
+            map.serialize_entry("watchers", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Watchers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Watchers;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Watchers")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Watchers, A::Error> {
+                let mut is_watching = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut watch_count = ::std::option::Option::None;
+                let mut watchers = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "isWatching" => is_watching = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "watchCount" => watch_count = __map.next_value()?,
+                        "watchers" => watchers = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Watchers {
+                    is_watching,
+                    self_,
+                    watch_count,
+                    watchers,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Details of a worklog.
 ///
 /// Schema `#/components/schemas/Worklog`.
@@ -4292,90 +7979,54 @@ impl Watchers {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Worklog {
     /// Details of the user who created the worklog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<crate::jira_platform_v3::types::UserDetails>,
     /// A comment about the worklog in [Atlassian Document Format](https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/). Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<crate::adf::Document>,
     /// The datetime on which the worklog was created.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The ID of the worklog record.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The ID of the issue this worklog is for.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "issueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_id: ::std::option::Option<::std::string::String>,
     /// Details of properties for the worklog. Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<
         ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
     >,
     /// The URL of the worklog item.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     /// The datetime on which the worklog effort was started. Required when creating a worklog. Optional when updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// The time spent working on the issue as days (\#d), hours (\#h), or minutes (\#m or \#). Required when creating a worklog if `timeSpentSeconds` isn't provided. Optional when updating a worklog. Cannot be provided if `timeSpentSecond` is provided.
-    #[serde(
-        rename = "timeSpent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent: ::std::option::Option<::std::string::String>,
     /// The time in seconds spent working on the issue. Required when creating a worklog if `timeSpent` isn't provided. Optional when updating a worklog. Cannot be provided if `timeSpent` is provided.
-    #[serde(
-        rename = "timeSpentSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent_seconds: ::std::option::Option<i64>,
     /// Details of the user who last updated the worklog.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(
-        rename = "updateAuthor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_author: ::std::option::Option<
         crate::jira_platform_v3::types::UserDetails,
     >,
     /// The datetime on which the worklog was last updated.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<crate::runtime::JiraDateTime>,
     /// Details about any restrictions in the visibility of the worklog. Optional when creating or updating a worklog.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<crate::jira_platform_v3::types::Visibility>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -4400,5 +8051,132 @@ impl Worklog {
             visibility: ::std::option::Option::None,
             additional_properties: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+impl ::serde::Serialize for Worklog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.author {
+            map.serialize_entry("author", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.comment {
+            map.serialize_entry("comment", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issue_id {
+            map.serialize_entry("issueId", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.properties {
+            map.serialize_entry("properties", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.started {
+            map.serialize_entry("started", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent {
+            map.serialize_entry("timeSpent", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
+            map.serialize_entry("timeSpentSeconds", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.update_author {
+            map.serialize_entry("updateAuthor", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.updated {
+            map.serialize_entry("updated", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.visibility {
+            map.serialize_entry("visibility", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Worklog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Worklog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Worklog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Worklog, A::Error> {
+                let mut author = ::std::option::Option::None;
+                let mut comment = ::std::option::Option::None;
+                let mut created = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut issue_id = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut self_ = ::std::option::Option::None;
+                let mut started = ::std::option::Option::None;
+                let mut time_spent = ::std::option::Option::None;
+                let mut time_spent_seconds = ::std::option::Option::None;
+                let mut update_author = ::std::option::Option::None;
+                let mut updated = ::std::option::Option::None;
+                let mut visibility = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "author" => author = __map.next_value()?,
+                        "comment" => comment = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "id" => id = __map.next_value()?,
+                        "issueId" => issue_id = __map.next_value()?,
+                        "properties" => properties = __map.next_value()?,
+                        "self" => self_ = __map.next_value()?,
+                        "started" => started = __map.next_value()?,
+                        "timeSpent" => time_spent = __map.next_value()?,
+                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
+                        "updateAuthor" => update_author = __map.next_value()?,
+                        "updated" => updated = __map.next_value()?,
+                        "visibility" => visibility = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Worklog {
+                    author,
+                    comment,
+                    created,
+                    id,
+                    issue_id,
+                    properties,
+                    self_,
+                    started,
+                    time_spent,
+                    time_spent_seconds,
+                    update_author,
+                    updated,
+                    visibility,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -169,18 +169,17 @@ impl GetPageById {
     /// - `400`: Returned if an invalid request is provided.
     /// - `401`: Returned if the authentication credentials are incorrect or missing
     /// - `404`: Returned if the calling user does not have permission to view the
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::confluence_v2::types::GetPageByIdResponse> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::confluence_v2::types::GetPageByIdResponse> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getPageById",
             method: crate::runtime::HttpMethod::Get,
@@ -207,12 +206,7 @@ impl GetPageById {
             include_direct_children,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/pages/{}", crate ::runtime::encode_path_segment(& id.to_string())
-            ),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[&id]);
         if let ::std::option::Option::Some(value) = body_format {
             request.query("body-format", value);
         }
@@ -258,6 +252,14 @@ impl GetPageById {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::confluence_v2::types::GetPageByIdResponse> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

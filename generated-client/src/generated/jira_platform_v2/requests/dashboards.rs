@@ -156,16 +156,15 @@ impl DeleteDashboardItemProperty {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user is not the owner of the dashboard.
     /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteDashboardItemProperty",
             method: crate::runtime::HttpMethod::Delete,
@@ -174,19 +173,20 @@ impl DeleteDashboardItemProperty {
             see_other_documented: false,
         };
         let Self { client, dashboard_id, item_id, property_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/dashboard/{}/items/{}/properties/{}", crate
-                ::runtime::encode_path_segment(& dashboard_id), crate
-                ::runtime::encode_path_segment(& item_id), crate
-                ::runtime::encode_path_segment(& property_key)
-            ),
+            &[&dashboard_id, &item_id, &property_key],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{id}`: start it with [`Api::get_dashboard`](crate::jira_platform_v2::Api::get_dashboard), set what you need, then `.send()`.
@@ -212,16 +212,17 @@ impl GetDashboard {
     /// - `400`: 400 response
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the dashboard is not found or the dashboard is not owned by or shared with the user.
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Dashboard> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(
+        self,
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::Dashboard> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboard",
             method: crate::runtime::HttpMethod::Get,
@@ -230,16 +231,19 @@ impl GetDashboard {
             see_other_documented: false,
         };
         let Self { client, id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/rest/api/2/dashboard/{}", crate ::runtime::encode_path_segment(& id)
-            ),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[&id]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::Dashboard> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::get_dashboard_item_property`](crate::jira_platform_v2::Api::get_dashboard_item_property), set what you need, then `.send()`.
@@ -266,18 +270,17 @@ impl GetDashboardItemProperty {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the dashboard, the dashboard item, or dashboard item property is not found, or the dashboard is not owned by or shared with the user.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::EntityProperty> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboardItemProperty",
             method: crate::runtime::HttpMethod::Get,
@@ -286,19 +289,22 @@ impl GetDashboardItemProperty {
             see_other_documented: false,
         };
         let Self { client, dashboard_id, item_id, property_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/dashboard/{}/items/{}/properties/{}", crate
-                ::runtime::encode_path_segment(& dashboard_id), crate
-                ::runtime::encode_path_segment(& item_id), crate
-                ::runtime::encode_path_segment(& property_key)
-            ),
+            &[&dashboard_id, &item_id, &property_key],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties`: start it with [`Api::get_dashboard_item_property_keys`](crate::jira_platform_v2::Api::get_dashboard_item_property_keys), set what you need, then `.send()`.
@@ -324,18 +330,17 @@ impl GetDashboardItemPropertyKeys {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the dashboard or dashboard item is not found, or the dashboard is not owned by or shared with the user.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::PropertyKeys> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDashboardItemPropertyKeys",
             method: crate::runtime::HttpMethod::Get,
@@ -344,18 +349,22 @@ impl GetDashboardItemPropertyKeys {
             see_other_documented: false,
         };
         let Self { client, dashboard_id, item_id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/dashboard/{}/items/{}/properties", crate
-                ::runtime::encode_path_segment(& dashboard_id), crate
-                ::runtime::encode_path_segment(& item_id)
-            ),
+            &[&dashboard_id, &item_id],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `PUT /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::set_dashboard_item_property`](crate::jira_platform_v2::Api::set_dashboard_item_property), set what you need, then `.send()`.
@@ -385,16 +394,15 @@ impl SetDashboardItemProperty {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user is not the owner of the dashboard.
     /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setDashboardItemProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -403,19 +411,20 @@ impl SetDashboardItemProperty {
             see_other_documented: false,
         };
         let Self { client, dashboard_id, item_id, property_key, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/dashboard/{}/items/{}/properties/{}", crate
-                ::runtime::encode_path_segment(& dashboard_id), crate
-                ::runtime::encode_path_segment(& item_id), crate
-                ::runtime::encode_path_segment(& property_key)
-            ),
+            &[&dashboard_id, &item_id, &property_key],
         );
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

@@ -113,18 +113,19 @@ impl GetNotificationSchemes {
     ///
     /// - `400`: Returned if the request isn't valid.
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::PageBeanNotificationScheme> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<
+        crate::jira_platform_v2::types::PageBeanNotificationScheme,
+    > {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getNotificationSchemes",
             method: crate::runtime::HttpMethod::Get,
@@ -142,10 +143,7 @@ impl GetNotificationSchemes {
             expand,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/notificationscheme"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(value) = start_at {
             request.query("startAt", value);
         }
@@ -167,7 +165,15 @@ impl GetNotificationSchemes {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::PageBeanNotificationScheme> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {

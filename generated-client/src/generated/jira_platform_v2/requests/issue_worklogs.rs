@@ -153,18 +153,17 @@ impl GetIssueWorklog {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if:
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::PageOfWorklogs> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::PageOfWorklogs> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssueWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -182,12 +181,9 @@ impl GetIssueWorklog {
             expand,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}/worklog", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = start_at {
             request.query("startAt", value);
@@ -207,7 +203,15 @@ impl GetIssueWorklog {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::PageOfWorklogs> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {
@@ -277,16 +281,15 @@ impl GetWorklog {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v2::types::Worklog> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -295,12 +298,9 @@ impl GetWorklog {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, id, expand, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}/worklog/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key), crate ::runtime::encode_path_segment(& id)
-            ),
+            &[&issue_id_or_key, &id],
         );
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
@@ -308,7 +308,15 @@ impl GetWorklog {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}/worklog/{id}`: start it with [`Api::update_worklog`](crate::jira_platform_v2::Api::update_worklog), set what you need, then `.send()`.
@@ -385,16 +393,15 @@ impl UpdateWorklog {
     /// - `400`: Returned if:
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v2::types::Worklog> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "updateWorklog",
             method: crate::runtime::HttpMethod::Put,
@@ -414,12 +421,9 @@ impl UpdateWorklog {
             body,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}/worklog/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key), crate ::runtime::encode_path_segment(& id)
-            ),
+            &[&issue_id_or_key, &id],
         );
         if let ::std::option::Option::Some(value) = notify_users {
             request.query("notifyUsers", value);
@@ -440,6 +444,14 @@ impl UpdateWorklog {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

@@ -89,18 +89,17 @@ impl CreateProjectRole {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have administrative permissions.
     /// - `409`: Returned if a project role with the provided name already exists.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::ProjectRole> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::ProjectRole> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "createProjectRole",
             method: crate::runtime::HttpMethod::Post,
@@ -109,15 +108,20 @@ impl CreateProjectRole {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/role"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::ProjectRole> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/roledetails`: start it with [`Api::get_project_role_details`](crate::jira_platform_v2::Api::get_project_role_details), set what you need, then `.send()`.
@@ -166,20 +170,19 @@ impl GetProjectRoleDetails {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the project is not found or if the user does not have the necessary permissions for the project.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
+    ) -> crate::runtime::Call<
         ::std::vec::Vec<crate::jira_platform_v2::types::ProjectRoleDetails>,
     > {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getProjectRoleDetails",
             method: crate::runtime::HttpMethod::Get,
@@ -195,12 +198,9 @@ impl GetProjectRoleDetails {
             exclude_other_service_roles,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/project/{}/roledetails", crate
-                ::runtime::encode_path_segment(& project_id_or_key)
-            ),
+            &[&project_id_or_key],
         );
         if let ::std::option::Option::Some(value) = current_member {
             request.query("currentMember", value);
@@ -214,7 +214,17 @@ impl GetProjectRoleDetails {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<
+        ::std::vec::Vec<crate::jira_platform_v2::types::ProjectRoleDetails>,
+    > {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/role`: start it with [`Api::get_project_roles`](crate::jira_platform_v2::Api::get_project_roles), set what you need, then `.send()`.
@@ -239,20 +249,19 @@ impl GetProjectRoles {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing or if the user lacks administrative permissions for the project.
     /// - `404`: Returned if the project is not found or or if the user does not have administrative permissions for the project.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
+    ) -> crate::runtime::Call<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     > {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getProjectRoles",
             method: crate::runtime::HttpMethod::Get,
@@ -261,16 +270,23 @@ impl GetProjectRoles {
             see_other_documented: false,
         };
         let Self { client, project_id_or_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/project/{}/role", crate ::runtime::encode_path_segment(&
-                project_id_or_key)
-            ),
+            &[&project_id_or_key],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    > {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

@@ -39,21 +39,19 @@ impl GetSelectedTimeTrackingImplementation {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have the necessary permission.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<
+    ) -> crate::runtime::Call<
         ::std::option::Option<crate::jira_platform_v2::types::TimeTrackingProvider>,
     > {
-        let response = self.send_raw().await?;
-        match response.status() {
-            204 => response.empty().map(|()| ::std::option::Option::None),
-            200..=299 => response.json().map(::std::option::Option::Some),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getSelectedTimeTrackingImplementation",
             method: crate::runtime::HttpMethod::Get,
@@ -62,13 +60,21 @@ impl GetSelectedTimeTrackingImplementation {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/configuration/timetracking"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<
+        ::std::option::Option<crate::jira_platform_v2::types::TimeTrackingProvider>,
+    > {
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

@@ -152,16 +152,15 @@ impl DeleteUserProperty {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
     /// - `404`: Returned if the user or the property is not found.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteUserProperty",
             method: crate::runtime::HttpMethod::Delete,
@@ -170,12 +169,9 @@ impl DeleteUserProperty {
             see_other_documented: false,
         };
         let Self { client, account_id, user_key, username, property_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/user/properties/{}", crate ::runtime::encode_path_segment(&
-                property_key)
-            ),
+            &[&property_key],
         );
         if let ::std::option::Option::Some(value) = account_id {
             request.query("accountId", value);
@@ -189,7 +185,13 @@ impl DeleteUserProperty {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::get_user_property`](crate::jira_platform_v2::Api::get_user_property), set what you need, then `.send()`.
@@ -243,18 +245,17 @@ impl GetUserProperty {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
     /// - `404`: Returned if the user is not found.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::EntityProperty> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getUserProperty",
             method: crate::runtime::HttpMethod::Get,
@@ -263,12 +264,9 @@ impl GetUserProperty {
             see_other_documented: false,
         };
         let Self { client, account_id, user_key, username, property_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/user/properties/{}", crate ::runtime::encode_path_segment(&
-                property_key)
-            ),
+            &[&property_key],
         );
         if let ::std::option::Option::Some(value) = account_id {
             request.query("accountId", value);
@@ -282,7 +280,15 @@ impl GetUserProperty {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/user/properties`: start it with [`Api::get_user_property_keys`](crate::jira_platform_v2::Api::get_user_property_keys), set what you need, then `.send()`.
@@ -335,18 +341,17 @@ impl GetUserPropertyKeys {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
     /// - `404`: Returned if the user is not found.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v2::types::PropertyKeys> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getUserPropertyKeys",
             method: crate::runtime::HttpMethod::Get,
@@ -355,10 +360,7 @@ impl GetUserPropertyKeys {
             see_other_documented: false,
         };
         let Self { client, account_id, user_key, username, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/user/properties"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(value) = account_id {
             request.query("accountId", value);
         }
@@ -371,7 +373,15 @@ impl GetUserPropertyKeys {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `PUT /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::set_user_property`](crate::jira_platform_v2::Api::set_user_property), set what you need, then `.send()`.
@@ -427,16 +437,15 @@ impl SetUserProperty {
     /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
     /// - `404`: Returned if the user is not found.
     /// - `405`: Returned if the property key is not specified.
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setUserProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -453,12 +462,9 @@ impl SetUserProperty {
             body,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/user/properties/{}", crate ::runtime::encode_path_segment(&
-                property_key)
-            ),
+            &[&property_key],
         );
         if let ::std::option::Option::Some(value) = account_id {
             request.query("accountId", value);
@@ -473,6 +479,12 @@ impl SetUserProperty {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

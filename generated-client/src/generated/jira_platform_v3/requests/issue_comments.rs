@@ -91,16 +91,15 @@ impl AddComment {
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
     /// - `413`: Returned if the per-issue limit has been breached for one of the following fields:
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v3::types::Comment> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v3::types::Comment> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "addComment",
             method: crate::runtime::HttpMethod::Post,
@@ -109,12 +108,9 @@ impl AddComment {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, expand, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/3/issue/{}/comment", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
@@ -123,7 +119,15 @@ impl AddComment {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v3::types::Comment> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/3/issue/{issueIdOrKey}/comment`: start it with [`Api::get_comments`](crate::jira_platform_v3::Api::get_comments), set what you need, then `.send()`.
@@ -181,18 +185,17 @@ impl GetComments {
     /// - `400`: Returned if `orderBy` is set to a value other than *created*.
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v3::types::PageOfComments> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v3::types::PageOfComments> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getComments",
             method: crate::runtime::HttpMethod::Get,
@@ -209,12 +212,9 @@ impl GetComments {
             expand,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/3/issue/{}/comment", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = start_at {
             request.query("startAt", value);
@@ -231,7 +231,15 @@ impl GetComments {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v3::types::PageOfComments> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::OffsetPaged for GetComments {

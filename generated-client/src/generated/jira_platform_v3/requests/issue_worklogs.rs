@@ -67,16 +67,15 @@ impl GetWorklog {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v3::types::Worklog> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v3::types::Worklog> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -85,12 +84,9 @@ impl GetWorklog {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, id, expand, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/3/issue/{}/worklog/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key), crate ::runtime::encode_path_segment(& id)
-            ),
+            &[&issue_id_or_key, &id],
         );
         if let ::std::option::Option::Some(value) = expand {
             request.query("expand", value);
@@ -98,6 +94,14 @@ impl GetWorklog {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v3::types::Worklog> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }

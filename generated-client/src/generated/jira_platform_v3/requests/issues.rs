@@ -127,18 +127,17 @@ impl CreateIssue {
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `403`: Returned if the user does not have the necessary permission.
     /// - `422`: Returned if a configuration problem prevents the creation of the issue.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::jira_platform_v3::types::CreatedIssue> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::jira_platform_v3::types::CreatedIssue> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "createIssue",
             method: crate::runtime::HttpMethod::Post,
@@ -147,10 +146,7 @@ impl CreateIssue {
             see_other_documented: false,
         };
         let Self { client, update_history, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/3/issue"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(value) = update_history {
             request.query("updateHistory", value);
         }
@@ -158,7 +154,15 @@ impl CreateIssue {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v3::types::CreatedIssue> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `PUT /rest/api/3/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::jira_platform_v3::Api::edit_issue), set what you need, then `.send()`.
@@ -227,19 +231,17 @@ impl EditIssue {
     /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
     /// - `409`: Returned if the issue could not be updated due to a conflicting update.
     /// - `422`: Returned if a configuration problem prevents the issue being updated.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<::std::option::Option<::serde_json::Value>> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            204 => response.empty().map(|()| ::std::option::Option::None),
-            200..=299 => response.json_or_null().map(::std::option::Option::Some),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<::std::option::Option<::serde_json::Value>> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "editIssue",
             method: crate::runtime::HttpMethod::Put,
@@ -258,12 +260,9 @@ impl EditIssue {
             body,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/3/issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = notify_users {
             request.query("notifyUsers", value);
@@ -284,7 +283,16 @@ impl EditIssue {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<::std::option::Option<::serde_json::Value>> {
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json_or_null().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/3/issue/{issueIdOrKey}`: start it with [`Api::get_issue`](crate::jira_platform_v3::Api::get_issue), set what you need, then `.send()`.
@@ -397,16 +405,17 @@ impl GetIssue {
     ///
     /// - `401`: Returned if the authentication credentials are incorrect or missing.
     /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
-    pub async fn send(self) -> crate::Result<crate::jira_platform_v3::types::IssueBean> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(
+        self,
+    ) -> crate::runtime::Call<crate::jira_platform_v3::types::IssueBean> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssue",
             method: crate::runtime::HttpMethod::Get,
@@ -425,12 +434,9 @@ impl GetIssue {
             fail_fast,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/3/issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = fields {
             request.query_list("fields", value, true);
@@ -453,6 +459,14 @@ impl GetIssue {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::jira_platform_v3::types::IssueBean> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
