@@ -21,6 +21,7 @@ pub mod fallbacks;
 mod field_ids;
 mod field_values;
 pub mod fields;
+mod json_path;
 mod method;
 mod multipart;
 pub mod nullable;
