@@ -212,16 +212,15 @@ impl GetChild {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::composition::types::Child> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::composition::types::Child> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getChild",
             method: crate::runtime::HttpMethod::Get,
@@ -230,14 +229,19 @@ impl GetChild {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/child"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::composition::types::Child> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/default`: start it with [`Api::get_default_value`](crate::composition::Api::get_default_value), set what you need, then `.send()`.
@@ -258,16 +262,15 @@ impl GetDefaultValue {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::composition::types::DefaultValue> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::composition::types::DefaultValue> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getDefaultValue",
             method: crate::runtime::HttpMethod::Get,
@@ -276,14 +279,19 @@ impl GetDefaultValue {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/default"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::composition::types::DefaultValue> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/group`: start it with [`Api::get_group`](crate::composition::Api::get_group), set what you need, then `.send()`.
@@ -304,16 +312,15 @@ impl GetGroup {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::composition::types::LinkGroup> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::composition::types::LinkGroup> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getGroup",
             method: crate::runtime::HttpMethod::Get,
@@ -322,14 +329,19 @@ impl GetGroup {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/group"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::composition::types::LinkGroup> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/query`: start it with [`Api::get_query`](crate::composition::Api::get_query), set what you need, then `.send()`.
@@ -350,16 +362,17 @@ impl GetQuery {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::composition::types::JqlQueryClause> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(
+        self,
+    ) -> crate::runtime::Call<crate::composition::types::JqlQueryClause> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getQuery",
             method: crate::runtime::HttpMethod::Get,
@@ -368,14 +381,19 @@ impl GetQuery {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/query"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::composition::types::JqlQueryClause> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/remotelink`: start it with [`Api::get_remote_links`](crate::composition::Api::get_remote_links), set what you need, then `.send()`.
@@ -396,18 +414,17 @@ impl GetRemoteLinks {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::composition::types::GetRemoteLinksResponse> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::composition::types::GetRemoteLinksResponse> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getRemoteLinks",
             method: crate::runtime::HttpMethod::Get,
@@ -416,14 +433,19 @@ impl GetRemoteLinks {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/remotelink"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::composition::types::GetRemoteLinksResponse> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -431,24 +453,11 @@ impl GetRemoteLinks {
 // Generated by `cargo xtask regen` from `composition.json` (Composition 1.0.0); do not edit by hand.
 
 /// Schema `#/components/schemas/CascadingValue`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct CascadingValue {
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(rename = "optionId")]
     pub option_id: ::std::string::String,
-    #[serde(
-        rename = "cascadingOptionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cascading_option_id: ::std::option::Option<::std::string::String>,
 }
 impl CascadingValue {
@@ -461,18 +470,72 @@ impl CascadingValue {
         }
     }
 }
+impl ::serde::Serialize for CascadingValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.serialize_entry("optionId", &self.option_id)?;
+        if let ::std::option::Option::Some(value) = &self.cascading_option_id {
+            map.serialize_entry("cascadingOptionId", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CascadingValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CascadingValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CascadingValue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CascadingValue, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut option_id = ::std::option::Option::None;
+                let mut cascading_option_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "optionId" => {
+                            option_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "cascadingOptionId" => cascading_option_id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CascadingValue {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    option_id: crate::runtime::de::required(option_id, "optionId")?,
+                    cascading_option_id,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Child`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Child {
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
 }
 impl Child {
@@ -484,18 +547,64 @@ impl Child {
         }
     }
 }
+impl ::serde::Serialize for Child {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let ::std::option::Option::Some(value) = &self.age {
+            map.serialize_entry("age", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Child {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Child;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Child")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Child, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut age = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
+                        "age" => age = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Child {
+                    name: crate::runtime::de::required(name, "name")?,
+                    age,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/CompoundClause`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct CompoundClause {
     pub clauses: ::std::vec::Vec<crate::composition::types::JqlQueryClause>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first: ::std::option::Option<
         ::std::boxed::Box<crate::composition::types::JqlQueryClause>,
     >,
@@ -511,19 +620,66 @@ impl CompoundClause {
         }
     }
 }
+impl ::serde::Serialize for CompoundClause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("clauses", &self.clauses)?;
+        if let ::std::option::Option::Some(value) = &self.first {
+            map.serialize_entry("first", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompoundClause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CompoundClause;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CompoundClause")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CompoundClause, A::Error> {
+                let mut clauses = ::std::option::Option::None;
+                let mut first = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "clauses" => {
+                            clauses = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "first" => first = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(CompoundClause {
+                    clauses: crate::runtime::de::required(clauses, "clauses")?,
+                    first,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/DateValue`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct DateValue {
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
 }
 impl DateValue {
@@ -533,6 +689,61 @@ impl DateValue {
             type_,
             date: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for DateValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let ::std::option::Option::Some(value) = &self.date {
+            map.serialize_entry("date", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DateValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DateValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DateValue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DateValue, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut date = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            type_ = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => date = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(DateValue {
+                    type_: crate::runtime::de::required(type_, "type")?,
+                    date,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 /// Schema `#/components/schemas/DefaultValue`.
@@ -580,13 +791,7 @@ impl<'de> ::serde::Deserialize<'de> for DefaultValue {
     }
 }
 /// Schema `#/components/schemas/FieldClause`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct FieldClause {
     pub field: ::std::string::String,
@@ -597,31 +802,140 @@ impl FieldClause {
         Self { field }
     }
 }
+impl ::serde::Serialize for FieldClause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("field", &self.field)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldClause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FieldClause;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldClause")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FieldClause, A::Error> {
+                let mut field = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "field" => {
+                            field = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FieldClause {
+                    field: crate::runtime::de::required(field, "field")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1rest~1api~12~1remotelink/get/responses/200/content/application~1json/schema`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum GetRemoteLinksResponse {
     RemoteLinkList(::std::vec::Vec<crate::composition::types::RemoteLink>),
     RemoteLink(::std::boxed::Box<crate::composition::types::RemoteLink>),
 }
+impl ::serde::Serialize for GetRemoteLinksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::RemoteLinkList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::RemoteLink(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetRemoteLinksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::result::Result::Ok(member) = <::std::vec::Vec<
+            crate::composition::types::RemoteLink,
+        > as ::serde::Deserialize>::deserialize(&value) {
+            return ::std::result::Result::Ok(Self::RemoteLinkList(member));
+        }
+        if let ::std::result::Result::Ok(member) = <::std::boxed::Box<
+            crate::composition::types::RemoteLink,
+        > as ::serde::Deserialize>::deserialize(&value) {
+            return ::std::result::Result::Ok(Self::RemoteLink(member));
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "data did not match any variant of untagged enum GetRemoteLinksResponse",
+            ),
+        )
+    }
+}
 /// Schema `#/components/schemas/JqlQueryClause`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum JqlQueryClause {
     CompoundClause(::std::boxed::Box<crate::composition::types::CompoundClause>),
     FieldClause(::std::boxed::Box<crate::composition::types::FieldClause>),
+}
+impl ::serde::Serialize for JqlQueryClause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CompoundClause(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::FieldClause(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JqlQueryClause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::result::Result::Ok(member) = <::std::boxed::Box<
+            crate::composition::types::CompoundClause,
+        > as ::serde::Deserialize>::deserialize(&value) {
+            return ::std::result::Result::Ok(Self::CompoundClause(member));
+        }
+        if let ::std::result::Result::Ok(member) = <::std::boxed::Box<
+            crate::composition::types::FieldClause,
+        > as ::serde::Deserialize>::deserialize(&value) {
+            return ::std::result::Result::Ok(Self::FieldClause(member));
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "data did not match any variant of untagged enum JqlQueryClause",
+            ),
+        )
+    }
 }
 /// Schema `#/components/schemas/LinkGroup`.
 #[derive(
@@ -629,21 +943,16 @@ pub enum JqlQueryClause {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct LinkGroup {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<
         ::std::vec::Vec<crate::composition::types::LinkGroup>,
     >,
     /// A one-member allOf wrapper.
     ///
     /// Read-only: Jira sets it; it is ignored in requests.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<crate::composition::types::SimpleLink>,
 }
 impl LinkGroup {
@@ -656,14 +965,65 @@ impl LinkGroup {
         }
     }
 }
+impl ::serde::Serialize for LinkGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.groups {
+            map.serialize_entry("groups", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.header {
+            map.serialize_entry("header", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LinkGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LinkGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LinkGroup, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut groups = ::std::option::Option::None;
+                let mut header = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "groups" => groups = __map.next_value()?,
+                        "header" => header = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(LinkGroup { id, groups, header })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Parent`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Parent {
     pub name: ::std::string::String,
@@ -674,18 +1034,62 @@ impl Parent {
         Self { name }
     }
 }
+impl ::serde::Serialize for Parent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Parent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Parent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Parent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Parent, A::Error> {
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Parent {
+                    name: crate::runtime::de::required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/RemoteLink`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct RemoteLink {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
 impl RemoteLink {
@@ -696,18 +1100,62 @@ impl RemoteLink {
         }
     }
 }
+impl ::serde::Serialize for RemoteLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.url {
+            map.serialize_entry("url", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RemoteLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = RemoteLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoteLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<RemoteLink, A::Error> {
+                let mut url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "url" => url = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(RemoteLink { url })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SimpleLink`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SimpleLink {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
 }
 impl SimpleLink {
@@ -716,6 +1164,53 @@ impl SimpleLink {
         Self {
             href: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for SimpleLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.href {
+            map.serialize_entry("href", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SimpleLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SimpleLink;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SimpleLink")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SimpleLink, A::Error> {
+                let mut href = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "href" => href = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SimpleLink { href })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 

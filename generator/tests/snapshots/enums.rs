@@ -118,16 +118,15 @@ impl GetClause {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::enums::types::Clause> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::enums::types::Clause> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getClause",
             method: crate::runtime::HttpMethod::Get,
@@ -136,14 +135,19 @@ impl GetClause {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/clause"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::enums::types::Clause> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/feature`: start it with [`Api::get_feature`](crate::enums::Api::get_feature), set what you need, then `.send()`.
@@ -164,16 +168,15 @@ impl GetFeature {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::enums::types::ProjectFeature> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::enums::types::ProjectFeature> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFeature",
             method: crate::runtime::HttpMethod::Get,
@@ -182,14 +185,19 @@ impl GetFeature {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/feature"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::enums::types::ProjectFeature> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -202,16 +210,11 @@ impl GetFeature {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Clause {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<crate::enums::types::ClauseOperator>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<crate::enums::types::ClauseOrder>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::enums::types::ClauseKind>,
 }
 impl Clause {
@@ -224,6 +227,63 @@ impl Clause {
         }
     }
 }
+impl ::serde::Serialize for Clause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.operator {
+            map.serialize_entry("operator", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.order {
+            map.serialize_entry("order", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Clause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Clause;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Clause")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Clause, A::Error> {
+                let mut operator = ::std::option::Option::None;
+                let mut order = ::std::option::Option::None;
+                let mut kind = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "operator" => operator = __map.next_value()?,
+                        "order" => order = __map.next_value()?,
+                        "kind" => kind = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Clause { operator, order, kind })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Clause/properties/kind`.
 #[derive(
     ::std::fmt::Debug,
@@ -232,22 +292,19 @@ impl Clause {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ClauseKind {
-    #[serde(rename = "type")]
+    /// `type`
     Type,
-    #[serde(rename = "self")]
+    /// `self`
     Self_,
-    #[serde(rename = "unknown")]
+    /// `unknown`
     Unknown,
-    #[serde(rename = "")]
+    /// ``
     Empty,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown2(::std::string::String),
 }
 impl ClauseKind {
@@ -267,6 +324,32 @@ impl ::std::fmt::Display for ClauseKind {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ClauseKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClauseKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "type" => Self::Type,
+                "self" => Self::Self_,
+                "unknown" => Self::Unknown,
+                "" => Self::Empty,
+                _ => Self::Unknown2(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/Clause/properties/operator`.
 #[derive(
     ::std::fmt::Debug,
@@ -275,36 +358,33 @@ impl ::std::fmt::Display for ClauseKind {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ClauseOperator {
-    #[serde(rename = "=")]
+    /// `=`
     Eq,
-    #[serde(rename = "!=")]
+    /// `!=`
     NotEq,
-    #[serde(rename = ">")]
+    /// `>`
     Gt,
-    #[serde(rename = "<")]
+    /// `<`
     Lt,
-    #[serde(rename = ">=")]
+    /// `>=`
     GtEq,
-    #[serde(rename = "<=")]
+    /// `<=`
     LtEq,
-    #[serde(rename = "~")]
+    /// `~`
     Tilde,
-    #[serde(rename = "~=")]
+    /// `~=`
     TildeEq,
-    #[serde(rename = "!~")]
+    /// `!~`
     NotTilde,
-    #[serde(rename = "in")]
+    /// `in`
     In,
-    #[serde(rename = "not in")]
+    /// `not in`
     NotIn,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ClauseOperator {
@@ -331,6 +411,39 @@ impl ::std::fmt::Display for ClauseOperator {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ClauseOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClauseOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "=" => Self::Eq,
+                "!=" => Self::NotEq,
+                ">" => Self::Gt,
+                "<" => Self::Lt,
+                ">=" => Self::GtEq,
+                "<=" => Self::LtEq,
+                "~" => Self::Tilde,
+                "~=" => Self::TildeEq,
+                "!~" => Self::NotTilde,
+                "in" => Self::In,
+                "not in" => Self::NotIn,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/Clause/properties/order`.
 #[derive(
     ::std::fmt::Debug,
@@ -339,20 +452,17 @@ impl ::std::fmt::Display for ClauseOperator {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ClauseOrder {
-    #[serde(rename = "-name")]
+    /// `-name`
     MinusName,
-    #[serde(rename = "+name")]
+    /// `+name`
     PlusName,
-    #[serde(rename = "name")]
+    /// `name`
     Name,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ClauseOrder {
@@ -371,20 +481,41 @@ impl ::std::fmt::Display for ClauseOrder {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ClauseOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClauseOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "-name" => Self::MinusName,
+                "+name" => Self::PlusName,
+                "name" => Self::Name,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/ProjectFeature`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectFeature {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::enums::types::ProjectFeatureState2>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub other: ::std::option::Option<crate::enums::types::ProjectFeatureState>,
 }
 impl ProjectFeature {
@@ -396,18 +527,67 @@ impl ProjectFeature {
         }
     }
 }
+impl ::serde::Serialize for ProjectFeature {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.other {
+            map.serialize_entry("other", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectFeature {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectFeature;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectFeature")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectFeature, A::Error> {
+                let mut state = ::std::option::Option::None;
+                let mut other = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "state" => state = __map.next_value()?,
+                        "other" => other = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectFeature { state, other })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ProjectFeatureState`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct ProjectFeatureState {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::enums::types::ProjectFeatureStateState>,
 }
 impl ProjectFeatureState {
@@ -418,6 +598,53 @@ impl ProjectFeatureState {
         }
     }
 }
+impl ::serde::Serialize for ProjectFeatureState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectFeatureState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectFeatureState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProjectFeatureState")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProjectFeatureState, A::Error> {
+                let mut state = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "state" => state = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(ProjectFeatureState { state })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/ProjectFeature/properties/state`.
 #[derive(
     ::std::fmt::Debug,
@@ -426,20 +653,17 @@ impl ProjectFeatureState {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectFeatureState2 {
-    #[serde(rename = "ENABLED")]
+    /// `ENABLED`
     Enabled,
-    #[serde(rename = "DISABLED")]
+    /// `DISABLED`
     Disabled,
-    #[serde(rename = "COMING_SOON")]
+    /// `COMING_SOON`
     ComingSoon,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectFeatureState2 {
@@ -458,6 +682,31 @@ impl ::std::fmt::Display for ProjectFeatureState2 {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for ProjectFeatureState2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectFeatureState2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "ENABLED" => Self::Enabled,
+                "DISABLED" => Self::Disabled,
+                "COMING_SOON" => Self::ComingSoon,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/ProjectFeatureState/properties/state`.
 #[derive(
     ::std::fmt::Debug,
@@ -466,18 +715,15 @@ impl ::std::fmt::Display for ProjectFeatureState2 {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum ProjectFeatureStateState {
-    #[serde(rename = "ENABLED")]
+    /// `ENABLED`
     Enabled,
-    #[serde(rename = "DISABLED")]
+    /// `DISABLED`
     Disabled,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl ProjectFeatureStateState {
@@ -493,6 +739,30 @@ impl ProjectFeatureStateState {
 impl ::std::fmt::Display for ProjectFeatureStateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectFeatureStateState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectFeatureStateState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "ENABLED" => Self::Enabled,
+                "DISABLED" => Self::Disabled,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
     }
 }
 

@@ -220,16 +220,15 @@ impl GetFields2 {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::names::types::Fields2> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::names::types::Fields2> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFields",
             method: crate::runtime::HttpMethod::Get,
@@ -238,14 +237,19 @@ impl GetFields2 {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/fields-lower"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::names::types::Fields2> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -301,16 +305,15 @@ impl GetErrorGet {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::names::types::Error> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::names::types::Error> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "ErrorResource.getError_get",
             method: crate::runtime::HttpMethod::Get,
@@ -319,14 +322,19 @@ impl GetErrorGet {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/error"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::names::types::Error> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/fields`: start it with [`Api::get_fields`](crate::names::Api::get_fields), set what you need, then `.send()`.
@@ -347,16 +355,15 @@ impl GetFields {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::names::types::Fields> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::names::types::Fields> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getFields",
             method: crate::runtime::HttpMethod::Get,
@@ -365,14 +372,19 @@ impl GetFields {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/fields"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::names::types::Fields> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `POST /rest/api/2/result`: start it with [`Api::result`](crate::names::Api::result), set what you need, then `.send()`.
@@ -394,16 +406,15 @@ impl Result {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::names::types::Result> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::names::types::Result> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "result",
             method: crate::runtime::HttpMethod::Post,
@@ -412,15 +423,20 @@ impl Result {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/result"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::names::types::Result> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -433,12 +449,9 @@ impl Result {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Error {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl Error {
@@ -449,18 +462,62 @@ impl Error {
         }
     }
 }
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Error")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Error, A::Error> {
+                let mut message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "message" => message = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Error { message })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Fields`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Fields {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
 }
 impl Fields {
@@ -471,18 +528,62 @@ impl Fields {
         }
     }
 }
+impl ::serde::Serialize for Fields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Fields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Fields, A::Error> {
+                let mut summary = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "summary" => summary = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Fields { summary })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/fields`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Fields2 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mandatory: ::std::option::Option<bool>,
 }
 impl Fields2 {
@@ -493,18 +594,62 @@ impl Fields2 {
         }
     }
 }
+impl ::serde::Serialize for Fields2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.mandatory {
+            map.serialize_entry("mandatory", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Fields2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Fields2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Fields2")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Fields2, A::Error> {
+                let mut mandatory = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "mandatory" => mandatory = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Fields2 { mandatory })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Option`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Option {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl Option {
@@ -515,20 +660,63 @@ impl Option {
         }
     }
 }
+impl ::serde::Serialize for Option {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Option {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Option;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Option")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Option, A::Error> {
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "value" => value = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Option { value })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Result`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<crate::names::types::Error>,
 }
 impl Result {
@@ -538,6 +726,58 @@ impl Result {
             ok: ::std::option::Option::None,
             error: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.ok {
+            map.serialize_entry("ok", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Result;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Result")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Result, A::Error> {
+                let mut ok = ::std::option::Option::None;
+                let mut error = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "ok" => ok = __map.next_value()?,
+                        "error" => error = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Result { ok, error })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 

@@ -1008,16 +1008,15 @@ impl UploadAvatar {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::Provider> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::Provider> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "uploadAvatar",
             method: crate::runtime::HttpMethod::Post,
@@ -1026,15 +1025,20 @@ impl UploadAvatar {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/avatar"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.bytes("application/octet-stream", body);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::Provider> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -1076,18 +1080,15 @@ impl AddComment {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<AddCommentResponse> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200 => response.json().map(AddCommentResponse::Status200),
-            201 => response.json().map(AddCommentResponse::Status201),
-            202 => response.empty().map(|()| AddCommentResponse::Status202),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<AddCommentResponse> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "addComment",
             method: crate::runtime::HttpMethod::Post,
@@ -1096,17 +1097,22 @@ impl AddComment {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/comment"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(body) = body {
             request.text(body);
         }
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<AddCommentResponse> {
+        match response.status() {
+            200 => response.json().map(AddCommentResponse::Status200),
+            201 => response.json().map(AddCommentResponse::Status201),
+            202 => response.empty().map(|()| AddCommentResponse::Status202),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// What [`AddComment`] returns: its 2xx responses carry different bodies.
@@ -1164,16 +1170,15 @@ impl SetIssueProperty {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<::serde_json::Value> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "setIssueProperty",
             method: crate::runtime::HttpMethod::Put,
@@ -1182,19 +1187,21 @@ impl SetIssueProperty {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, property_key, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}/properties/{}", crate
-                ::runtime::encode_path_segment(& issue_id_or_key), crate
-                ::runtime::encode_path_segment(& property_key)
-            ),
+            &[&issue_id_or_key, &property_key],
         );
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
+        match response.status() {
+            200..=299 => response.json_or_null(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -1254,16 +1261,15 @@ impl DeleteIssue {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteIssue",
             method: crate::runtime::HttpMethod::Delete,
@@ -1272,12 +1278,9 @@ impl DeleteIssue {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, delete_subtasks, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = delete_subtasks {
             request.query("deleteSubtasks", value);
@@ -1285,7 +1288,13 @@ impl DeleteIssue {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::operations::Api::edit_issue), set what you need, then `.send()`.
@@ -1308,16 +1317,15 @@ impl EditIssue {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "editIssue",
             method: crate::runtime::HttpMethod::Put,
@@ -1326,18 +1334,21 @@ impl EditIssue {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -1423,16 +1434,15 @@ impl GetNotificationSchemes {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::SchemeListing> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::SchemeListing> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getNotificationSchemes",
             method: crate::runtime::HttpMethod::Get,
@@ -1441,10 +1451,7 @@ impl GetNotificationSchemes {
             see_other_documented: false,
         };
         let Self { client, start_at, max_results, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/notificationscheme"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(value) = start_at {
             request.query("startAt", value);
         }
@@ -1454,7 +1461,15 @@ impl GetNotificationSchemes {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::SchemeListing> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {
@@ -1548,16 +1563,15 @@ impl SearchJql {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::FoundIssues> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::FoundIssues> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "searchJql",
             method: crate::runtime::HttpMethod::Get,
@@ -1566,10 +1580,7 @@ impl SearchJql {
             see_other_documented: false,
         };
         let Self { client, jql, next_page_token, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/search/jql"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(value) = jql {
             request.query("jql", value);
         }
@@ -1579,7 +1590,15 @@ impl SearchJql {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::FoundIssues> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::CursorPaged for SearchJql {
@@ -1627,16 +1646,15 @@ impl SearchJqlPost {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::FoundIssues> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::FoundIssues> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "searchJqlPost",
             method: crate::runtime::HttpMethod::Post,
@@ -1645,15 +1663,20 @@ impl SearchJqlPost {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/search/jql"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::FoundIssues> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::CursorPaged for SearchJqlPost {
@@ -1848,8 +1871,35 @@ impl BulkDeleteIssueProperty {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::runtime::SeeOther> {
-        let response = self.send_raw().await?;
+    pub fn send(self) -> crate::runtime::Call<crate::runtime::SeeOther> {
+        self.send_raw().decode_with(Self::decode)
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "bulkDeleteIssueProperty",
+            method: crate::runtime::HttpMethod::Delete,
+            path: "/rest/api/2/issue/properties/{propertyKey}",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, property_key, timeout } = self;
+        let mut request = crate::runtime::Request::with_path_params(
+            &OPERATION,
+            &[&property_key],
+        );
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::runtime::SeeOther> {
         match response.status() {
             303 => {
                 ::std::result::Result::Ok(crate::runtime::SeeOther {
@@ -1859,29 +1909,6 @@ impl BulkDeleteIssueProperty {
             }
             _ => ::std::result::Result::Err(response.into_error()),
         }
-    }
-    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
-    /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
-        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
-            id: "bulkDeleteIssueProperty",
-            method: crate::runtime::HttpMethod::Delete,
-            path: "/rest/api/2/issue/properties/{propertyKey}",
-            server_prefix: "",
-            see_other_documented: true,
-        };
-        let Self { client, property_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/properties/{}", crate ::runtime::encode_path_segment(&
-                property_key)
-            ),
-        );
-        if let ::std::option::Option::Some(timeout) = timeout {
-            request.timeout(timeout);
-        }
-        client.execute(request).await
     }
 }
 /// A request to `DELETE /rest/api/2/field/{id}`: start it with [`Api::delete_custom_field`](crate::operations::Api::delete_custom_field), set what you need, then `.send()`.
@@ -1905,12 +1932,38 @@ impl DeleteCustomField {
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
     ///
     /// - `400`: Bad request.
-    pub async fn send(
+    pub fn send(
         self,
+    ) -> crate::runtime::Call<
+        crate::runtime::SeeOther<crate::operations::types::TaskProgress>,
+    > {
+        self.send_raw().decode_with(Self::decode)
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "deleteCustomField",
+            method: crate::runtime::HttpMethod::Delete,
+            path: "/rest/api/2/field/{id}",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[&id]);
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
     ) -> crate::Result<
         crate::runtime::SeeOther<crate::operations::types::TaskProgress>,
     > {
-        let response = self.send_raw().await?;
         match response.status() {
             303 => {
                 let location = response.location();
@@ -1923,28 +1976,6 @@ impl DeleteCustomField {
             }
             _ => ::std::result::Result::Err(response.into_error()),
         }
-    }
-    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
-    /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
-        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
-            id: "deleteCustomField",
-            method: crate::runtime::HttpMethod::Delete,
-            path: "/rest/api/2/field/{id}",
-            server_prefix: "",
-            see_other_documented: true,
-        };
-        let Self { client, id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/rest/api/2/field/{}", crate ::runtime::encode_path_segment(& id)
-            ),
-        );
-        if let ::std::option::Option::Some(timeout) = timeout {
-            request.timeout(timeout);
-        }
-        client.execute(request).await
     }
 }
 /// A request to `DELETE /rest/featureflags/0.1/flag/{featureFlagId}`: start it with [`Api::delete_feature_flag`](crate::operations::Api::delete_feature_flag), set what you need, then `.send()`.
@@ -1970,16 +2001,15 @@ impl DeleteFeatureFlag {
     /// - `401`: Missing or invalid credentials.
     /// - `4XX`: Another client error.
     /// - any other status (`default`): An unknown error has occurred.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "deleteFeatureFlag",
             method: crate::runtime::HttpMethod::Delete,
@@ -1988,17 +2018,20 @@ impl DeleteFeatureFlag {
             see_other_documented: false,
         };
         let Self { client, feature_flag_id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/featureflags/0.1/flag/{}", crate ::runtime::encode_path_segment(&
-                feature_flag_id)
-            ),
+            &[&feature_flag_id],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/attachment/content/{id}`: start it with [`Api::get_attachment_content`](crate::operations::Api::get_attachment_content), set what you need, then `.send()`.
@@ -2022,8 +2055,32 @@ impl GetAttachmentContent {
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
     ///
     /// - `404`: Returned if the attachment is not found.
-    pub async fn send(self) -> crate::Result<GetAttachmentContentResponse> {
-        let response = self.send_raw().await?;
+    pub fn send(self) -> crate::runtime::Call<GetAttachmentContentResponse> {
+        self.send_raw().decode_with(Self::decode)
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "getAttachmentContent",
+            method: crate::runtime::HttpMethod::Get,
+            path: "/rest/api/2/attachment/content/{id}",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[&id]);
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetAttachmentContentResponse> {
         match response.status() {
             200 => response.empty().map(|()| GetAttachmentContentResponse::Status200),
             206 => response.empty().map(|()| GetAttachmentContentResponse::Status206),
@@ -2037,29 +2094,6 @@ impl GetAttachmentContent {
             }
             _ => ::std::result::Result::Err(response.into_error()),
         }
-    }
-    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
-    /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
-        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
-            id: "getAttachmentContent",
-            method: crate::runtime::HttpMethod::Get,
-            path: "/rest/api/2/attachment/content/{id}",
-            server_prefix: "",
-            see_other_documented: true,
-        };
-        let Self { client, id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/rest/api/2/attachment/content/{}", crate
-                ::runtime::encode_path_segment(& id)
-            ),
-        );
-        if let ::std::option::Option::Some(timeout) = timeout {
-            request.timeout(timeout);
-        }
-        client.execute(request).await
     }
 }
 /// What [`GetAttachmentContent`] returns: a 2xx response, or a 303 pointing elsewhere.
@@ -2093,16 +2127,15 @@ impl GetAvatarImageByType {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::runtime::Binary> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => ::std::result::Result::Ok(response.binary()),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::runtime::Binary> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getAvatarImageByType",
             method: crate::runtime::HttpMethod::Get,
@@ -2111,18 +2144,23 @@ impl GetAvatarImageByType {
             see_other_documented: false,
         };
         let Self { client, type_, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/universal_avatar/view/type/{}", crate
-                ::runtime::encode_path_segment(& type_)
-            ),
+            &[&type_],
         );
         request.header("Accept", "image/png, image/svg+xml");
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::runtime::Binary> {
+        match response.status() {
+            200..=299 => ::std::result::Result::Ok(response.binary()),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::get_issue`](crate::operations::Api::get_issue), set what you need, then `.send()`.
@@ -2197,16 +2235,15 @@ impl GetIssue {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::Issue> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::Issue> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssue",
             method: crate::runtime::HttpMethod::Get,
@@ -2226,12 +2263,9 @@ impl GetIssue {
             atlassian_transfer_id,
             timeout,
         } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = fields {
             request.query_list("fields", value, true);
@@ -2256,7 +2290,15 @@ impl GetIssue {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::Issue> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/atlassian-connect/1/app/module/dynamic`: start it with [`Api::get_modules`](crate::operations::Api::get_modules), set what you need, then `.send()`.
@@ -2277,16 +2319,15 @@ impl GetModules {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::Provider> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::Provider> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getModules",
             method: crate::runtime::HttpMethod::Get,
@@ -2295,15 +2336,20 @@ impl GetModules {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/atlassian-connect/1/app/module/dynamic"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.header("Accept", "*/*");
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::Provider> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/serverInfo`: start it with [`Api::get_server_info`](crate::operations::Api::get_server_info), set what you need, then `.send()`.
@@ -2324,18 +2370,17 @@ impl GetServerInfo {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<crate::operations::types::GetServerInfoResponse> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<crate::operations::types::GetServerInfoResponse> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getServerInfo",
             method: crate::runtime::HttpMethod::Get,
@@ -2344,14 +2389,19 @@ impl GetServerInfo {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/serverInfo"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::GetServerInfoResponse> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `GET /rest/api/2/typed-issue/{issueIdOrKey}`: start it with [`Api::get_typed_issue`](crate::operations::Api::get_typed_issue), set what you need, then `.send()`.
@@ -2373,16 +2423,15 @@ impl GetTypedIssue {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::TypedIssue> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::TypedIssue> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getTypedIssue",
             method: crate::runtime::HttpMethod::Get,
@@ -2391,17 +2440,22 @@ impl GetTypedIssue {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/typed-issue/{}", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::TypedIssue> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 /// A request to `POST /rest/api/2/workflowscheme/{id}/draft/publish`: start it with [`Api::publish_draft_workflow_scheme`](crate::operations::Api::publish_draft_workflow_scheme), set what you need, then `.send()`.
@@ -2425,8 +2479,32 @@ impl PublishDraftWorkflowScheme {
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode. The spec documents these error responses:
     ///
     /// - `400`: Bad request.
-    pub async fn send(self) -> crate::Result<PublishDraftWorkflowSchemeResponse> {
-        let response = self.send_raw().await?;
+    pub fn send(self) -> crate::runtime::Call<PublishDraftWorkflowSchemeResponse> {
+        self.send_raw().decode_with(Self::decode)
+    }
+    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
+    /// body as text, bytes or any type (for when Jira and its spec disagree).
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
+        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+            id: "publishDraftWorkflowScheme",
+            method: crate::runtime::HttpMethod::Post,
+            path: "/rest/api/2/workflowscheme/{id}/draft/publish",
+            server_prefix: "",
+            see_other_documented: true,
+        };
+        let Self { client, id, timeout } = self;
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[&id]);
+        if let ::std::option::Option::Some(timeout) = timeout {
+            request.timeout(timeout);
+        }
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<PublishDraftWorkflowSchemeResponse> {
         match response.status() {
             204 => {
                 response.empty().map(|()| PublishDraftWorkflowSchemeResponse::Status204)
@@ -2442,29 +2520,6 @@ impl PublishDraftWorkflowScheme {
             }
             _ => ::std::result::Result::Err(response.into_error()),
         }
-    }
-    /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
-    /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
-        static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
-            id: "publishDraftWorkflowScheme",
-            method: crate::runtime::HttpMethod::Post,
-            path: "/rest/api/2/workflowscheme/{id}/draft/publish",
-            server_prefix: "",
-            see_other_documented: true,
-        };
-        let Self { client, id, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::format!(
-                "/rest/api/2/workflowscheme/{}/draft/publish", crate
-                ::runtime::encode_path_segment(& id.to_string())
-            ),
-        );
-        if let ::std::option::Option::Some(timeout) = timeout {
-            request.timeout(timeout);
-        }
-        client.execute(request).await
     }
 }
 /// What [`PublishDraftWorkflowScheme`] returns: a 2xx response, or a 303 pointing elsewhere.
@@ -2496,16 +2551,15 @@ impl RegisterModules {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<()> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "registerModules",
             method: crate::runtime::HttpMethod::Post,
@@ -2514,15 +2568,18 @@ impl RegisterModules {
             see_other_documented: false,
         };
         let Self { client, body, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/atlassian-connect/1/app/module/dynamic"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         request.json(&body)?;
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
+        match response.status() {
+            200..=299 => response.empty(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -2557,19 +2614,19 @@ impl GetTimeTracking {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> crate::Result<::std::option::Option<crate::operations::types::Provider>> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            204 => response.empty().map(|()| ::std::option::Option::None),
-            200..=299 => response.json().map(::std::option::Option::Some),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    ) -> crate::runtime::Call<
+        ::std::option::Option<crate::operations::types::Provider>,
+    > {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getTimeTracking",
             method: crate::runtime::HttpMethod::Get,
@@ -2578,14 +2635,20 @@ impl GetTimeTracking {
             see_other_documented: false,
         };
         let Self { client, timeout } = self;
-        let mut request = crate::runtime::Request::new(
-            &OPERATION,
-            ::std::string::String::from("/rest/api/2/configuration/timetracking"),
-        );
+        let mut request = crate::runtime::Request::with_path_params(&OPERATION, &[]);
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<::std::option::Option<crate::operations::types::Provider>> {
+        match response.status() {
+            204 => response.empty().map(|()| ::std::option::Option::None),
+            200..=299 => response.json().map(::std::option::Option::Some),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 
@@ -2639,16 +2702,15 @@ impl GetIssueWorklog {
     /// # Errors
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
-    pub async fn send(self) -> crate::Result<crate::operations::types::WorkLogBatch> {
-        let response = self.send_raw().await?;
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
+    pub fn send(self) -> crate::runtime::Call<crate::operations::types::WorkLogBatch> {
+        self.send_raw().decode_with(Self::decode)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
-    pub async fn send_raw(self) -> crate::Result<crate::runtime::Response> {
+    pub fn send_raw(self) -> crate::runtime::Call<crate::runtime::Response> {
+        crate::runtime::Call::start(self.into_request())
+    }
+    fn into_request(self) -> crate::Result<(crate::Client, crate::runtime::Request)> {
         static OPERATION: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
             id: "getIssueWorklog",
             method: crate::runtime::HttpMethod::Get,
@@ -2657,12 +2719,9 @@ impl GetIssueWorklog {
             see_other_documented: false,
         };
         let Self { client, issue_id_or_key, start_at, max_results, timeout } = self;
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::with_path_params(
             &OPERATION,
-            ::std::format!(
-                "/rest/api/2/issue/{}/worklog", crate ::runtime::encode_path_segment(&
-                issue_id_or_key)
-            ),
+            &[&issue_id_or_key],
         );
         if let ::std::option::Option::Some(value) = start_at {
             request.query("startAt", value);
@@ -2673,7 +2732,15 @@ impl GetIssueWorklog {
         if let ::std::option::Option::Some(timeout) = timeout {
             request.timeout(timeout);
         }
-        client.execute(request).await
+        ::std::result::Result::Ok((client, request))
+    }
+    fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<crate::operations::types::WorkLogBatch> {
+        match response.status() {
+            200..=299 => response.json(),
+            _ => ::std::result::Result::Err(response.into_error()),
+        }
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {
@@ -2715,26 +2782,12 @@ impl GetIssueWorklog {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct FoundIssues {
-    #[serde(
-        rename = "nextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issues: ::std::option::Option<::std::vec::Vec<crate::operations::types::Issue>>,
-    #[serde(
-        rename = "isLast",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_last: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub warnings: ::std::option::Option<
         ::std::vec::Vec<crate::operations::types::SearchWarning>,
     >,
@@ -2750,6 +2803,73 @@ impl FoundIssues {
         }
     }
 }
+impl ::serde::Serialize for FoundIssues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.issues {
+            map.serialize_entry("issues", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_last {
+            map.serialize_entry("isLast", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.warnings {
+            map.serialize_entry("warnings", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FoundIssues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FoundIssues;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FoundIssues")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<FoundIssues, A::Error> {
+                let mut next_page_token = ::std::option::Option::None;
+                let mut issues = ::std::option::Option::None;
+                let mut is_last = ::std::option::Option::None;
+                let mut warnings = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "nextPageToken" => next_page_token = __map.next_value()?,
+                        "issues" => issues = __map.next_value()?,
+                        "isLast" => is_last = __map.next_value()?,
+                        "warnings" => warnings = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(FoundIssues {
+                    next_page_token,
+                    issues,
+                    is_last,
+                    warnings,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/paths/~1rest~1api~12~1issue~1{issueIdOrKey}/get/parameters/4/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2758,22 +2878,19 @@ impl FoundIssues {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum GetIssueAdjustEstimate {
-    #[serde(rename = "new")]
+    /// `new`
     New,
-    #[serde(rename = "leave")]
+    /// `leave`
     Leave,
-    #[serde(rename = "manual")]
+    /// `manual`
     Manual,
-    #[serde(rename = "auto")]
+    /// `auto`
     Auto,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl GetIssueAdjustEstimate {
@@ -2793,18 +2910,41 @@ impl ::std::fmt::Display for GetIssueAdjustEstimate {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for GetIssueAdjustEstimate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetIssueAdjustEstimate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "new" => Self::New,
+                "leave" => Self::Leave,
+                "manual" => Self::Manual,
+                "auto" => Self::Auto,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/paths/~1rest~1api~12~1serverInfo/get/responses/default/content/application~1json/schema`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetServerInfoResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
 impl GetServerInfoResponse {
@@ -2815,22 +2955,64 @@ impl GetServerInfoResponse {
         }
     }
 }
+impl ::serde::Serialize for GetServerInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetServerInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = GetServerInfoResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetServerInfoResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetServerInfoResponse, A::Error> {
+                let mut version = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "version" => version = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetServerInfoResponse { version })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Issue`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Issue {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
@@ -2854,18 +3036,68 @@ impl Issue {
         crate::runtime::fields::field(self.fields.as_ref(), name)
     }
 }
+impl ::serde::Serialize for Issue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Issue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Issue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Issue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Issue, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut key = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "key" => key = __map.next_value()?,
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Issue { id, key, fields })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Provider`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct Provider {
     pub key: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl Provider {
@@ -2877,38 +3109,72 @@ impl Provider {
         }
     }
 }
+impl ::serde::Serialize for Provider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("key", &self.key)?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Provider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Provider;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Provider")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Provider, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = ::std::option::Option::Some(__map.next_value()?),
+                        "name" => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Provider {
+                    key: crate::runtime::de::required(key, "key")?,
+                    name,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SchemeListing`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SchemeListing {
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i64>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
-    #[serde(
-        rename = "isLast",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_last: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<
         ::std::vec::Vec<crate::operations::types::Provider>,
     >,
@@ -2925,30 +3191,90 @@ impl SchemeListing {
         }
     }
 }
+impl ::serde::Serialize for SchemeListing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.is_last {
+            map.serialize_entry("isLast", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.values {
+            map.serialize_entry("values", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SchemeListing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SchemeListing;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SchemeListing")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SchemeListing, A::Error> {
+                let mut start_at = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut is_last = ::std::option::Option::None;
+                let mut values = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "startAt" => start_at = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        "isLast" => is_last = __map.next_value()?,
+                        "values" => values = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SchemeListing {
+                    start_at,
+                    max_results,
+                    total,
+                    is_last,
+                    values,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SearchRequest`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SearchRequest {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jql: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "nextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
 }
 impl SearchRequest {
@@ -2961,24 +3287,77 @@ impl SearchRequest {
         }
     }
 }
+impl ::serde::Serialize for SearchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.jql {
+            map.serialize_entry("jql", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SearchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SearchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SearchRequest, A::Error> {
+                let mut jql = ::std::option::Option::None;
+                let mut next_page_token = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "jql" => jql = __map.next_value()?,
+                        "nextPageToken" => next_page_token = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SearchRequest {
+                    jql,
+                    next_page_token,
+                    max_results,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/SearchWarning`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct SearchWarning {
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl SearchWarning {
@@ -2990,19 +3369,64 @@ impl SearchWarning {
         }
     }
 }
+impl ::serde::Serialize for SearchWarning {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchWarning {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SearchWarning;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SearchWarning")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SearchWarning, A::Error> {
+                let mut type_ = ::std::option::Option::None;
+                let mut message = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => type_ = __map.next_value()?,
+                        "message" => message = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(SearchWarning { type_, message })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/TaskProgress`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct TaskProgress {
     pub id: ::std::string::String,
     pub status: crate::operations::types::TaskProgressStatus,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<i64>,
 }
 impl TaskProgress {
@@ -3018,6 +3442,65 @@ impl TaskProgress {
         }
     }
 }
+impl ::serde::Serialize for TaskProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("status", &self.status)?;
+        if let ::std::option::Option::Some(value) = &self.progress {
+            map.serialize_entry("progress", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TaskProgress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TaskProgress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaskProgress, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut progress = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
+                        "status" => {
+                            status = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "progress" => progress = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TaskProgress {
+                    id: crate::runtime::de::required(id, "id")?,
+                    status: crate::runtime::de::required(status, "status")?,
+                    progress,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/TaskProgress/properties/status`.
 #[derive(
     ::std::fmt::Debug,
@@ -3026,20 +3509,17 @@ impl TaskProgress {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 #[non_exhaustive]
 pub enum TaskProgressStatus {
-    #[serde(rename = "ENQUEUED")]
+    /// `ENQUEUED`
     Enqueued,
-    #[serde(rename = "RUNNING")]
+    /// `RUNNING`
     Running,
-    #[serde(rename = "COMPLETE")]
+    /// `COMPLETE`
     Complete,
     /// A value this client does not know (Atlassian adds values over time), kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 impl TaskProgressStatus {
@@ -3058,20 +3538,41 @@ impl ::std::fmt::Display for TaskProgressStatus {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for TaskProgressStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaskProgressStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <crate::runtime::de::Key<
+            'de,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "ENQUEUED" => Self::Enqueued,
+                "RUNNING" => Self::Running,
+                "COMPLETE" => Self::Complete,
+                _ => Self::Unknown(value.into_string()),
+            },
+        )
+    }
+}
 /// Schema `#/components/schemas/TypedIssue`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TypedIssue {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<crate::operations::types::TypedIssueFields>,
 }
 impl TypedIssue {
@@ -3097,6 +3598,58 @@ impl TypedIssue {
         }
     }
 }
+impl ::serde::Serialize for TypedIssue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TypedIssue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TypedIssue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TypedIssue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TypedIssue, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut fields = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => key = __map.next_value()?,
+                        "fields" => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TypedIssue { key, fields })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Issue fields with system fields declared: they are typed, and never land in the map of the others.
 ///
 /// Schema `#/components/schemas/TypedIssueFields`.
@@ -3105,21 +3658,12 @@ impl TypedIssue {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct TypedIssueFields {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "fixVersions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fix_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the schema does not declare (it allows them through `additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -3155,32 +3699,79 @@ impl TypedIssueFields {
         }
     }
 }
+impl ::serde::Serialize for TypedIssueFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.fix_versions {
+            map.serialize_entry("fixVersions", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TypedIssueFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = TypedIssueFields;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TypedIssueFields")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TypedIssueFields, A::Error> {
+                let mut summary = ::std::option::Option::None;
+                let mut fix_versions = ::std::option::Option::None;
+                let mut additional_properties = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "summary" => summary = __map.next_value()?,
+                        "fixVersions" => fix_versions = __map.next_value()?,
+                        _ => {
+                            additional_properties
+                                .insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(TypedIssueFields {
+                    summary,
+                    fix_versions,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/WorkLogBatch`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct WorkLogBatch {
-    #[serde(
-        rename = "startAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_at: ::std::option::Option<i32>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub worklogs: ::std::option::Option<
         ::std::vec::Vec<crate::operations::types::Worklog>,
     >,
@@ -3196,24 +3787,83 @@ impl WorkLogBatch {
         }
     }
 }
+impl ::serde::Serialize for WorkLogBatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.start_at {
+            map.serialize_entry("startAt", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            map.serialize_entry("maxResults", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.worklogs {
+            map.serialize_entry("worklogs", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkLogBatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WorkLogBatch;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkLogBatch")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WorkLogBatch, A::Error> {
+                let mut start_at = ::std::option::Option::None;
+                let mut max_results = ::std::option::Option::None;
+                let mut total = ::std::option::Option::None;
+                let mut worklogs = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "startAt" => start_at = __map.next_value()?,
+                        "maxResults" => max_results = __map.next_value()?,
+                        "total" => total = __map.next_value()?,
+                        "worklogs" => worklogs = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(WorkLogBatch {
+                    start_at,
+                    max_results,
+                    total,
+                    worklogs,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Schema `#/components/schemas/Worklog`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct Worklog {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "timeSpent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_spent: ::std::option::Option<::std::string::String>,
 }
 impl Worklog {
@@ -3223,6 +3873,58 @@ impl Worklog {
             id: ::std::option::Option::None,
             time_spent: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Worklog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.time_spent {
+            map.serialize_entry("timeSpent", value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Worklog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Worklog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Worklog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Worklog, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut time_spent = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => id = __map.next_value()?,
+                        "timeSpent" => time_spent = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(Worklog { id, time_spent })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 
