@@ -9,9 +9,11 @@ use tokio::net::{TcpListener, TcpStream};
 /// A Jira issue of typical shape, about 1.5 KiB.
 pub const ISSUE: &str = r#"{"expand":"renderedFields,names,schema,operations,editmeta,changelog","id":"10002","self":"https://your-domain.atlassian.net/rest/api/2/issue/10002","key":"ED-1","fields":{"summary":"Main order flow broken","created":"2021-01-17T12:34:00.000+0000","updated":"2021-01-18T08:00:00.000+0000","status":{"self":"https://your-domain.atlassian.net/rest/api/2/status/10000","description":"","name":"To Do","id":"10000","statusCategory":{"id":2,"key":"new","colorName":"blue-gray","name":"To Do"}},"priority":{"name":"Medium","id":"3"},"labels":["checkout","regression"],"assignee":{"accountId":"5b10a2844c20165700ede21g","displayName":"Mia Krystof","active":true,"timeZone":"Australia/Sydney","avatarUrls":{"48x48":"https://avatar-management--avatars.server-location.prod.public.atl-paas.net/initials/MK-5.png?size=48&s=48","24x24":"https://avatar-management--avatars.server-location.prod.public.atl-paas.net/initials/MK-5.png?size=24&s=24"}},"comment":{"comments":[{"id":"10000","body":"Lorem ipsum dolor sit amet, consectetur adipiscing elit. Pellentesque eget venenatis elit.","created":"2021-01-17T12:34:00.000+0000","updated":"2021-01-18T23:45:00.000+0000","visibility":{"type":"role","value":"Administrators"}}],"maxResults":1,"total":1,"startAt":0},"timetracking":{"originalEstimate":"10m","remainingEstimate":"3m","timeSpent":"6m","originalEstimateSeconds":600,"remainingEstimateSeconds":200,"timeSpentSeconds":400},"issuelinks":[]}}"#;
 
-/// The `200` example of `getIssue` in the Jira platform spec (`GET /rest/api/2/issue/{issueIdOrKey}`), 4.8 KiB,
-/// byte for byte as the spec gives it.
-pub const GET_ISSUE_200_EXAMPLE: &str = include_str!("data/get_issue_200.json");
+/// A real `getIssue` response of Jira Cloud (`GET /rest/api/2/issue/FOO-123`, 4.6 KiB): the capture
+/// `getIssue/atlassian-api__atlassian-python-api__foo-123-v2.json` of the project's response fixtures, byte for
+/// byte. (The spec's own example gives `attachment[].id` as a number, which Jira never sends, so it no longer
+/// decodes into the typed issue fields.)
+pub const GET_ISSUE_CAPTURE: &str = include_str!("data/get_issue_capture.json");
 
 /// Answers every request on one connection with `body`, keeping the connection open.
 async fn serve_connection(mut socket: TcpStream, body: &'static str) {

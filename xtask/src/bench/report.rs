@@ -253,7 +253,7 @@ fn runtime_text(runtime: &Outcome<RuntimeFigures>) -> String {
     let mut lines = vec![vec!["benchmark".to_owned(), "median".to_owned(), "note".to_owned()]];
     for figure in &figures.figures {
         let size = match figure.id.as_str() {
-            id if id.starts_with("decode_get_issue_example") => figures.example_bytes,
+            id if id.starts_with("decode_get_issue_capture") => figures.example_bytes,
             "decode_value" => figures.issue_bytes,
             _ => None,
         };

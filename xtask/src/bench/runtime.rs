@@ -53,7 +53,7 @@ pub fn run(bench: &mut Bench) -> Outcome<RuntimeFigures> {
         return Err(format!("criterion wrote no estimates under {}", home.display()));
     }
     let benches = bench.root.join("generated-client").join("benches");
-    let example_bytes = std::fs::metadata(benches.join("data").join("get_issue_200.json")).ok().map(|m| m.len());
+    let example_bytes = std::fs::metadata(benches.join("data").join("get_issue_capture.json")).ok().map(|m| m.len());
     let issue_bytes =
         std::fs::read_to_string(benches.join("loopback.rs")).ok().and_then(|text| raw_const_len(&text, "ISSUE"));
     Ok(RuntimeFigures { figures, example_bytes, issue_bytes })
