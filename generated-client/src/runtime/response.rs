@@ -158,6 +158,31 @@ impl Response {
         Ok(())
     }
 
+    /// What most operations' `send()` does with a response: a 2xx body decoded as `T`, any other status the
+    /// [`Error`] it carries (see [`Response::into_error`]).
+    pub fn decode_json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        match self.status {
+            200..=299 => self.json(),
+            _ => Err(self.into_error()),
+        }
+    }
+
+    /// [`Response::decode_json`] for a body of any JSON, an empty one read as `null`.
+    pub fn decode_json_or_null(self) -> Result<serde_json::Value> {
+        match self.status {
+            200..=299 => self.json_or_null(),
+            _ => Err(self.into_error()),
+        }
+    }
+
+    /// [`Response::decode_json`] for an operation without a response body: the body of a 2xx is ignored.
+    pub fn decode_empty(self) -> Result<()> {
+        match self.status {
+            200..=299 => Ok(()),
+            _ => Err(self.into_error()),
+        }
+    }
+
     /// The body as text; bytes that are not UTF-8 become U+FFFD.
     ///
     /// ```

@@ -159,6 +159,20 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
         })
     });
     let (output, decode, extra) = success(spec, op);
+    // The common shapes decode with the runtime's functions; the others with a function of their own.
+    let (decoder, decode_fn) = match &op.success {
+        Success::Empty => (quote!(crate::runtime::Response::decode_empty), quote!()),
+        Success::Json(TypeRef::Any) => (quote!(crate::runtime::Response::decode_json_or_null), quote!()),
+        Success::Json(_) => (quote!(crate::runtime::Response::decode_json), quote!()),
+        _ => (
+            quote!(Self::decode),
+            quote! {
+                fn decode(response: crate::runtime::Response) -> crate::Result<#output> {
+                    #decode
+                }
+            },
+        ),
+    };
     let send = send_body(spec, op);
     let doc = format!(
         " A request to `{} {}`: start it with [`Api::{}`](crate::{}::Api::{}), set what you need, then `.send()`.",
@@ -193,7 +207,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
 
             #send_doc
             pub fn send(self) -> crate::runtime::Call<#output> {
-                self.send_raw().decode_with(Self::decode)
+                self.send_raw().decode_with(#decoder)
             }
 
             /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
@@ -206,9 +220,7 @@ fn builder(spec: &Spec, op: &Operation) -> TokenStream {
                 #send
             }
 
-            fn decode(response: crate::runtime::Response) -> crate::Result<#output> {
-                #decode
-            }
+            #decode_fn
         }
 
         #extra

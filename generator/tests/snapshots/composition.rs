@@ -213,7 +213,7 @@ impl GetChild {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::composition::types::Child> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -235,14 +235,6 @@ impl GetChild {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::composition::types::Child> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/api/2/default`: start it with [`Api::get_default_value`](crate::composition::Api::get_default_value), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -263,7 +255,7 @@ impl GetDefaultValue {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::composition::types::DefaultValue> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -285,14 +277,6 @@ impl GetDefaultValue {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::composition::types::DefaultValue> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/api/2/group`: start it with [`Api::get_group`](crate::composition::Api::get_group), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -313,7 +297,7 @@ impl GetGroup {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::composition::types::LinkGroup> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -334,14 +318,6 @@ impl GetGroup {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::composition::types::LinkGroup> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/query`: start it with [`Api::get_query`](crate::composition::Api::get_query), set what you need, then `.send()`.
@@ -365,7 +341,7 @@ impl GetQuery {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::composition::types::JqlQueryClause> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -386,14 +362,6 @@ impl GetQuery {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::composition::types::JqlQueryClause> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/remotelink`: start it with [`Api::get_remote_links`](crate::composition::Api::get_remote_links), set what you need, then `.send()`.
@@ -417,7 +385,7 @@ impl GetRemoteLinks {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::composition::types::GetRemoteLinksResponse> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -438,14 +406,6 @@ impl GetRemoteLinks {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::composition::types::GetRemoteLinksResponse> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 

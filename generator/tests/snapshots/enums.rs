@@ -119,7 +119,7 @@ impl GetClause {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::enums::types::Clause> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -141,14 +141,6 @@ impl GetClause {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::enums::types::Clause> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/api/2/feature`: start it with [`Api::get_feature`](crate::enums::Api::get_feature), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -169,7 +161,7 @@ impl GetFeature {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::enums::types::ProjectFeature> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -190,14 +182,6 @@ impl GetFeature {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::enums::types::ProjectFeature> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 

@@ -152,7 +152,7 @@ impl GetRecord {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::objects::types::Record> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -174,14 +174,6 @@ impl GetRecord {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::objects::types::Record> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/api/2/watcher`: start it with [`Api::get_watcher`](crate::objects::Api::get_watcher), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -202,7 +194,7 @@ impl GetWatcher {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::objects::types::Watcher> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -223,14 +215,6 @@ impl GetWatcher {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::objects::types::Watcher> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 

@@ -1009,7 +1009,7 @@ impl UploadAvatar {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::Provider> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1031,14 +1031,6 @@ impl UploadAvatar {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::Provider> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 
@@ -1171,7 +1163,7 @@ impl SetIssueProperty {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json_or_null)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1196,12 +1188,6 @@ impl SetIssueProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 
@@ -1262,7 +1248,7 @@ impl DeleteIssue {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1290,12 +1276,6 @@ impl DeleteIssue {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::operations::Api::edit_issue), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -1318,7 +1298,7 @@ impl EditIssue {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1343,12 +1323,6 @@ impl EditIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 
@@ -1435,7 +1409,7 @@ impl GetNotificationSchemes {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::SchemeListing> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1462,14 +1436,6 @@ impl GetNotificationSchemes {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::SchemeListing> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {
@@ -1564,7 +1530,7 @@ impl SearchJql {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::FoundIssues> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1591,14 +1557,6 @@ impl SearchJql {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::FoundIssues> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::CursorPaged for SearchJql {
@@ -1647,7 +1605,7 @@ impl SearchJqlPost {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::FoundIssues> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -1669,14 +1627,6 @@ impl SearchJqlPost {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::FoundIssues> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::CursorPaged for SearchJqlPost {
@@ -2002,7 +1952,7 @@ impl DeleteFeatureFlag {
     /// - `4XX`: Another client error.
     /// - any other status (`default`): An unknown error has occurred.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2026,12 +1976,6 @@ impl DeleteFeatureFlag {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/attachment/content/{id}`: start it with [`Api::get_attachment_content`](crate::operations::Api::get_attachment_content), set what you need, then `.send()`.
@@ -2236,7 +2180,7 @@ impl GetIssue {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::Issue> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2292,14 +2236,6 @@ impl GetIssue {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::Issue> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/atlassian-connect/1/app/module/dynamic`: start it with [`Api::get_modules`](crate::operations::Api::get_modules), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -2320,7 +2256,7 @@ impl GetModules {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::Provider> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2342,14 +2278,6 @@ impl GetModules {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::Provider> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/serverInfo`: start it with [`Api::get_server_info`](crate::operations::Api::get_server_info), set what you need, then `.send()`.
@@ -2373,7 +2301,7 @@ impl GetServerInfo {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::operations::types::GetServerInfoResponse> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2394,14 +2322,6 @@ impl GetServerInfo {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::GetServerInfoResponse> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/typed-issue/{issueIdOrKey}`: start it with [`Api::get_typed_issue`](crate::operations::Api::get_typed_issue), set what you need, then `.send()`.
@@ -2424,7 +2344,7 @@ impl GetTypedIssue {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::TypedIssue> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2448,14 +2368,6 @@ impl GetTypedIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::TypedIssue> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `POST /rest/api/2/workflowscheme/{id}/draft/publish`: start it with [`Api::publish_draft_workflow_scheme`](crate::operations::Api::publish_draft_workflow_scheme), set what you need, then `.send()`.
@@ -2552,7 +2464,7 @@ impl RegisterModules {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2574,12 +2486,6 @@ impl RegisterModules {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 
@@ -2703,7 +2609,7 @@ impl GetIssueWorklog {
     ///
     /// An [`Error`](crate::Error) when the request cannot be sent, when the response status is not a success (see [`Error::status`](crate::Error::status) and [`Error::error_collection`](crate::Error::error_collection)), or when the body does not decode.
     pub fn send(self) -> crate::runtime::Call<crate::operations::types::WorkLogBatch> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -2733,14 +2639,6 @@ impl GetIssueWorklog {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::operations::types::WorkLogBatch> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {

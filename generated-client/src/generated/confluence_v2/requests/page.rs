@@ -172,7 +172,7 @@ impl GetPageById {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::confluence_v2::types::GetPageByIdResponse> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -253,13 +253,5 @@ impl GetPageById {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::confluence_v2::types::GetPageByIdResponse> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

@@ -157,7 +157,7 @@ impl DeleteDashboardItemProperty {
     /// - `403`: Returned if the user is not the owner of the dashboard.
     /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -181,12 +181,6 @@ impl DeleteDashboardItemProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{id}`: start it with [`Api::get_dashboard`](crate::jira_platform_v2::Api::get_dashboard), set what you need, then `.send()`.
@@ -215,7 +209,7 @@ impl GetDashboard {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::Dashboard> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -236,14 +230,6 @@ impl GetDashboard {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::Dashboard> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::get_dashboard_item_property`](crate::jira_platform_v2::Api::get_dashboard_item_property), set what you need, then `.send()`.
@@ -273,7 +259,7 @@ impl GetDashboardItemProperty {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::EntityProperty> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -297,14 +283,6 @@ impl GetDashboardItemProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties`: start it with [`Api::get_dashboard_item_property_keys`](crate::jira_platform_v2::Api::get_dashboard_item_property_keys), set what you need, then `.send()`.
@@ -333,7 +311,7 @@ impl GetDashboardItemPropertyKeys {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::PropertyKeys> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -357,14 +335,6 @@ impl GetDashboardItemPropertyKeys {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `PUT /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}`: start it with [`Api::set_dashboard_item_property`](crate::jira_platform_v2::Api::set_dashboard_item_property), set what you need, then `.send()`.
@@ -395,7 +365,7 @@ impl SetDashboardItemProperty {
     /// - `403`: Returned if the user is not the owner of the dashboard.
     /// - `404`: Returned if the dashboard item is not found or the dashboard is not shared with the user.
     pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json_or_null)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -420,11 +390,5 @@ impl SetDashboardItemProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

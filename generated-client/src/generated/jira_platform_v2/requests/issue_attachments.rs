@@ -69,7 +69,7 @@ impl GetAttachment {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::AttachmentMetadata> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -90,14 +90,6 @@ impl GetAttachment {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::AttachmentMetadata> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/attachment/meta`: start it with [`Api::get_attachment_meta`](crate::jira_platform_v2::Api::get_attachment_meta), set what you need, then `.send()`.
@@ -123,7 +115,7 @@ impl GetAttachmentMeta {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::AttachmentSettings> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -144,13 +136,5 @@ impl GetAttachmentMeta {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::AttachmentSettings> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

@@ -48,7 +48,7 @@ impl GetFields {
     ) -> crate::runtime::Call<
         ::std::vec::Vec<crate::jira_platform_v2::types::FieldDetails>,
     > {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -69,13 +69,5 @@ impl GetFields {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<::std::vec::Vec<crate::jira_platform_v2::types::FieldDetails>> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

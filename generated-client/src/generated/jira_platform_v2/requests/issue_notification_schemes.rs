@@ -118,7 +118,7 @@ impl GetNotificationSchemes {
     ) -> crate::runtime::Call<
         crate::jira_platform_v2::types::PageBeanNotificationScheme,
     > {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -166,14 +166,6 @@ impl GetNotificationSchemes {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::PageBeanNotificationScheme> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::OffsetPaged for GetNotificationSchemes {

@@ -156,7 +156,7 @@ impl GetIssueWorklog {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::PageOfWorklogs> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -204,14 +204,6 @@ impl GetIssueWorklog {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::PageOfWorklogs> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::OffsetPaged for GetIssueWorklog {
@@ -282,7 +274,7 @@ impl GetWorklog {
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
     pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v2::types::Worklog> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -309,14 +301,6 @@ impl GetWorklog {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}/worklog/{id}`: start it with [`Api::update_worklog`](crate::jira_platform_v2::Api::update_worklog), set what you need, then `.send()`.
@@ -394,7 +378,7 @@ impl UpdateWorklog {
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
     pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v2::types::Worklog> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -445,13 +429,5 @@ impl UpdateWorklog {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::Worklog> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

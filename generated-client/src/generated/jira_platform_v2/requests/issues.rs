@@ -126,7 +126,7 @@ impl CreateIssue {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::CreatedIssue> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -151,14 +151,6 @@ impl CreateIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::CreatedIssue> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `PUT /rest/api/2/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::jira_platform_v2::Api::edit_issue), set what you need, then `.send()`.
@@ -404,7 +396,7 @@ impl GetIssue {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::IssueBean> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -456,13 +448,5 @@ impl GetIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::IssueBean> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

@@ -92,7 +92,7 @@ impl CreateProjectRole {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::ProjectRole> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -114,14 +114,6 @@ impl CreateProjectRole {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::ProjectRole> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/roledetails`: start it with [`Api::get_project_role_details`](crate::jira_platform_v2::Api::get_project_role_details), set what you need, then `.send()`.
@@ -175,7 +167,7 @@ impl GetProjectRoleDetails {
     ) -> crate::runtime::Call<
         ::std::vec::Vec<crate::jira_platform_v2::types::ProjectRoleDetails>,
     > {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -216,16 +208,6 @@ impl GetProjectRoleDetails {
         }
         ::std::result::Result::Ok((client, request))
     }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<
-        ::std::vec::Vec<crate::jira_platform_v2::types::ProjectRoleDetails>,
-    > {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
-    }
 }
 /// A request to `GET /rest/api/2/project/{projectIdOrKey}/role`: start it with [`Api::get_project_roles`](crate::jira_platform_v2::Api::get_project_roles), set what you need, then `.send()`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -254,7 +236,7 @@ impl GetProjectRoles {
     ) -> crate::runtime::Call<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     > {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -278,15 +260,5 @@ impl GetProjectRoles {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    > {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

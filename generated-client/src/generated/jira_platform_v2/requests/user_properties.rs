@@ -153,7 +153,7 @@ impl DeleteUserProperty {
     /// - `403`: Returned if the user does not have the necessary permission or is not accessing their user record.
     /// - `404`: Returned if the user or the property is not found.
     pub fn send(self) -> crate::runtime::Call<()> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_empty)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -186,12 +186,6 @@ impl DeleteUserProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<()> {
-        match response.status() {
-            200..=299 => response.empty(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::get_user_property`](crate::jira_platform_v2::Api::get_user_property), set what you need, then `.send()`.
@@ -248,7 +242,7 @@ impl GetUserProperty {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::EntityProperty> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -281,14 +275,6 @@ impl GetUserProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::EntityProperty> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/2/user/properties`: start it with [`Api::get_user_property_keys`](crate::jira_platform_v2::Api::get_user_property_keys), set what you need, then `.send()`.
@@ -344,7 +330,7 @@ impl GetUserPropertyKeys {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v2::types::PropertyKeys> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -374,14 +360,6 @@ impl GetUserPropertyKeys {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v2::types::PropertyKeys> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `PUT /rest/api/2/user/properties/{propertyKey}`: start it with [`Api::set_user_property`](crate::jira_platform_v2::Api::set_user_property), set what you need, then `.send()`.
@@ -438,7 +416,7 @@ impl SetUserProperty {
     /// - `404`: Returned if the user is not found.
     /// - `405`: Returned if the property key is not specified.
     pub fn send(self) -> crate::runtime::Call<::serde_json::Value> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json_or_null)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -480,11 +458,5 @@ impl SetUserProperty {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(response: crate::runtime::Response) -> crate::Result<::serde_json::Value> {
-        match response.status() {
-            200..=299 => response.json_or_null(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

@@ -92,7 +92,7 @@ impl AddComment {
     /// - `404`: Returned if the issue is not found or the user does not have permission to view it.
     /// - `413`: Returned if the per-issue limit has been breached for one of the following fields:
     pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v3::types::Comment> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -120,14 +120,6 @@ impl AddComment {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v3::types::Comment> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `GET /rest/api/3/issue/{issueIdOrKey}/comment`: start it with [`Api::get_comments`](crate::jira_platform_v3::Api::get_comments), set what you need, then `.send()`.
@@ -188,7 +180,7 @@ impl GetComments {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v3::types::PageOfComments> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -232,14 +224,6 @@ impl GetComments {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v3::types::PageOfComments> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 impl crate::runtime::OffsetPaged for GetComments {

@@ -68,7 +68,7 @@ impl GetWorklog {
     /// - `401`: Returned if the authentication credentials are incorrect.
     /// - `404`: Returned if:
     pub fn send(self) -> crate::runtime::Call<crate::jira_platform_v3::types::Worklog> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -95,13 +95,5 @@ impl GetWorklog {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v3::types::Worklog> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }

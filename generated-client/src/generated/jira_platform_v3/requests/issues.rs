@@ -130,7 +130,7 @@ impl CreateIssue {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v3::types::CreatedIssue> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -155,14 +155,6 @@ impl CreateIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v3::types::CreatedIssue> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
 /// A request to `PUT /rest/api/3/issue/{issueIdOrKey}`: start it with [`Api::edit_issue`](crate::jira_platform_v3::Api::edit_issue), set what you need, then `.send()`.
@@ -408,7 +400,7 @@ impl GetIssue {
     pub fn send(
         self,
     ) -> crate::runtime::Call<crate::jira_platform_v3::types::IssueBean> {
-        self.send_raw().decode_with(Self::decode)
+        self.send_raw().decode_with(crate::runtime::Response::decode_json)
     }
     /// Sends the request and returns the response undecoded, whatever its status: its headers, and its
     /// body as text, bytes or any type (for when Jira and its spec disagree).
@@ -460,13 +452,5 @@ impl GetIssue {
             request.timeout(timeout);
         }
         ::std::result::Result::Ok((client, request))
-    }
-    fn decode(
-        response: crate::runtime::Response,
-    ) -> crate::Result<crate::jira_platform_v3::types::IssueBean> {
-        match response.status() {
-            200..=299 => response.json(),
-            _ => ::std::result::Result::Err(response.into_error()),
-        }
     }
 }
