@@ -56,8 +56,8 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AlignmentMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::AlignmentMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::AlignmentMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -194,7 +194,7 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AlignmentMarkAttrs, A::Error> {
-                let mut align = ::std::option::Option::None;
+                let mut align: ::std::option::Option<crate::adf::AlignmentMarkAlign> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -319,8 +319,8 @@ impl<'de> ::serde::Deserialize<'de> for AnnotationMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AnnotationMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::AnnotationMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::AnnotationMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -459,8 +459,10 @@ impl<'de> ::serde::Deserialize<'de> for AnnotationMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AnnotationMarkAttrs, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut annotation_type = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut annotation_type: ::std::option::Option<
+                    crate::adf::AnnotationMarkAnnotationType,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -592,8 +594,12 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundColorMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BackgroundColorMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::adf::BackgroundColorMarkTag,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<
+                    crate::adf::BackgroundColorMarkAttrs,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -672,7 +678,7 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundColorMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BackgroundColorMarkAttrs, A::Error> {
-                let mut color = ::std::option::Option::None;
+                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -797,8 +803,8 @@ impl<'de> ::serde::Deserialize<'de> for BlockCard {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockCard, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BlockCardTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BlockCardAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -909,12 +915,14 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockCardAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut datasource = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut datasource: ::std::option::Option<
+                    crate::adf::BlockCardDatasource,
+                > = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<crate::adf::BlockCardLayout> = ::std::option::Option::None;
+                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1011,9 +1019,11 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardDatasource {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockCardDatasource, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                let mut views = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut views: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::BlockCardDatasourceViewsItem>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1099,8 +1109,8 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardDatasourceViewsItem {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockCardDatasourceViewsItem, A::Error> {
-                let mut properties = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1310,9 +1320,11 @@ impl<'de> ::serde::Deserialize<'de> for BlockTaskItem {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockTaskItem, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BlockTaskItemTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BlockTaskItemAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1401,8 +1413,8 @@ impl<'de> ::serde::Deserialize<'de> for BlockTaskItemAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockTaskItemAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut state: ::std::option::Option<crate::adf::BlockTaskItemState> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1599,9 +1611,11 @@ impl<'de> ::serde::Deserialize<'de> for Blockquote {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Blockquote, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BlockquoteTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BlockquoteAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1691,7 +1705,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockquoteAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BlockquoteAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1824,10 +1838,14 @@ impl<'de> ::serde::Deserialize<'de> for BodiedExtension {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BodiedExtension, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BodiedExtensionTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BodiedExtensionAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1940,12 +1958,14 @@ impl<'de> ::serde::Deserialize<'de> for BodiedExtensionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BodiedExtensionAttrs, A::Error> {
-                let mut extension_key = ::std::option::Option::None;
-                let mut extension_type = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<
+                    crate::adf::BodiedExtensionLayout,
+                > = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2168,10 +2188,14 @@ impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BodiedSyncBlock, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BodiedSyncBlockTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BodiedSyncBlockAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2264,8 +2288,8 @@ impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlockAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BodiedSyncBlockAttrs, A::Error> {
-                let mut resource_id = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2399,8 +2423,8 @@ impl<'de> ::serde::Deserialize<'de> for BorderMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BorderMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BorderMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BorderMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2482,8 +2506,8 @@ impl<'de> ::serde::Deserialize<'de> for BorderMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BorderMarkAttrs, A::Error> {
-                let mut size = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
+                let mut size: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2610,8 +2634,8 @@ impl<'de> ::serde::Deserialize<'de> for BreakoutMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BreakoutMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BreakoutMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BreakoutMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2695,8 +2719,8 @@ impl<'de> ::serde::Deserialize<'de> for BreakoutMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BreakoutMarkAttrs, A::Error> {
-                let mut mode = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
+                let mut mode: ::std::option::Option<crate::adf::BreakoutMarkMode> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2891,9 +2915,11 @@ impl<'de> ::serde::Deserialize<'de> for BulletList {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BulletList, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::BulletListTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::BulletListAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2983,7 +3009,7 @@ impl<'de> ::serde::Deserialize<'de> for BulletListAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BulletListAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3120,9 +3146,11 @@ impl<'de> ::serde::Deserialize<'de> for Caption {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Caption, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::CaptionTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::CaptionAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3212,7 +3240,7 @@ impl<'de> ::serde::Deserialize<'de> for CaptionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CaptionAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3354,10 +3382,14 @@ impl<'de> ::serde::Deserialize<'de> for CodeBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CodeBlock, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::CodeBlockTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::CodeBlockAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3471,11 +3503,11 @@ impl<'de> ::serde::Deserialize<'de> for CodeBlockAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CodeBlockAttrs, A::Error> {
-                let mut language = ::std::option::Option::None;
-                let mut unique_id = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut wrap = ::std::option::Option::None;
-                let mut hide_line_numbers = ::std::option::Option::None;
+                let mut language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut unique_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut wrap: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut hide_line_numbers: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3618,7 +3650,7 @@ impl<'de> ::serde::Deserialize<'de> for CodeMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CodeMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::CodeMarkTag> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3743,8 +3775,10 @@ impl<'de> ::serde::Deserialize<'de> for DataConsumerMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DataConsumerMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::DataConsumerMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<
+                    crate::adf::DataConsumerMarkAttrs,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3828,7 +3862,9 @@ impl<'de> ::serde::Deserialize<'de> for DataConsumerMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DataConsumerMarkAttrs, A::Error> {
-                let mut sources = ::std::option::Option::None;
+                let mut sources: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3953,8 +3989,8 @@ impl<'de> ::serde::Deserialize<'de> for Date {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Date, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::DateTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::DateAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4038,8 +4074,8 @@ impl<'de> ::serde::Deserialize<'de> for DateAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DateAttrs, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut timestamp: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4173,9 +4209,11 @@ impl<'de> ::serde::Deserialize<'de> for DecisionItem {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DecisionItem, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::DecisionItemTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::DecisionItemAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4261,8 +4299,8 @@ impl<'de> ::serde::Deserialize<'de> for DecisionItemAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DecisionItemAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4394,9 +4432,11 @@ impl<'de> ::serde::Deserialize<'de> for DecisionList {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DecisionList, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::DecisionListTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::DecisionListAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4479,7 +4519,7 @@ impl<'de> ::serde::Deserialize<'de> for DecisionListAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DecisionListAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4612,9 +4652,11 @@ impl<'de> ::serde::Deserialize<'de> for Document {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Document, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::DocumentTag> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
+                let mut version: ::std::option::Option<crate::adf::DocumentVersion> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4794,7 +4836,7 @@ impl<'de> ::serde::Deserialize<'de> for EmMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EmMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::EmMarkTag> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4919,8 +4961,8 @@ impl<'de> ::serde::Deserialize<'de> for EmbedCard {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EmbedCard, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::EmbedCardTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::EmbedCardAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5022,12 +5064,12 @@ impl<'de> ::serde::Deserialize<'de> for EmbedCardAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EmbedCardAttrs, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
-                let mut original_height = ::std::option::Option::None;
-                let mut original_width = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<crate::adf::EmbedCardLayout> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut original_height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut original_width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5252,8 +5294,8 @@ impl<'de> ::serde::Deserialize<'de> for Emoji {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Emoji, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::EmojiTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::EmojiAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5347,10 +5389,10 @@ impl<'de> ::serde::Deserialize<'de> for EmojiAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EmojiAttrs, A::Error> {
-                let mut short_name = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut short_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5498,10 +5540,14 @@ impl<'de> ::serde::Deserialize<'de> for Expand {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Expand, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::ExpandTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::ExpandAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5600,8 +5646,8 @@ impl<'de> ::serde::Deserialize<'de> for ExpandAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ExpandAttrs, A::Error> {
-                let mut title = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5735,9 +5781,11 @@ impl<'de> ::serde::Deserialize<'de> for Extension {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Extension, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::ExtensionTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::ExtensionAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5846,12 +5894,12 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ExtensionAttrs, A::Error> {
-                let mut extension_key = ::std::option::Option::None;
-                let mut extension_type = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<crate::adf::ExtensionLayout> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6066,8 +6114,8 @@ impl<'de> ::serde::Deserialize<'de> for FontSizeMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FontSizeMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::FontSizeMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::FontSizeMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6146,7 +6194,9 @@ impl<'de> ::serde::Deserialize<'de> for FontSizeMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FontSizeMarkAttrs, A::Error> {
-                let mut font_size = ::std::option::Option::None;
+                let mut font_size: ::std::option::Option<
+                    crate::adf::FontSizeMarkFontSize,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6325,8 +6375,8 @@ impl<'de> ::serde::Deserialize<'de> for FragmentMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FragmentMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::FragmentMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::FragmentMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6410,8 +6460,8 @@ impl<'de> ::serde::Deserialize<'de> for FragmentMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FragmentMarkAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6545,8 +6595,8 @@ impl<'de> ::serde::Deserialize<'de> for HardBreak {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HardBreak, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::HardBreakTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::HardBreakAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6637,8 +6687,8 @@ impl<'de> ::serde::Deserialize<'de> for HardBreakAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HardBreakAttrs, A::Error> {
-                let mut text = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut text: ::std::option::Option<crate::adf::HardBreakText> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6830,10 +6880,14 @@ impl<'de> ::serde::Deserialize<'de> for Heading {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Heading, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::HeadingTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::HeadingAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6925,8 +6979,8 @@ impl<'de> ::serde::Deserialize<'de> for HeadingAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HeadingAttrs, A::Error> {
-                let mut level = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7055,8 +7109,8 @@ impl<'de> ::serde::Deserialize<'de> for IndentationMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IndentationMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::IndentationMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::IndentationMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7135,7 +7189,7 @@ impl<'de> ::serde::Deserialize<'de> for IndentationMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IndentationMarkAttrs, A::Error> {
-                let mut level = ::std::option::Option::None;
+                let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7260,8 +7314,8 @@ impl<'de> ::serde::Deserialize<'de> for InlineCard {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<InlineCard, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::InlineCardTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::InlineCardAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7357,9 +7411,9 @@ impl<'de> ::serde::Deserialize<'de> for InlineCardAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<InlineCardAttrs, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7493,9 +7547,11 @@ impl<'de> ::serde::Deserialize<'de> for InlineExtension {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<InlineExtension, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::InlineExtensionTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::InlineExtensionAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7599,11 +7655,11 @@ impl<'de> ::serde::Deserialize<'de> for InlineExtensionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<InlineExtensionAttrs, A::Error> {
-                let mut extension_key = ::std::option::Option::None;
-                let mut extension_type = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7755,9 +7811,11 @@ impl<'de> ::serde::Deserialize<'de> for LayoutColumn {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LayoutColumn, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::LayoutColumnTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::LayoutColumnAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7850,9 +7908,9 @@ impl<'de> ::serde::Deserialize<'de> for LayoutColumnAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LayoutColumnAttrs, A::Error> {
-                let mut width = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut valign = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut valign: ::std::option::Option<crate::adf::LayoutColumnValign> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8062,10 +8120,14 @@ impl<'de> ::serde::Deserialize<'de> for LayoutSection {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LayoutSection, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::LayoutSectionTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::LayoutSectionAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8159,7 +8221,7 @@ impl<'de> ::serde::Deserialize<'de> for LayoutSectionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LayoutSectionAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8284,8 +8346,8 @@ impl<'de> ::serde::Deserialize<'de> for LinkMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::LinkMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::LinkMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8384,11 +8446,11 @@ impl<'de> ::serde::Deserialize<'de> for LinkMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkMarkAttrs, A::Error> {
-                let mut href = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut collection = ::std::option::Option::None;
-                let mut occurrence_key = ::std::option::Option::None;
+                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8537,9 +8599,11 @@ impl<'de> ::serde::Deserialize<'de> for ListItem {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ListItem, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::ListItemTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::ListItemAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -8629,7 +8693,7 @@ impl<'de> ::serde::Deserialize<'de> for ListItemAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ListItemAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9040,9 +9104,11 @@ impl<'de> ::serde::Deserialize<'de> for Media {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Media, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::MediaAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9165,15 +9231,15 @@ impl<'de> ::serde::Deserialize<'de> for MediaAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaAttrs, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut alt = ::std::option::Option::None;
-                let mut collection = ::std::option::Option::None;
-                let mut height = ::std::option::Option::None;
-                let mut occurrence_key = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaType> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9286,8 +9352,10 @@ impl<'de> ::serde::Deserialize<'de> for MediaGroup {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaGroup, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaGroupTag> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9421,9 +9489,11 @@ impl<'de> ::serde::Deserialize<'de> for MediaInline {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaInline, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaInlineTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::MediaInlineAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9544,15 +9614,15 @@ impl<'de> ::serde::Deserialize<'de> for MediaInlineAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaInlineAttrs, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut alt = ::std::option::Option::None;
-                let mut collection = ::std::option::Option::None;
-                let mut occurrence_key = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
-                let mut height = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaInlineType> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9784,10 +9854,14 @@ impl<'de> ::serde::Deserialize<'de> for MediaSingle {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaSingle, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MediaSingleTag> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::MediaSingleAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9889,10 +9963,12 @@ impl<'de> ::serde::Deserialize<'de> for MediaSingleAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MediaSingleAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut width_type = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<crate::adf::MediaSingleLayout> = ::std::option::Option::None;
+                let mut width_type: ::std::option::Option<
+                    crate::adf::MediaSingleWidthType,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -10272,8 +10348,8 @@ impl<'de> ::serde::Deserialize<'de> for Mention {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Mention, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::MentionTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::MentionAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -10372,11 +10448,11 @@ impl<'de> ::serde::Deserialize<'de> for MentionAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<MentionAttrs, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                let mut access_level = ::std::option::Option::None;
-                let mut user_type = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut access_level: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut user_type: ::std::option::Option<crate::adf::MentionUserType> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -10585,10 +10661,14 @@ impl<'de> ::serde::Deserialize<'de> for NestedExpand {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NestedExpand, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::NestedExpandTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::NestedExpandAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -10687,8 +10767,8 @@ impl<'de> ::serde::Deserialize<'de> for NestedExpandAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NestedExpandAttrs, A::Error> {
-                let mut title = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11487,9 +11567,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderedList {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<OrderedList, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::OrderedListTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::OrderedListAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11584,8 +11666,8 @@ impl<'de> ::serde::Deserialize<'de> for OrderedListAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<OrderedListAttrs, A::Error> {
-                let mut order = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut order: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11717,9 +11799,11 @@ impl<'de> ::serde::Deserialize<'de> for Panel {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Panel, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::PanelTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::PanelAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11827,12 +11911,12 @@ impl<'de> ::serde::Deserialize<'de> for PanelAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PanelAttrs, A::Error> {
-                let mut panel_type = ::std::option::Option::None;
-                let mut panel_icon = ::std::option::Option::None;
-                let mut panel_icon_id = ::std::option::Option::None;
-                let mut panel_icon_text = ::std::option::Option::None;
-                let mut panel_color = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut panel_type: ::std::option::Option<crate::adf::PanelType> = ::std::option::Option::None;
+                let mut panel_icon: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut panel_icon_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut panel_icon_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut panel_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12078,10 +12162,14 @@ impl<'de> ::serde::Deserialize<'de> for Paragraph {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Paragraph, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::ParagraphTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::ParagraphAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12175,7 +12263,7 @@ impl<'de> ::serde::Deserialize<'de> for ParagraphAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ParagraphAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12300,8 +12388,8 @@ impl<'de> ::serde::Deserialize<'de> for Placeholder {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Placeholder, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::PlaceholderTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::PlaceholderAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12385,8 +12473,8 @@ impl<'de> ::serde::Deserialize<'de> for PlaceholderAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PlaceholderAttrs, A::Error> {
-                let mut text = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12520,8 +12608,8 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Rule, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::RuleTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::RuleAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12607,7 +12695,7 @@ impl<'de> ::serde::Deserialize<'de> for RuleAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<RuleAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12732,8 +12820,8 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Status, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::StatusTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::StatusAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12825,10 +12913,10 @@ impl<'de> ::serde::Deserialize<'de> for StatusAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StatusAttrs, A::Error> {
-                let mut text = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut style = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut style: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -12965,7 +13053,7 @@ impl<'de> ::serde::Deserialize<'de> for StrikeMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StrikeMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::StrikeMarkTag> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13092,7 +13180,7 @@ impl<'de> ::serde::Deserialize<'de> for StrongMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StrongMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::StrongMarkTag> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13217,8 +13305,8 @@ impl<'de> ::serde::Deserialize<'de> for SubsupMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SubsupMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::SubsupMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::SubsupMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13297,7 +13385,7 @@ impl<'de> ::serde::Deserialize<'de> for SubsupMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SubsupMarkAttrs, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::SubsupMarkType> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13485,9 +13573,11 @@ impl<'de> ::serde::Deserialize<'de> for SyncBlock {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SyncBlock, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::SyncBlockTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::SyncBlockAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13576,8 +13666,8 @@ impl<'de> ::serde::Deserialize<'de> for SyncBlockAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SyncBlockAttrs, A::Error> {
-                let mut resource_id = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
+                let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13726,10 +13816,14 @@ impl<'de> ::serde::Deserialize<'de> for Table {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Table, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TableTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TableAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13843,11 +13937,13 @@ impl<'de> ::serde::Deserialize<'de> for TableAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableAttrs, A::Error> {
-                let mut display_mode = ::std::option::Option::None;
-                let mut is_number_column_enabled = ::std::option::Option::None;
-                let mut layout = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut width = ::std::option::Option::None;
+                let mut display_mode: ::std::option::Option<
+                    crate::adf::TableDisplayMode,
+                > = ::std::option::Option::None;
+                let mut is_number_column_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut layout: ::std::option::Option<crate::adf::TableLayout> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -13957,9 +14053,11 @@ impl<'de> ::serde::Deserialize<'de> for TableCell {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableCell, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TableCellTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TableCellAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -14074,12 +14172,14 @@ impl<'de> ::serde::Deserialize<'de> for TableCellAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableCellAttrs, A::Error> {
-                let mut colspan = ::std::option::Option::None;
-                let mut rowspan = ::std::option::Option::None;
-                let mut colwidth = ::std::option::Option::None;
-                let mut background = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut valign = ::std::option::Option::None;
+                let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut colwidth: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Number>,
+                > = ::std::option::Option::None;
+                let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut valign: ::std::option::Option<crate::adf::TableCellValign> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -14354,9 +14454,11 @@ impl<'de> ::serde::Deserialize<'de> for TableHeader {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableHeader, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TableHeaderTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TableHeaderAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -14471,12 +14573,14 @@ impl<'de> ::serde::Deserialize<'de> for TableHeaderAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableHeaderAttrs, A::Error> {
-                let mut colspan = ::std::option::Option::None;
-                let mut rowspan = ::std::option::Option::None;
-                let mut colwidth = ::std::option::Option::None;
-                let mut background = ::std::option::Option::None;
-                let mut local_id = ::std::option::Option::None;
-                let mut valign = ::std::option::Option::None;
+                let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+                let mut colwidth: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Number>,
+                > = ::std::option::Option::None;
+                let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut valign: ::std::option::Option<crate::adf::TableHeaderValign> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -14767,9 +14871,11 @@ impl<'de> ::serde::Deserialize<'de> for TableRow {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableRow, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TableRowTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TableRowAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -14859,7 +14965,7 @@ impl<'de> ::serde::Deserialize<'de> for TableRowAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TableRowAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15034,9 +15140,11 @@ impl<'de> ::serde::Deserialize<'de> for TaskItem {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TaskItem, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TaskItemTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TaskItemAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15125,8 +15233,8 @@ impl<'de> ::serde::Deserialize<'de> for TaskItemAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TaskItemAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut state: ::std::option::Option<crate::adf::TaskItemState> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15316,9 +15424,11 @@ impl<'de> ::serde::Deserialize<'de> for TaskList {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TaskList, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TaskListTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TaskListAttrs> = ::std::option::Option::None;
+                let mut content: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Node>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15401,7 +15511,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskListAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TaskListAttrs, A::Error> {
-                let mut local_id = ::std::option::Option::None;
+                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15531,9 +15641,11 @@ impl<'de> ::serde::Deserialize<'de> for Text {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Text, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut marks = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TextTag> = ::std::option::Option::None;
+                let mut marks: ::std::option::Option<
+                    ::std::vec::Vec<crate::adf::Mark>,
+                > = ::std::option::Option::None;
+                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15619,8 +15731,8 @@ impl<'de> ::serde::Deserialize<'de> for TextColorMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TextColorMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut attrs = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::TextColorMarkTag> = ::std::option::Option::None;
+                let mut attrs: ::std::option::Option<crate::adf::TextColorMarkAttrs> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15699,7 +15811,7 @@ impl<'de> ::serde::Deserialize<'de> for TextColorMarkAttrs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TextColorMarkAttrs, A::Error> {
-                let mut color = ::std::option::Option::None;
+                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -15871,7 +15983,7 @@ impl<'de> ::serde::Deserialize<'de> for UnderlineMark {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UnderlineMark, A::Error> {
-                let mut type_ = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<crate::adf::UnderlineMarkTag> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?

@@ -62,7 +62,16 @@ fn serialize_struct(s: &Struct, additional: Option<&Ident>) -> TokenStream {
 }
 
 fn deserialize_struct(scope: Scope<'_>, name: &Ident, s: &Struct, additional: Option<&Ident>) -> TokenStream {
-    let locals = s.fields.iter().map(|f| format_ident!("{}", f.name));
+    // Typed locals: each value's type is known where it is read, not only at the struct literal at the end.
+    let locals = s.fields.iter().map(|f| {
+        let local = format_ident!("{}", f.name);
+        let ty = scoped_type(scope, &f.ty);
+        let ty = match f.presence {
+            Presence::Nullable => quote!(crate::runtime::Nullable<#ty>),
+            Presence::Required | Presence::Optional => ty,
+        };
+        quote!(#local: ::std::option::Option<#ty>)
+    });
     let arms = s.fields.iter().map(|f| {
         let local = format_ident!("{}", f.name);
         let wire = &f.wire;

@@ -462,9 +462,11 @@ impl<'de> ::serde::Deserialize<'de> for CascadingValue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CascadingValue, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut option_id = ::std::option::Option::None;
-                let mut cascading_option_id = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut option_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut cascading_option_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -538,8 +540,8 @@ impl<'de> ::serde::Deserialize<'de> for Child {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Child, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut age = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut age: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -611,8 +613,12 @@ impl<'de> ::serde::Deserialize<'de> for CompoundClause {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CompoundClause, A::Error> {
-                let mut clauses = ::std::option::Option::None;
-                let mut first = ::std::option::Option::None;
+                let mut clauses: ::std::option::Option<
+                    ::std::vec::Vec<crate::composition::types::JqlQueryClause>,
+                > = ::std::option::Option::None;
+                let mut first: ::std::option::Option<
+                    ::std::boxed::Box<crate::composition::types::JqlQueryClause>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -682,8 +688,8 @@ impl<'de> ::serde::Deserialize<'de> for DateValue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<DateValue, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut date = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -790,7 +796,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldClause {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldClause, A::Error> {
-                let mut field = ::std::option::Option::None;
+                let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -961,9 +967,13 @@ impl<'de> ::serde::Deserialize<'de> for LinkGroup {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkGroup, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut groups = ::std::option::Option::None;
-                let mut header = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    ::std::vec::Vec<crate::composition::types::LinkGroup>,
+                > = ::std::option::Option::None;
+                let mut header: ::std::option::Option<
+                    crate::composition::types::SimpleLink,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1022,7 +1032,7 @@ impl<'de> ::serde::Deserialize<'de> for Parent {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Parent, A::Error> {
-                let mut name = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1090,7 +1100,7 @@ impl<'de> ::serde::Deserialize<'de> for RemoteLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<RemoteLink, A::Error> {
-                let mut url = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1156,7 +1166,7 @@ impl<'de> ::serde::Deserialize<'de> for SimpleLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleLink, A::Error> {
-                let mut href = ::std::option::Option::None;
+                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

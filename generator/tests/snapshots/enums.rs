@@ -247,9 +247,11 @@ impl<'de> ::serde::Deserialize<'de> for Clause {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Clause, A::Error> {
-                let mut operator = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut kind = ::std::option::Option::None;
+                let mut operator: ::std::option::Option<
+                    crate::enums::types::ClauseOperator,
+                > = ::std::option::Option::None;
+                let mut order: ::std::option::Option<crate::enums::types::ClauseOrder> = ::std::option::Option::None;
+                let mut kind: ::std::option::Option<crate::enums::types::ClauseKind> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -544,8 +546,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectFeature {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectFeature, A::Error> {
-                let mut state = ::std::option::Option::None;
-                let mut other = ::std::option::Option::None;
+                let mut state: ::std::option::Option<
+                    crate::enums::types::ProjectFeatureState2,
+                > = ::std::option::Option::None;
+                let mut other: ::std::option::Option<
+                    crate::enums::types::ProjectFeatureState,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -612,7 +618,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectFeatureState {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectFeatureState, A::Error> {
-                let mut state = ::std::option::Option::None;
+                let mut state: ::std::option::Option<
+                    crate::enums::types::ProjectFeatureStateState,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

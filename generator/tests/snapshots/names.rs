@@ -460,7 +460,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Error, A::Error> {
-                let mut message = ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -526,7 +526,7 @@ impl<'de> ::serde::Deserialize<'de> for Fields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Fields, A::Error> {
-                let mut summary = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -592,7 +592,7 @@ impl<'de> ::serde::Deserialize<'de> for Fields2 {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Fields2, A::Error> {
-                let mut mandatory = ::std::option::Option::None;
+                let mut mandatory: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -658,7 +658,7 @@ impl<'de> ::serde::Deserialize<'de> for Option {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Option, A::Error> {
-                let mut value = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -729,8 +729,8 @@ impl<'de> ::serde::Deserialize<'de> for Result {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Result, A::Error> {
-                let mut ok = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
+                let mut ok: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut error: ::std::option::Option<crate::names::types::Error> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

@@ -261,7 +261,7 @@ impl<'de> ::serde::Deserialize<'de> for Icon {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Icon, A::Error> {
-                let mut path = ::std::option::Option::None;
+                let mut path: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -416,22 +416,29 @@ impl<'de> ::serde::Deserialize<'de> for Record {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Record, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut count = ::std::option::Option::None;
-                let mut big = ::std::option::Option::None;
-                let mut ratio = ::std::option::Option::None;
-                let mut the_column_position_of_the_gadget = ::std::option::Option::None;
-                let mut n16x16 = ::std::option::Option::None;
-                let mut start_index = ::std::option::Option::None;
-                let mut start_index_2 = ::std::option::Option::None;
-                let mut labels = ::std::option::Option::None;
-                let mut anything = ::std::option::Option::None;
-                let mut nothing = ::std::option::Option::None;
-                let mut secret = ::std::option::Option::None;
-                let mut old = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut big: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut ratio: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut the_column_position_of_the_gadget: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut start_index: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut start_index_2: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut labels: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut anything: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut nothing: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -563,11 +570,21 @@ impl<'de> ::serde::Deserialize<'de> for Watcher {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Watcher, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut icon = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut exclude = ::std::option::Option::None;
-                let mut icons = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon: ::std::option::Option<crate::objects::types::Icon> = ::std::option::Option::None;
+                let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut exclude: ::std::option::Option<
+                    crate::runtime::Nullable<
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                crate::objects::types::WatcherExcludeItem,
+                            >,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut icons: ::std::option::Option<
+                    ::std::vec::Vec<crate::objects::types::Icon>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

@@ -2740,10 +2740,14 @@ impl<'de> ::serde::Deserialize<'de> for FoundIssues {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FoundIssues, A::Error> {
-                let mut next_page_token = ::std::option::Option::None;
-                let mut issues = ::std::option::Option::None;
-                let mut is_last = ::std::option::Option::None;
-                let mut warnings = ::std::option::Option::None;
+                let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut issues: ::std::option::Option<
+                    ::std::vec::Vec<crate::operations::types::Issue>,
+                > = ::std::option::Option::None;
+                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut warnings: ::std::option::Option<
+                    ::std::vec::Vec<crate::operations::types::SearchWarning>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2883,7 +2887,7 @@ impl<'de> ::serde::Deserialize<'de> for GetServerInfoResponse {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetServerInfoResponse, A::Error> {
-                let mut version = ::std::option::Option::None;
+                let mut version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2970,9 +2974,14 @@ impl<'de> ::serde::Deserialize<'de> for Issue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Issue, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3038,8 +3047,8 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Provider, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3131,11 +3140,13 @@ impl<'de> ::serde::Deserialize<'de> for SchemeListing {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SchemeListing, A::Error> {
-                let mut start_at = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut is_last = ::std::option::Option::None;
-                let mut values = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut values: ::std::option::Option<
+                    ::std::vec::Vec<crate::operations::types::Provider>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3221,9 +3232,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchRequest {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SearchRequest, A::Error> {
-                let mut jql = ::std::option::Option::None;
-                let mut next_page_token = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
+                let mut jql: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3300,8 +3311,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchWarning {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SearchWarning, A::Error> {
-                let mut type_ = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3372,9 +3383,11 @@ impl<'de> ::serde::Deserialize<'de> for TaskProgress {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TaskProgress, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut progress = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::operations::types::TaskProgressStatus,
+                > = ::std::option::Option::None;
+                let mut progress: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3529,8 +3542,10 @@ impl<'de> ::serde::Deserialize<'de> for TypedIssue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TypedIssue, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    crate::operations::types::TypedIssueFields,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3633,8 +3648,10 @@ impl<'de> ::serde::Deserialize<'de> for TypedIssueFields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TypedIssueFields, A::Error> {
-                let mut summary = ::std::option::Option::None;
-                let mut fix_versions = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fix_versions: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3724,10 +3741,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkLogBatch {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WorkLogBatch, A::Error> {
-                let mut start_at = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut worklogs = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut worklogs: ::std::option::Option<
+                    ::std::vec::Vec<crate::operations::types::Worklog>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3806,8 +3825,8 @@ impl<'de> ::serde::Deserialize<'de> for Worklog {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Worklog, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut time_spent = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

@@ -62,9 +62,9 @@ impl<'de> ::serde::Deserialize<'de> for AbstractPageLinks {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AbstractPageLinks, A::Error> {
-                let mut webui = ::std::option::Option::None;
-                let mut editui = ::std::option::Option::None;
-                let mut tinyui = ::std::option::Option::None;
+                let mut webui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut editui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut tinyui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -148,9 +148,15 @@ impl<'de> ::serde::Deserialize<'de> for BodySingle {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<BodySingle, A::Error> {
-                let mut storage = ::std::option::Option::None;
-                let mut atlas_doc_format = ::std::option::Option::None;
-                let mut view = ::std::option::Option::None;
+                let mut storage: ::std::option::Option<
+                    crate::confluence_v2::types::BodyType,
+                > = ::std::option::Option::None;
+                let mut atlas_doc_format: ::std::option::Option<
+                    crate::confluence_v2::types::BodyType,
+                > = ::std::option::Option::None;
+                let mut view: ::std::option::Option<
+                    crate::confluence_v2::types::BodyType,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -242,10 +248,12 @@ impl<'de> ::serde::Deserialize<'de> for ContentProperty {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ContentProperty, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut version: ::std::option::Option<
+                    crate::confluence_v2::types::Version,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -520,26 +528,52 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponse {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponse, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut space_id = ::std::option::Option::None;
-                let mut parent_id = ::std::option::Option::None;
-                let mut parent_type = ::std::option::Option::None;
-                let mut position = ::std::option::Option::None;
-                let mut author_id = ::std::option::Option::None;
-                let mut owner_id = ::std::option::Option::None;
-                let mut last_owner_id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut labels = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut likes = ::std::option::Option::None;
-                let mut versions = ::std::option::Option::None;
-                let mut is_favorited_by_current_user = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::confluence_v2::types::ContentStatus,
+                > = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parent_type: ::std::option::Option<
+                    crate::confluence_v2::types::ParentContentType,
+                > = ::std::option::Option::None;
+                let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
+                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut owner_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut last_owner_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut created_at: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut version: ::std::option::Option<
+                    crate::confluence_v2::types::Version,
+                > = ::std::option::Option::None;
+                let mut body: ::std::option::Option<
+                    crate::confluence_v2::types::BodySingle,
+                > = ::std::option::Option::None;
+                let mut labels: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseLabels,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseProperties,
+                > = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseOperations,
+                > = ::std::option::Option::None;
+                let mut likes: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseLikes,
+                > = ::std::option::Option::None;
+                let mut versions: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseVersions,
+                > = ::std::option::Option::None;
+                let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::GetPageByIdResponseLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -671,9 +705,15 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLabels {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseLabels, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Label>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -757,9 +797,15 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLikes {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseLikes, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Like>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -832,7 +878,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLinks {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseLinks, A::Error> {
-                let mut base = ::std::option::Option::None;
+                let mut base: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -910,9 +956,15 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseOperations {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseOperations, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Operation>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -996,9 +1048,15 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseProperties {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseProperties, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1082,9 +1140,15 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseVersions {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GetPageByIdResponseVersions, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Version>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1243,9 +1307,9 @@ impl<'de> ::serde::Deserialize<'de> for Label {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Label, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut prefix = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut prefix: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1314,7 +1378,7 @@ impl<'de> ::serde::Deserialize<'de> for Like {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Like, A::Error> {
-                let mut account_id = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1387,8 +1451,8 @@ impl<'de> ::serde::Deserialize<'de> for Operation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Operation, A::Error> {
-                let mut operation = ::std::option::Option::None;
-                let mut target_type = ::std::option::Option::None;
+                let mut operation: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut target_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1459,7 +1523,7 @@ impl<'de> ::serde::Deserialize<'de> for OptionalFieldLinks {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<OptionalFieldLinks, A::Error> {
-                let mut self_ = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1532,8 +1596,8 @@ impl<'de> ::serde::Deserialize<'de> for OptionalFieldMeta {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<OptionalFieldMeta, A::Error> {
-                let mut has_more = ::std::option::Option::None;
-                let mut cursor = ::std::option::Option::None;
+                let mut has_more: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut cursor: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1716,26 +1780,52 @@ impl<'de> ::serde::Deserialize<'de> for PageSingle {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingle, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut space_id = ::std::option::Option::None;
-                let mut parent_id = ::std::option::Option::None;
-                let mut parent_type = ::std::option::Option::None;
-                let mut position = ::std::option::Option::None;
-                let mut author_id = ::std::option::Option::None;
-                let mut owner_id = ::std::option::Option::None;
-                let mut last_owner_id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut labels = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut likes = ::std::option::Option::None;
-                let mut versions = ::std::option::Option::None;
-                let mut is_favorited_by_current_user = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::confluence_v2::types::ContentStatus,
+                > = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut parent_type: ::std::option::Option<
+                    crate::confluence_v2::types::ParentContentType,
+                > = ::std::option::Option::None;
+                let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
+                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut owner_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut last_owner_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut created_at: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut version: ::std::option::Option<
+                    crate::confluence_v2::types::Version,
+                > = ::std::option::Option::None;
+                let mut body: ::std::option::Option<
+                    crate::confluence_v2::types::BodySingle,
+                > = ::std::option::Option::None;
+                let mut labels: ::std::option::Option<
+                    crate::confluence_v2::types::PageSingleLabels,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    crate::confluence_v2::types::PageSingleProperties,
+                > = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    crate::confluence_v2::types::PageSingleOperations,
+                > = ::std::option::Option::None;
+                let mut likes: ::std::option::Option<
+                    crate::confluence_v2::types::PageSingleLikes,
+                > = ::std::option::Option::None;
+                let mut versions: ::std::option::Option<
+                    crate::confluence_v2::types::PageSingleVersions,
+                > = ::std::option::Option::None;
+                let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::AbstractPageLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1867,9 +1957,15 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleLabels {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingleLabels, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Label>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1953,9 +2049,15 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleLikes {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingleLikes, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Like>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2039,9 +2141,15 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleOperations {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingleOperations, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Operation>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2125,9 +2233,15 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleProperties {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingleProperties, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2211,9 +2325,15 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleVersions {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageSingleVersions, A::Error> {
-                let mut results = ::std::option::Option::None;
-                let mut meta = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
+                let mut results: ::std::option::Option<
+                    ::std::vec::Vec<crate::confluence_v2::types::Version>,
+                > = ::std::option::Option::None;
+                let mut meta: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldMeta,
+                > = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    crate::confluence_v2::types::OptionalFieldLinks,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2462,11 +2582,13 @@ impl<'de> ::serde::Deserialize<'de> for Version {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Version, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut number = ::std::option::Option::None;
-                let mut minor_edit = ::std::option::Option::None;
-                let mut author_id = ::std::option::Option::None;
+                let mut created_at: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut number: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut minor_edit: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {

@@ -133,20 +133,30 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationRole {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ApplicationRole, A::Error> {
-                let mut default_groups = ::std::option::Option::None;
-                let mut default_groups_details = ::std::option::Option::None;
-                let mut defined = ::std::option::Option::None;
-                let mut group_details = ::std::option::Option::None;
-                let mut groups = ::std::option::Option::None;
-                let mut has_unlimited_seats = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut number_of_seats = ::std::option::Option::None;
-                let mut platform = ::std::option::Option::None;
-                let mut remaining_seats = ::std::option::Option::None;
-                let mut selected_by_default = ::std::option::Option::None;
-                let mut user_count = ::std::option::Option::None;
-                let mut user_count_description = ::std::option::Option::None;
+                let mut default_groups: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut default_groups_details: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut defined: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut group_details: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut has_unlimited_seats: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut number_of_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut platform: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut remaining_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut selected_by_default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut user_count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut user_count_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -322,15 +332,17 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Attachment, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut filename = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                let mut thumbnail = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -496,16 +508,23 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AttachmentMetadata, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut filename = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                let mut thumbnail = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -604,8 +623,8 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentSettings {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AttachmentSettings, A::Error> {
-                let mut enabled = ::std::option::Option::None;
-                let mut upload_limit = ::std::option::Option::None;
+                let mut enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut upload_limit: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -694,10 +713,10 @@ impl<'de> ::serde::Deserialize<'de> for AvatarUrlsBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AvatarUrlsBean, A::Error> {
-                let mut n16x16 = ::std::option::Option::None;
-                let mut n24x24 = ::std::option::Option::None;
-                let mut n32x32 = ::std::option::Option::None;
-                let mut n48x48 = ::std::option::Option::None;
+                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -824,13 +843,13 @@ impl<'de> ::serde::Deserialize<'de> for ChangeDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ChangeDetails, A::Error> {
-                let mut field = ::std::option::Option::None;
-                let mut field_id = ::std::option::Option::None;
-                let mut fieldtype = ::std::option::Option::None;
-                let mut from = ::std::option::Option::None;
-                let mut from_string = ::std::option::Option::None;
-                let mut to = ::std::option::Option::None;
-                let mut to_string = ::std::option::Option::None;
+                let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fieldtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut from: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut from_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -951,11 +970,17 @@ impl<'de> ::serde::Deserialize<'de> for Changelog {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Changelog, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut history_metadata = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut history_metadata: ::std::option::Option<
+                    crate::jira_platform_v2::types::HistoryMetadata,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::ChangeDetails>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1131,18 +1156,26 @@ impl<'de> ::serde::Deserialize<'de> for Comment {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Comment, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut jsd_author_can_see_request = ::std::option::Option::None;
-                let mut jsd_public = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut rendered_body = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut update_author = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut jsd_author_can_see_request: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut jsd_public: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut rendered_body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut update_author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut visibility: ::std::option::Option<
+                    crate::jira_platform_v2::types::Visibility,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1244,8 +1277,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateUpdateRoleRequestBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CreateUpdateRoleRequestBean, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1354,11 +1387,15 @@ impl<'de> ::serde::Deserialize<'de> for CreatedIssue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CreatedIssue, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut transition = ::std::option::Option::None;
-                let mut watchers = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut transition: ::std::option::Option<
+                    crate::jira_platform_v2::types::NestedResponse,
+                > = ::std::option::Option::None;
+                let mut watchers: ::std::option::Option<
+                    crate::jira_platform_v2::types::NestedResponse,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1544,20 +1581,26 @@ impl<'de> ::serde::Deserialize<'de> for Dashboard {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Dashboard, A::Error> {
-                let mut automatic_refresh_ms = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut edit_permissions = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_favourite = ::std::option::Option::None;
-                let mut is_writable = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut owner = ::std::option::Option::None;
-                let mut popularity = ::std::option::Option::None;
-                let mut rank = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut share_permissions = ::std::option::Option::None;
-                let mut system_dashboard = ::std::option::Option::None;
-                let mut view = ::std::option::Option::None;
+                let mut automatic_refresh_ms: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut edit_permissions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_favourite: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_writable: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut owner: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserBean,
+                > = ::std::option::Option::None;
+                let mut popularity: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut rank: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut share_permissions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
+                > = ::std::option::Option::None;
+                let mut system_dashboard: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut view: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1662,8 +1705,8 @@ impl<'de> ::serde::Deserialize<'de> for EntityProperty {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EntityProperty, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1746,9 +1789,16 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCollection {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ErrorCollection, A::Error> {
-                let mut error_messages = ::std::option::Option::None;
-                let mut errors = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
+                let mut error_messages: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut errors: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1891,16 +1941,26 @@ impl<'de> ::serde::Deserialize<'de> for EventNotification {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EventNotification, A::Error> {
-                let mut email_address = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut field = ::std::option::Option::None;
-                let mut group = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut notification_type = ::std::option::Option::None;
-                let mut parameter = ::std::option::Option::None;
-                let mut project_role = ::std::option::Option::None;
-                let mut recipient = ::std::option::Option::None;
-                let mut user = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field: ::std::option::Option<
+                    crate::jira_platform_v2::types::FieldDetails,
+                > = ::std::option::Option::None;
+                let mut group: ::std::option::Option<
+                    crate::jira_platform_v2::types::GroupName,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut notification_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::EventNotificationNotificationType,
+                > = ::std::option::Option::None;
+                let mut parameter: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_role: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectRole,
+                > = ::std::option::Option::None;
+                let mut recipient: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut user: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2105,9 +2165,9 @@ impl<'de> ::serde::Deserialize<'de> for ExpandPrioritySchemePage {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ExpandPrioritySchemePage, A::Error> {
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2239,16 +2299,22 @@ impl<'de> ::serde::Deserialize<'de> for FieldDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldDetails, A::Error> {
-                let mut clause_names = ::std::option::Option::None;
-                let mut custom = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut navigable = ::std::option::Option::None;
-                let mut orderable = ::std::option::Option::None;
-                let mut schema = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut searchable = ::std::option::Option::None;
+                let mut clause_names: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut custom: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut navigable: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut orderable: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut schema: ::std::option::Option<
+                    crate::jira_platform_v2::types::JsonTypeBean,
+                > = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut searchable: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2413,16 +2479,29 @@ impl<'de> ::serde::Deserialize<'de> for FieldMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldMetadata, A::Error> {
-                let mut allowed_values = ::std::option::Option::None;
-                let mut auto_complete_url = ::std::option::Option::None;
-                let mut configuration = ::std::option::Option::None;
-                let mut default_value = ::std::option::Option::None;
-                let mut has_default_value = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut required = ::std::option::Option::None;
-                let mut schema = ::std::option::Option::None;
+                let mut allowed_values: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut auto_complete_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut configuration: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut default_value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut has_default_value: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut required: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut schema: ::std::option::Option<
+                    crate::jira_platform_v2::types::JsonTypeBean,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2535,11 +2614,11 @@ impl<'de> ::serde::Deserialize<'de> for FieldUpdateOperation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldUpdateOperation, A::Error> {
-                let mut add = ::std::option::Option::None;
-                let mut copy = ::std::option::Option::None;
-                let mut edit = ::std::option::Option::None;
-                let mut remove = ::std::option::Option::None;
-                let mut set = ::std::option::Option::None;
+                let mut add: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut copy: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut edit: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut remove: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut set: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2671,13 +2750,25 @@ impl<'de> ::serde::Deserialize<'de> for Fields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Fields, A::Error> {
-                let mut assignee = ::std::option::Option::None;
-                let mut issue_type = ::std::option::Option::None;
-                let mut issuetype = ::std::option::Option::None;
-                let mut priority = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut summary = ::std::option::Option::None;
-                let mut timetracking = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut issue_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut issuetype: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut priority: ::std::option::Option<
+                    crate::jira_platform_v2::types::Priority,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::jira_platform_v2::types::StatusDetails,
+                > = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut timetracking: ::std::option::Option<
+                    crate::jira_platform_v2::types::TimeTrackingDetails,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2774,9 +2865,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupName {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GroupName, A::Error> {
-                let mut group_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut group_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2861,8 +2954,12 @@ impl<'de> ::serde::Deserialize<'de> for Hierarchy {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Hierarchy, A::Error> {
-                let mut base_level_id = ::std::option::Option::None;
-                let mut levels = ::std::option::Option::None;
+                let mut base_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut levels: ::std::option::Option<
+                    ::std::vec::Vec<
+                        crate::jira_platform_v2::types::SimplifiedHierarchyLevel,
+                    >,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3009,17 +3106,36 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HistoryMetadata, A::Error> {
-                let mut activity_description = ::std::option::Option::None;
-                let mut activity_description_key = ::std::option::Option::None;
-                let mut actor = ::std::option::Option::None;
-                let mut cause = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut description_key = ::std::option::Option::None;
-                let mut email_description = ::std::option::Option::None;
-                let mut email_description_key = ::std::option::Option::None;
-                let mut extra_data = ::std::option::Option::None;
-                let mut generator = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut activity_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut activity_description_key: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut actor: ::std::option::Option<
+                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut cause: ::std::option::Option<
+                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut email_description_key: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut extra_data: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut generator: ::std::option::Option<
+                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3158,12 +3274,12 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadataParticipant {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HistoryMetadataParticipant, A::Error> {
-                let mut avatar_url = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut display_name_key = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
+                let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3254,9 +3370,15 @@ impl<'de> ::serde::Deserialize<'de> for IncludedFields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IncludedFields, A::Error> {
-                let mut actually_included = ::std::option::Option::None;
-                let mut excluded = ::std::option::Option::None;
-                let mut included = ::std::option::Option::None;
+                let mut actually_included: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut excluded: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut included: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3478,21 +3600,61 @@ impl<'de> ::serde::Deserialize<'de> for IssueBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueBean, A::Error> {
-                let mut changelog = ::std::option::Option::None;
-                let mut editmeta = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut fields_to_include = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut names = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut rendered_fields = ::std::option::Option::None;
-                let mut schema = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut transitions = ::std::option::Option::None;
-                let mut versioned_representations = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
+                let mut changelog: ::std::option::Option<
+                    crate::jira_platform_v2::types::PageOfChangelogs,
+                > = ::std::option::Option::None;
+                let mut editmeta: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueUpdateMetadata,
+                > = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields_to_include: ::std::option::Option<
+                    crate::jira_platform_v2::types::IncludedFields,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut names: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    crate::jira_platform_v2::types::Operations,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut rendered_fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut schema: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v2::types::JsonTypeBean,
+                    >,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut transitions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueTransition>,
+                > = ::std::option::Option::None;
+                let mut versioned_representations: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueFields,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3844,34 +4006,78 @@ impl<'de> ::serde::Deserialize<'de> for IssueFields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueFields, A::Error> {
-                let mut summary = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut issuetype = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut priority = ::std::option::Option::None;
-                let mut assignee = ::std::option::Option::None;
-                let mut reporter = ::std::option::Option::None;
-                let mut creator = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut resolutiondate = ::std::option::Option::None;
-                let mut duedate = ::std::option::Option::None;
-                let mut labels = ::std::option::Option::None;
-                let mut components = ::std::option::Option::None;
-                let mut fix_versions = ::std::option::Option::None;
-                let mut versions = ::std::option::Option::None;
-                let mut resolution = ::std::option::Option::None;
-                let mut parent = ::std::option::Option::None;
-                let mut subtasks = ::std::option::Option::None;
-                let mut issuelinks = ::std::option::Option::None;
-                let mut attachment = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut worklog = ::std::option::Option::None;
-                let mut timetracking = ::std::option::Option::None;
-                let mut watches = ::std::option::Option::None;
-                let mut votes = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::jira_platform_v2::types::StatusDetails,
+                > = ::std::option::Option::None;
+                let mut issuetype: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut project: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectDetails,
+                > = ::std::option::Option::None;
+                let mut priority: ::std::option::Option<
+                    crate::jira_platform_v2::types::Priority,
+                > = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut reporter: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut creator: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut resolutiondate: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut duedate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut labels: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut components: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
+                > = ::std::option::Option::None;
+                let mut fix_versions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+                > = ::std::option::Option::None;
+                let mut versions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+                > = ::std::option::Option::None;
+                let mut resolution: ::std::option::Option<
+                    crate::jira_platform_v2::types::Resolution,
+                > = ::std::option::Option::None;
+                let mut parent: ::std::option::Option<
+                    crate::jira_platform_v2::types::LinkedIssue,
+                > = ::std::option::Option::None;
+                let mut subtasks: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkedIssue>,
+                > = ::std::option::Option::None;
+                let mut issuelinks: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueFieldsLink>,
+                > = ::std::option::Option::None;
+                let mut attachment: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Attachment>,
+                > = ::std::option::Option::None;
+                let mut comment: ::std::option::Option<
+                    crate::jira_platform_v2::types::PageOfComments,
+                > = ::std::option::Option::None;
+                let mut worklog: ::std::option::Option<
+                    crate::jira_platform_v2::types::PageOfWorklogs,
+                > = ::std::option::Option::None;
+                let mut timetracking: ::std::option::Option<
+                    crate::jira_platform_v2::types::TimeTrackingDetails,
+                > = ::std::option::Option::None;
+                let mut watches: ::std::option::Option<
+                    crate::jira_platform_v2::types::Watchers,
+                > = ::std::option::Option::None;
+                let mut votes: ::std::option::Option<
+                    crate::jira_platform_v2::types::Votes,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut environment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4025,11 +4231,17 @@ impl<'de> ::serde::Deserialize<'de> for IssueFieldsLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueFieldsLink, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut inward_issue = ::std::option::Option::None;
-                let mut outward_issue = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueLinkType,
+                > = ::std::option::Option::None;
+                let mut inward_issue: ::std::option::Option<
+                    crate::jira_platform_v2::types::LinkedIssue,
+                > = ::std::option::Option::None;
+                let mut outward_issue: ::std::option::Option<
+                    crate::jira_platform_v2::types::LinkedIssue,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4149,11 +4361,11 @@ impl<'de> ::serde::Deserialize<'de> for IssueLinkType {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueLinkType, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut inward = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut outward = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut inward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut outward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4323,17 +4535,24 @@ impl<'de> ::serde::Deserialize<'de> for IssueTransition {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueTransition, A::Error> {
-                let mut expand = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
-                let mut has_screen = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_available = ::std::option::Option::None;
-                let mut is_conditional = ::std::option::Option::None;
-                let mut is_global = ::std::option::Option::None;
-                let mut is_initial = ::std::option::Option::None;
-                let mut looped = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut to = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v2::types::FieldMetadata,
+                    >,
+                > = ::std::option::Option::None;
+                let mut has_screen: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_available: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_conditional: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_global: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_initial: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut looped: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to: ::std::option::Option<
+                    crate::jira_platform_v2::types::StatusDetails,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4501,16 +4720,18 @@ impl<'de> ::serde::Deserialize<'de> for IssueTypeDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueTypeDetails, A::Error> {
-                let mut avatar_id = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut entity_id = ::std::option::Option::None;
-                let mut hierarchy_level = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut subtask = ::std::option::Option::None;
+                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut entity_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut hierarchy_level: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut subtask: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4654,11 +4875,29 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueUpdateDetails, A::Error> {
-                let mut fields = ::std::option::Option::None;
-                let mut history_metadata = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut transition = ::std::option::Option::None;
-                let mut update = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut history_metadata: ::std::option::Option<
+                    crate::jira_platform_v2::types::HistoryMetadata,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut transition: ::std::option::Option<
+                    crate::jira_platform_v2::types::IssueTransition,
+                > = ::std::option::Option::None;
+                let mut update: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<
+                            crate::jira_platform_v2::types::FieldUpdateOperation,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4745,7 +4984,12 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueUpdateMetadata, A::Error> {
-                let mut fields = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v2::types::FieldMetadata,
+                    >,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4858,12 +5102,17 @@ impl<'de> ::serde::Deserialize<'de> for JsonTypeBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<JsonTypeBean, A::Error> {
-                let mut configuration = ::std::option::Option::None;
-                let mut custom = ::std::option::Option::None;
-                let mut custom_id = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut system = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut configuration: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut custom: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut custom_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut items: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut system: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4972,12 +5221,18 @@ impl<'de> ::serde::Deserialize<'de> for LinkGroup {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkGroup, A::Error> {
-                let mut groups = ::std::option::Option::None;
-                let mut header = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
-                let mut style_class = ::std::option::Option::None;
-                let mut weight = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
+                > = ::std::option::Option::None;
+                let mut header: ::std::option::Option<
+                    crate::jira_platform_v2::types::SimpleLink,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
+                > = ::std::option::Option::None;
+                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5080,10 +5335,12 @@ impl<'de> ::serde::Deserialize<'de> for LinkedIssue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkedIssue, A::Error> {
-                let mut fields = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    crate::jira_platform_v2::types::Fields,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5175,9 +5432,13 @@ impl<'de> ::serde::Deserialize<'de> for NestedResponse {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NestedResponse, A::Error> {
-                let mut error_collection = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut warning_collection = ::std::option::Option::None;
+                let mut error_collection: ::std::option::Option<
+                    crate::jira_platform_v2::types::ErrorCollection,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut warning_collection: ::std::option::Option<
+                    crate::jira_platform_v2::types::WarningCollection,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5272,10 +5533,12 @@ impl<'de> ::serde::Deserialize<'de> for NotificationEvent {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NotificationEvent, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut template_event = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut template_event: ::std::option::Option<
+                    ::std::boxed::Box<crate::jira_platform_v2::types::NotificationEvent>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5395,14 +5658,20 @@ impl<'de> ::serde::Deserialize<'de> for NotificationScheme {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NotificationScheme, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut notification_scheme_events = ::std::option::Option::None;
-                let mut projects = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut notification_scheme_events: ::std::option::Option<
+                    ::std::vec::Vec<
+                        crate::jira_platform_v2::types::NotificationSchemeEvent,
+                    >,
+                > = ::std::option::Option::None;
+                let mut projects: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5495,8 +5764,12 @@ impl<'de> ::serde::Deserialize<'de> for NotificationSchemeEvent {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NotificationSchemeEvent, A::Error> {
-                let mut event = ::std::option::Option::None;
-                let mut notifications = ::std::option::Option::None;
+                let mut event: ::std::option::Option<
+                    crate::jira_platform_v2::types::NotificationEvent,
+                > = ::std::option::Option::None;
+                let mut notifications: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::EventNotification>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5582,7 +5855,9 @@ impl<'de> ::serde::Deserialize<'de> for Operations {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Operations, A::Error> {
-                let mut link_groups = ::std::option::Option::None;
+                let mut link_groups: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5708,13 +5983,15 @@ impl<'de> ::serde::Deserialize<'de> for PageBeanNotificationScheme {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageBeanNotificationScheme, A::Error> {
-                let mut is_last = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut next_page = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut values = ::std::option::Option::None;
+                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut next_page: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut values: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::NotificationScheme>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5825,10 +6102,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfChangelogs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfChangelogs, A::Error> {
-                let mut histories = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut histories: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Changelog>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5942,10 +6221,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfComments {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfComments, A::Error> {
-                let mut comments = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut comments: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Comment>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6062,10 +6343,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfWorklogs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfWorklogs, A::Error> {
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut worklogs = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut worklogs: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Worklog>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6204,15 +6487,17 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Priority, A::Error> {
-                let mut avatar_id = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_default = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut schemes = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut status_color = ::std::option::Option::None;
+                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut schemes: ::std::option::Option<
+                    crate::jira_platform_v2::types::ExpandPrioritySchemePage,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6586,40 +6871,86 @@ impl<'de> ::serde::Deserialize<'de> for Project {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Project, A::Error> {
-                let mut archived = ::std::option::Option::None;
-                let mut archived_by = ::std::option::Option::None;
-                let mut archived_date = ::std::option::Option::None;
-                let mut assignee_type = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut components = ::std::option::Option::None;
-                let mut deleted = ::std::option::Option::None;
-                let mut deleted_by = ::std::option::Option::None;
-                let mut deleted_date = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut favourite = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut insight = ::std::option::Option::None;
-                let mut is_private = ::std::option::Option::None;
-                let mut issue_type_hierarchy = ::std::option::Option::None;
-                let mut issue_types = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut landing_page_info = ::std::option::Option::None;
-                let mut lead = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut permissions = ::std::option::Option::None;
-                let mut project_category = ::std::option::Option::None;
-                let mut project_type_key = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut retention_till_date = ::std::option::Option::None;
-                let mut roles = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut simplified = ::std::option::Option::None;
-                let mut style = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut uuid = ::std::option::Option::None;
-                let mut versions = ::std::option::Option::None;
+                let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut archived_by: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut archived_date: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut assignee_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectAssigneeType,
+                > = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v2::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut components: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
+                > = ::std::option::Option::None;
+                let mut deleted: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut deleted_by: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut deleted_date: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut favourite: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut insight: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectInsight,
+                > = ::std::option::Option::None;
+                let mut is_private: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut issue_type_hierarchy: ::std::option::Option<
+                    crate::jira_platform_v2::types::Hierarchy,
+                > = ::std::option::Option::None;
+                let mut issue_types: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueTypeDetails>,
+                > = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut landing_page_info: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectLandingPageInfo,
+                > = ::std::option::Option::None;
+                let mut lead: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut permissions: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectPermissions,
+                > = ::std::option::Option::None;
+                let mut project_category: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectCategory,
+                > = ::std::option::Option::None;
+                let mut project_type_key: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectProjectTypeKey,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut retention_till_date: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut roles: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut style: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectStyle,
+                > = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut versions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -6840,10 +7171,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCategory {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectCategory, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7051,22 +7382,37 @@ impl<'de> ::serde::Deserialize<'de> for ProjectComponent {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectComponent, A::Error> {
-                let mut ari = ::std::option::Option::None;
-                let mut assignee = ::std::option::Option::None;
-                let mut assignee_type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_assignee_type_valid = ::std::option::Option::None;
-                let mut lead = ::std::option::Option::None;
-                let mut lead_account_id = ::std::option::Option::None;
-                let mut lead_user_name = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut project_id = ::std::option::Option::None;
-                let mut real_assignee = ::std::option::Option::None;
-                let mut real_assignee_type = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut ari: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut assignee_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectComponentAssigneeType,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_assignee_type_valid: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut lead: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut lead_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut lead_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut metadata: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut real_assignee: ::std::option::Option<
+                    crate::jira_platform_v2::types::User,
+                > = ::std::option::Option::None;
+                let mut real_assignee_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectComponentRealAssigneeType,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7380,14 +7726,20 @@ impl<'de> ::serde::Deserialize<'de> for ProjectDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectDetails, A::Error> {
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut project_category = ::std::option::Option::None;
-                let mut project_type_key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut simplified = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v2::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_category: ::std::option::Option<
+                    crate::jira_platform_v2::types::UpdatedProjectCategory,
+                > = ::std::option::Option::None;
+                let mut project_type_key: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectDetailsProjectTypeKey,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7546,8 +7898,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInsight {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectInsight, A::Error> {
-                let mut last_issue_update_time = ::std::option::Option::None;
-                let mut total_issue_count = ::std::option::Option::None;
+                let mut last_issue_update_time: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut total_issue_count: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7671,17 +8025,22 @@ impl<'de> ::serde::Deserialize<'de> for ProjectLandingPageInfo {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectLandingPageInfo, A::Error> {
-                let mut attributes = ::std::option::Option::None;
-                let mut board_id = ::std::option::Option::None;
-                let mut board_name = ::std::option::Option::None;
-                let mut project_key = ::std::option::Option::None;
-                let mut project_type = ::std::option::Option::None;
-                let mut queue_category = ::std::option::Option::None;
-                let mut queue_id = ::std::option::Option::None;
-                let mut queue_name = ::std::option::Option::None;
-                let mut simple_board = ::std::option::Option::None;
-                let mut simplified = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
+                let mut attributes: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut board_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut board_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut queue_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut queue_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut queue_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut simple_board: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7774,7 +8133,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectPermissions {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectPermissions, A::Error> {
-                let mut can_edit = ::std::option::Option::None;
+                let mut can_edit: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7985,17 +8344,21 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRole {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectRole, A::Error> {
-                let mut actors = ::std::option::Option::None;
-                let mut admin = ::std::option::Option::None;
-                let mut current_user_role = ::std::option::Option::None;
-                let mut default = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut role_configurable = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut translated_name = ::std::option::Option::None;
+                let mut actors: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::RoleActor>,
+                > = ::std::option::Option::None;
+                let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut current_user_role: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8148,15 +8511,17 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectRoleDetails, A::Error> {
-                let mut admin = ::std::option::Option::None;
-                let mut default = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut role_configurable = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut translated_name = ::std::option::Option::None;
+                let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8255,9 +8620,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleGroup {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectRoleGroup, A::Error> {
-                let mut display_name = ::std::option::Option::None;
-                let mut group_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8334,7 +8699,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleUser {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectRoleUser, A::Error> {
-                let mut account_id = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8473,8 +8838,8 @@ impl<'de> ::serde::Deserialize<'de> for PropertyKey {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PropertyKey, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8548,7 +8913,9 @@ impl<'de> ::serde::Deserialize<'de> for PropertyKeys {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PropertyKeys, A::Error> {
-                let mut keys = ::std::option::Option::None;
+                let mut keys: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::PropertyKey>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8635,10 +9002,10 @@ impl<'de> ::serde::Deserialize<'de> for Resolution {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Resolution, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8765,13 +9132,19 @@ impl<'de> ::serde::Deserialize<'de> for RoleActor {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<RoleActor, A::Error> {
-                let mut actor_group = ::std::option::Option::None;
-                let mut actor_user = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut actor_group: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectRoleGroup,
+                > = ::std::option::Option::None;
+                let mut actor_user: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectRoleUser,
+                > = ::std::option::Option::None;
+                let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v2::types::RoleActorType,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8933,8 +9306,12 @@ impl<'de> ::serde::Deserialize<'de> for Scope {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Scope, A::Error> {
-                let mut project = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut project: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectDetails,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v2::types::ScopeType,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9105,12 +9482,22 @@ impl<'de> ::serde::Deserialize<'de> for SharePermission {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SharePermission, A::Error> {
-                let mut group = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut user = ::std::option::Option::None;
+                let mut group: ::std::option::Option<
+                    crate::jira_platform_v2::types::GroupName,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut project: ::std::option::Option<
+                    crate::jira_platform_v2::types::Project,
+                > = ::std::option::Option::None;
+                let mut role: ::std::option::Option<
+                    crate::jira_platform_v2::types::ProjectRole,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v2::types::SharePermissionType,
+                > = ::std::option::Option::None;
+                let mut user: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserBean,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -9314,13 +9701,13 @@ impl<'de> ::serde::Deserialize<'de> for SimpleLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleLink, A::Error> {
-                let mut href = ::std::option::Option::None;
-                let mut icon_class = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut style_class = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut weight = ::std::option::Option::None;
+                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -9426,11 +9813,17 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperApplicationRole {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleListWrapperApplicationRole, A::Error> {
-                let mut callback = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut paging_callback = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
+                let mut callback: ::std::option::Option<
+                    crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
+                > = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::ApplicationRole>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut paging_callback: ::std::option::Option<
+                    crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
+                > = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -9532,11 +9925,17 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperGroupName {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleListWrapperGroupName, A::Error> {
-                let mut callback = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut paging_callback = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
+                let mut callback: ::std::option::Option<
+                    crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
+                > = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut paging_callback: ::std::option::Option<
+                    crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
+                > = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -9660,15 +10059,15 @@ impl<'de> ::serde::Deserialize<'de> for SimplifiedHierarchyLevel {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimplifiedHierarchyLevel, A::Error> {
-                let mut above_level_id = ::std::option::Option::None;
-                let mut below_level_id = ::std::option::Option::None;
-                let mut external_uuid = ::std::option::Option::None;
-                let mut hierarchy_level_number = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issue_type_ids = ::std::option::Option::None;
-                let mut level = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut project_configuration_id = ::std::option::Option::None;
+                let mut above_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut below_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut external_uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut hierarchy_level_number: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut issue_type_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+                let mut level: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_configuration_id: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -9802,11 +10201,11 @@ impl<'de> ::serde::Deserialize<'de> for StatusCategory {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StatusCategory, A::Error> {
-                let mut color_name = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut color_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -9949,13 +10348,17 @@ impl<'de> ::serde::Deserialize<'de> for StatusDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StatusDetails, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut status_category = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v2::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status_category: ::std::option::Option<
+                    crate::jira_platform_v2::types::StatusCategory,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -10083,12 +10486,16 @@ impl<'de> ::serde::Deserialize<'de> for TimeTrackingDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TimeTrackingDetails, A::Error> {
-                let mut original_estimate = ::std::option::Option::None;
-                let mut original_estimate_seconds = ::std::option::Option::None;
-                let mut remaining_estimate = ::std::option::Option::None;
-                let mut remaining_estimate_seconds = ::std::option::Option::None;
-                let mut time_spent = ::std::option::Option::None;
-                let mut time_spent_seconds = ::std::option::Option::None;
+                let mut original_estimate: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut original_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut remaining_estimate: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut remaining_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -10180,9 +10587,9 @@ impl<'de> ::serde::Deserialize<'de> for TimeTrackingProvider {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TimeTrackingProvider, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -10349,10 +10756,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdatedProjectCategory {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UpdatedProjectCategory, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -10545,20 +10952,28 @@ impl<'de> ::serde::Deserialize<'de> for User {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<User, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut account_type = ::std::option::Option::None;
-                let mut active = ::std::option::Option::None;
-                let mut application_roles = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut email_address = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut groups = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut time_zone = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut account_type: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserAccountType,
+                > = ::std::option::Option::None;
+                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut application_roles: ::std::option::Option<
+                    crate::jira_platform_v2::types::SimpleListWrapperApplicationRole,
+                > = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v2::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    crate::jira_platform_v2::types::SimpleListWrapperGroupName,
+                > = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut locale: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -10765,13 +11180,15 @@ impl<'de> ::serde::Deserialize<'de> for UserBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UserBean, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut active = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserBeanAvatarUrls,
+                > = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -10870,10 +11287,10 @@ impl<'de> ::serde::Deserialize<'de> for UserBeanAvatarUrls {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UserBeanAvatarUrls, A::Error> {
-                let mut n16x16 = ::std::option::Option::None;
-                let mut n24x24 = ::std::option::Option::None;
-                let mut n32x32 = ::std::option::Option::None;
-                let mut n48x48 = ::std::option::Option::None;
+                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -11028,16 +11445,18 @@ impl<'de> ::serde::Deserialize<'de> for UserDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UserDetails, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut account_type = ::std::option::Option::None;
-                let mut active = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut email_address = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut time_zone = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut account_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v2::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -11265,25 +11684,35 @@ impl<'de> ::serde::Deserialize<'de> for Version {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Version, A::Error> {
-                let mut approvers = ::std::option::Option::None;
-                let mut archived = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut driver = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issues_status_for_fix_version = ::std::option::Option::None;
-                let mut move_unfixed_issues_to = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut overdue = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut project_id = ::std::option::Option::None;
-                let mut release_date = ::std::option::Option::None;
-                let mut released = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut start_date = ::std::option::Option::None;
-                let mut user_release_date = ::std::option::Option::None;
-                let mut user_start_date = ::std::option::Option::None;
+                let mut approvers: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::VersionApprover>,
+                > = ::std::option::Option::None;
+                let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut driver: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut issues_status_for_fix_version: ::std::option::Option<
+                    crate::jira_platform_v2::types::VersionIssuesStatus,
+                > = ::std::option::Option::None;
+                let mut move_unfixed_issues_to: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
+                > = ::std::option::Option::None;
+                let mut overdue: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut release_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut released: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut user_release_date: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut user_start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -11429,10 +11858,10 @@ impl<'de> ::serde::Deserialize<'de> for VersionApprover {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<VersionApprover, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut decline_reason = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut decline_reason: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11547,10 +11976,10 @@ impl<'de> ::serde::Deserialize<'de> for VersionIssuesStatus {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<VersionIssuesStatus, A::Error> {
-                let mut done = ::std::option::Option::None;
-                let mut in_progress = ::std::option::Option::None;
-                let mut to_do = ::std::option::Option::None;
-                let mut unmapped = ::std::option::Option::None;
+                let mut done: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut in_progress: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut to_do: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut unmapped: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11653,9 +12082,13 @@ impl<'de> ::serde::Deserialize<'de> for Visibility {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Visibility, A::Error> {
-                let mut identifier = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
+                let mut identifier: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v2::types::VisibilityType,
+                > = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -11825,10 +12258,12 @@ impl<'de> ::serde::Deserialize<'de> for Votes {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Votes, A::Error> {
-                let mut has_voted = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut voters = ::std::option::Option::None;
-                let mut votes = ::std::option::Option::None;
+                let mut has_voted: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut voters: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::User>,
+                > = ::std::option::Option::None;
+                let mut votes: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -11902,7 +12337,9 @@ impl<'de> ::serde::Deserialize<'de> for WarningCollection {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WarningCollection, A::Error> {
-                let mut warnings = ::std::option::Option::None;
+                let mut warnings: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -11999,10 +12436,12 @@ impl<'de> ::serde::Deserialize<'de> for Watchers {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Watchers, A::Error> {
-                let mut is_watching = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut watch_count = ::std::option::Option::None;
-                let mut watchers = ::std::option::Option::None;
+                let mut is_watching: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut watch_count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut watchers: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::UserDetails>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -12178,19 +12617,27 @@ impl<'de> ::serde::Deserialize<'de> for Worklog {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Worklog, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issue_id = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut started = ::std::option::Option::None;
-                let mut time_spent = ::std::option::Option::None;
-                let mut time_spent_seconds = ::std::option::Option::None;
-                let mut update_author = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut comment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut issue_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut started: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut update_author: ::std::option::Option<
+                    crate::jira_platform_v2::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut visibility: ::std::option::Option<
+                    crate::jira_platform_v2::types::Visibility,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?

@@ -133,20 +133,30 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationRole {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ApplicationRole, A::Error> {
-                let mut default_groups = ::std::option::Option::None;
-                let mut default_groups_details = ::std::option::Option::None;
-                let mut defined = ::std::option::Option::None;
-                let mut group_details = ::std::option::Option::None;
-                let mut groups = ::std::option::Option::None;
-                let mut has_unlimited_seats = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut number_of_seats = ::std::option::Option::None;
-                let mut platform = ::std::option::Option::None;
-                let mut remaining_seats = ::std::option::Option::None;
-                let mut selected_by_default = ::std::option::Option::None;
-                let mut user_count = ::std::option::Option::None;
-                let mut user_count_description = ::std::option::Option::None;
+                let mut default_groups: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut default_groups_details: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut defined: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut group_details: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut has_unlimited_seats: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut number_of_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut platform: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut remaining_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut selected_by_default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut user_count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut user_count_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -322,15 +332,17 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Attachment, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut filename = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                let mut thumbnail = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -436,10 +448,10 @@ impl<'de> ::serde::Deserialize<'de> for AvatarUrlsBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<AvatarUrlsBean, A::Error> {
-                let mut n16x16 = ::std::option::Option::None;
-                let mut n24x24 = ::std::option::Option::None;
-                let mut n32x32 = ::std::option::Option::None;
-                let mut n48x48 = ::std::option::Option::None;
+                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -566,13 +578,13 @@ impl<'de> ::serde::Deserialize<'de> for ChangeDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ChangeDetails, A::Error> {
-                let mut field = ::std::option::Option::None;
-                let mut field_id = ::std::option::Option::None;
-                let mut fieldtype = ::std::option::Option::None;
-                let mut from = ::std::option::Option::None;
-                let mut from_string = ::std::option::Option::None;
-                let mut to = ::std::option::Option::None;
-                let mut to_string = ::std::option::Option::None;
+                let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fieldtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut from: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut from_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -693,11 +705,17 @@ impl<'de> ::serde::Deserialize<'de> for Changelog {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Changelog, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut history_metadata = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut history_metadata: ::std::option::Option<
+                    crate::jira_platform_v3::types::HistoryMetadata,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::ChangeDetails>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -873,18 +891,26 @@ impl<'de> ::serde::Deserialize<'de> for Comment {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Comment, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut jsd_author_can_see_request = ::std::option::Option::None;
-                let mut jsd_public = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut rendered_body = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut update_author = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut body: ::std::option::Option<crate::adf::Document> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut jsd_author_can_see_request: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut jsd_public: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut rendered_body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut update_author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut visibility: ::std::option::Option<
+                    crate::jira_platform_v3::types::Visibility,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1018,11 +1044,15 @@ impl<'de> ::serde::Deserialize<'de> for CreatedIssue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<CreatedIssue, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut transition = ::std::option::Option::None;
-                let mut watchers = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut transition: ::std::option::Option<
+                    crate::jira_platform_v3::types::NestedResponse,
+                > = ::std::option::Option::None;
+                let mut watchers: ::std::option::Option<
+                    crate::jira_platform_v3::types::NestedResponse,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1107,8 +1137,8 @@ impl<'de> ::serde::Deserialize<'de> for EntityProperty {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<EntityProperty, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1191,9 +1221,16 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCollection {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ErrorCollection, A::Error> {
-                let mut error_messages = ::std::option::Option::None;
-                let mut errors = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
+                let mut error_messages: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut errors: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1284,9 +1321,9 @@ impl<'de> ::serde::Deserialize<'de> for ExpandPrioritySchemePage {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ExpandPrioritySchemePage, A::Error> {
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -1440,16 +1477,29 @@ impl<'de> ::serde::Deserialize<'de> for FieldMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldMetadata, A::Error> {
-                let mut allowed_values = ::std::option::Option::None;
-                let mut auto_complete_url = ::std::option::Option::None;
-                let mut configuration = ::std::option::Option::None;
-                let mut default_value = ::std::option::Option::None;
-                let mut has_default_value = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut required = ::std::option::Option::None;
-                let mut schema = ::std::option::Option::None;
+                let mut allowed_values: ::std::option::Option<
+                    ::std::vec::Vec<::serde_json::Value>,
+                > = ::std::option::Option::None;
+                let mut auto_complete_url: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut configuration: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut default_value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut has_default_value: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut required: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut schema: ::std::option::Option<
+                    crate::jira_platform_v3::types::JsonTypeBean,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1562,11 +1612,11 @@ impl<'de> ::serde::Deserialize<'de> for FieldUpdateOperation {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<FieldUpdateOperation, A::Error> {
-                let mut add = ::std::option::Option::None;
-                let mut copy = ::std::option::Option::None;
-                let mut edit = ::std::option::Option::None;
-                let mut remove = ::std::option::Option::None;
-                let mut set = ::std::option::Option::None;
+                let mut add: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut copy: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut edit: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut remove: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                let mut set: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1698,13 +1748,25 @@ impl<'de> ::serde::Deserialize<'de> for Fields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Fields, A::Error> {
-                let mut assignee = ::std::option::Option::None;
-                let mut issue_type = ::std::option::Option::None;
-                let mut issuetype = ::std::option::Option::None;
-                let mut priority = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut summary = ::std::option::Option::None;
-                let mut timetracking = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut issue_type: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut issuetype: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut priority: ::std::option::Option<
+                    crate::jira_platform_v3::types::Priority,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::jira_platform_v3::types::StatusDetails,
+                > = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut timetracking: ::std::option::Option<
+                    crate::jira_platform_v3::types::TimeTrackingDetails,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -1863,9 +1925,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupName {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<GroupName, A::Error> {
-                let mut group_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut group_id: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2017,17 +2081,36 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HistoryMetadata, A::Error> {
-                let mut activity_description = ::std::option::Option::None;
-                let mut activity_description_key = ::std::option::Option::None;
-                let mut actor = ::std::option::Option::None;
-                let mut cause = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut description_key = ::std::option::Option::None;
-                let mut email_description = ::std::option::Option::None;
-                let mut email_description_key = ::std::option::Option::None;
-                let mut extra_data = ::std::option::Option::None;
-                let mut generator = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut activity_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut activity_description_key: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut actor: ::std::option::Option<
+                    crate::jira_platform_v3::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut cause: ::std::option::Option<
+                    crate::jira_platform_v3::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut email_description_key: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut extra_data: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut generator: ::std::option::Option<
+                    crate::jira_platform_v3::types::HistoryMetadataParticipant,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2166,12 +2249,12 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadataParticipant {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<HistoryMetadataParticipant, A::Error> {
-                let mut avatar_url = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut display_name_key = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
+                let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut display_name_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -2262,9 +2345,15 @@ impl<'de> ::serde::Deserialize<'de> for IncludedFields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IncludedFields, A::Error> {
-                let mut actually_included = ::std::option::Option::None;
-                let mut excluded = ::std::option::Option::None;
-                let mut included = ::std::option::Option::None;
+                let mut actually_included: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut excluded: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut included: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2486,21 +2575,61 @@ impl<'de> ::serde::Deserialize<'de> for IssueBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueBean, A::Error> {
-                let mut changelog = ::std::option::Option::None;
-                let mut editmeta = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut fields_to_include = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut names = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut rendered_fields = ::std::option::Option::None;
-                let mut schema = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut transitions = ::std::option::Option::None;
-                let mut versioned_representations = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
+                let mut changelog: ::std::option::Option<
+                    crate::jira_platform_v3::types::PageOfChangelogs,
+                > = ::std::option::Option::None;
+                let mut editmeta: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueUpdateMetadata,
+                > = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields_to_include: ::std::option::Option<
+                    crate::jira_platform_v3::types::IncludedFields,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut names: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    crate::jira_platform_v3::types::Operations,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut rendered_fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut schema: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v3::types::JsonTypeBean,
+                    >,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut transitions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::IssueTransition>,
+                > = ::std::option::Option::None;
+                let mut versioned_representations: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::serde_json::Value,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueFields,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -2852,34 +2981,78 @@ impl<'de> ::serde::Deserialize<'de> for IssueFields {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueFields, A::Error> {
-                let mut summary = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut issuetype = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut priority = ::std::option::Option::None;
-                let mut assignee = ::std::option::Option::None;
-                let mut reporter = ::std::option::Option::None;
-                let mut creator = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut resolutiondate = ::std::option::Option::None;
-                let mut duedate = ::std::option::Option::None;
-                let mut labels = ::std::option::Option::None;
-                let mut components = ::std::option::Option::None;
-                let mut fix_versions = ::std::option::Option::None;
-                let mut versions = ::std::option::Option::None;
-                let mut resolution = ::std::option::Option::None;
-                let mut parent = ::std::option::Option::None;
-                let mut subtasks = ::std::option::Option::None;
-                let mut issuelinks = ::std::option::Option::None;
-                let mut attachment = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut worklog = ::std::option::Option::None;
-                let mut timetracking = ::std::option::Option::None;
-                let mut watches = ::std::option::Option::None;
-                let mut votes = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
+                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<
+                    crate::jira_platform_v3::types::StatusDetails,
+                > = ::std::option::Option::None;
+                let mut issuetype: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueTypeDetails,
+                > = ::std::option::Option::None;
+                let mut project: ::std::option::Option<
+                    crate::jira_platform_v3::types::ProjectDetails,
+                > = ::std::option::Option::None;
+                let mut priority: ::std::option::Option<
+                    crate::jira_platform_v3::types::Priority,
+                > = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut reporter: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut creator: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut resolutiondate: ::std::option::Option<
+                    crate::runtime::JiraDateTime,
+                > = ::std::option::Option::None;
+                let mut duedate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut labels: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut components: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::ProjectComponent>,
+                > = ::std::option::Option::None;
+                let mut fix_versions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Version>,
+                > = ::std::option::Option::None;
+                let mut versions: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Version>,
+                > = ::std::option::Option::None;
+                let mut resolution: ::std::option::Option<
+                    crate::jira_platform_v3::types::Resolution,
+                > = ::std::option::Option::None;
+                let mut parent: ::std::option::Option<
+                    crate::jira_platform_v3::types::LinkedIssue,
+                > = ::std::option::Option::None;
+                let mut subtasks: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::LinkedIssue>,
+                > = ::std::option::Option::None;
+                let mut issuelinks: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::IssueFieldsLink>,
+                > = ::std::option::Option::None;
+                let mut attachment: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Attachment>,
+                > = ::std::option::Option::None;
+                let mut comment: ::std::option::Option<
+                    crate::jira_platform_v3::types::PageOfComments,
+                > = ::std::option::Option::None;
+                let mut worklog: ::std::option::Option<
+                    crate::jira_platform_v3::types::PageOfWorklogs,
+                > = ::std::option::Option::None;
+                let mut timetracking: ::std::option::Option<
+                    crate::jira_platform_v3::types::TimeTrackingDetails,
+                > = ::std::option::Option::None;
+                let mut watches: ::std::option::Option<
+                    crate::jira_platform_v3::types::Watchers,
+                > = ::std::option::Option::None;
+                let mut votes: ::std::option::Option<
+                    crate::jira_platform_v3::types::Votes,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<crate::adf::Document> = ::std::option::Option::None;
+                let mut environment: ::std::option::Option<crate::adf::Document> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3033,11 +3206,17 @@ impl<'de> ::serde::Deserialize<'de> for IssueFieldsLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueFieldsLink, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut inward_issue = ::std::option::Option::None;
-                let mut outward_issue = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueLinkType,
+                > = ::std::option::Option::None;
+                let mut inward_issue: ::std::option::Option<
+                    crate::jira_platform_v3::types::LinkedIssue,
+                > = ::std::option::Option::None;
+                let mut outward_issue: ::std::option::Option<
+                    crate::jira_platform_v3::types::LinkedIssue,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3157,11 +3336,11 @@ impl<'de> ::serde::Deserialize<'de> for IssueLinkType {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueLinkType, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut inward = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut outward = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut inward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut outward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3331,17 +3510,24 @@ impl<'de> ::serde::Deserialize<'de> for IssueTransition {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueTransition, A::Error> {
-                let mut expand = ::std::option::Option::None;
-                let mut fields = ::std::option::Option::None;
-                let mut has_screen = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_available = ::std::option::Option::None;
-                let mut is_conditional = ::std::option::Option::None;
-                let mut is_global = ::std::option::Option::None;
-                let mut is_initial = ::std::option::Option::None;
-                let mut looped = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut to = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v3::types::FieldMetadata,
+                    >,
+                > = ::std::option::Option::None;
+                let mut has_screen: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_available: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_conditional: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_global: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut is_initial: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut looped: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut to: ::std::option::Option<
+                    crate::jira_platform_v3::types::StatusDetails,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3509,16 +3695,18 @@ impl<'de> ::serde::Deserialize<'de> for IssueTypeDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueTypeDetails, A::Error> {
-                let mut avatar_id = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut entity_id = ::std::option::Option::None;
-                let mut hierarchy_level = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut subtask = ::std::option::Option::None;
+                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut entity_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut hierarchy_level: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v3::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut subtask: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3662,11 +3850,29 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueUpdateDetails, A::Error> {
-                let mut fields = ::std::option::Option::None;
-                let mut history_metadata = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut transition = ::std::option::Option::None;
-                let mut update = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut history_metadata: ::std::option::Option<
+                    crate::jira_platform_v3::types::HistoryMetadata,
+                > = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut transition: ::std::option::Option<
+                    crate::jira_platform_v3::types::IssueTransition,
+                > = ::std::option::Option::None;
+                let mut update: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<
+                            crate::jira_platform_v3::types::FieldUpdateOperation,
+                        >,
+                    >,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -3753,7 +3959,12 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateMetadata {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<IssueUpdateMetadata, A::Error> {
-                let mut fields = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        crate::jira_platform_v3::types::FieldMetadata,
+                    >,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3866,12 +4077,17 @@ impl<'de> ::serde::Deserialize<'de> for JsonTypeBean {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<JsonTypeBean, A::Error> {
-                let mut configuration = ::std::option::Option::None;
-                let mut custom = ::std::option::Option::None;
-                let mut custom_id = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut system = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut configuration: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                > = ::std::option::Option::None;
+                let mut custom: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut custom_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut items: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut system: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -3980,12 +4196,18 @@ impl<'de> ::serde::Deserialize<'de> for LinkGroup {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkGroup, A::Error> {
-                let mut groups = ::std::option::Option::None;
-                let mut header = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut links = ::std::option::Option::None;
-                let mut style_class = ::std::option::Option::None;
-                let mut weight = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::LinkGroup>,
+                > = ::std::option::Option::None;
+                let mut header: ::std::option::Option<
+                    crate::jira_platform_v3::types::SimpleLink,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut links: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::SimpleLink>,
+                > = ::std::option::Option::None;
+                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4088,10 +4310,12 @@ impl<'de> ::serde::Deserialize<'de> for LinkedIssue {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<LinkedIssue, A::Error> {
-                let mut fields = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut fields: ::std::option::Option<
+                    crate::jira_platform_v3::types::Fields,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4183,9 +4407,13 @@ impl<'de> ::serde::Deserialize<'de> for NestedResponse {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<NestedResponse, A::Error> {
-                let mut error_collection = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut warning_collection = ::std::option::Option::None;
+                let mut error_collection: ::std::option::Option<
+                    crate::jira_platform_v3::types::ErrorCollection,
+                > = ::std::option::Option::None;
+                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut warning_collection: ::std::option::Option<
+                    crate::jira_platform_v3::types::WarningCollection,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4273,7 +4501,9 @@ impl<'de> ::serde::Deserialize<'de> for Operations {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Operations, A::Error> {
-                let mut link_groups = ::std::option::Option::None;
+                let mut link_groups: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::LinkGroup>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4375,10 +4605,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfChangelogs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfChangelogs, A::Error> {
-                let mut histories = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut histories: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Changelog>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -4492,10 +4724,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfComments {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfComments, A::Error> {
-                let mut comments = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
+                let mut comments: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Comment>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4612,10 +4846,12 @@ impl<'de> ::serde::Deserialize<'de> for PageOfWorklogs {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<PageOfWorklogs, A::Error> {
-                let mut max_results = ::std::option::Option::None;
-                let mut start_at = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut worklogs = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut worklogs: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::Worklog>,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4754,15 +4990,17 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Priority, A::Error> {
-                let mut avatar_id = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_default = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut schemes = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut status_color = ::std::option::Option::None;
+                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_default: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut schemes: ::std::option::Option<
+                    crate::jira_platform_v3::types::ExpandPrioritySchemePage,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -4983,22 +5221,37 @@ impl<'de> ::serde::Deserialize<'de> for ProjectComponent {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectComponent, A::Error> {
-                let mut ari = ::std::option::Option::None;
-                let mut assignee = ::std::option::Option::None;
-                let mut assignee_type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut is_assignee_type_valid = ::std::option::Option::None;
-                let mut lead = ::std::option::Option::None;
-                let mut lead_account_id = ::std::option::Option::None;
-                let mut lead_user_name = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut project_id = ::std::option::Option::None;
-                let mut real_assignee = ::std::option::Option::None;
-                let mut real_assignee_type = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut ari: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut assignee: ::std::option::Option<
+                    crate::jira_platform_v3::types::User,
+                > = ::std::option::Option::None;
+                let mut assignee_type: ::std::option::Option<
+                    crate::jira_platform_v3::types::ProjectComponentAssigneeType,
+                > = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut is_assignee_type_valid: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut lead: ::std::option::Option<
+                    crate::jira_platform_v3::types::User,
+                > = ::std::option::Option::None;
+                let mut lead_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut lead_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut metadata: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut real_assignee: ::std::option::Option<
+                    crate::jira_platform_v3::types::User,
+                > = ::std::option::Option::None;
+                let mut real_assignee_type: ::std::option::Option<
+                    crate::jira_platform_v3::types::ProjectComponentRealAssigneeType,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5312,14 +5565,20 @@ impl<'de> ::serde::Deserialize<'de> for ProjectDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<ProjectDetails, A::Error> {
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut project_category = ::std::option::Option::None;
-                let mut project_type_key = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut simplified = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v3::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_category: ::std::option::Option<
+                    crate::jira_platform_v3::types::UpdatedProjectCategory,
+                > = ::std::option::Option::None;
+                let mut project_type_key: ::std::option::Option<
+                    crate::jira_platform_v3::types::ProjectDetailsProjectTypeKey,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5486,10 +5745,10 @@ impl<'de> ::serde::Deserialize<'de> for Resolution {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Resolution, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5585,8 +5844,12 @@ impl<'de> ::serde::Deserialize<'de> for Scope {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Scope, A::Error> {
-                let mut project = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
+                let mut project: ::std::option::Option<
+                    crate::jira_platform_v3::types::ProjectDetails,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v3::types::ScopeType,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -5751,13 +6014,13 @@ impl<'de> ::serde::Deserialize<'de> for SimpleLink {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleLink, A::Error> {
-                let mut href = ::std::option::Option::None;
-                let mut icon_class = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut style_class = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut weight = ::std::option::Option::None;
+                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5863,11 +6126,17 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperApplicationRole {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleListWrapperApplicationRole, A::Error> {
-                let mut callback = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut paging_callback = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
+                let mut callback: ::std::option::Option<
+                    crate::jira_platform_v3::types::ListWrapperCallbackApplicationRole,
+                > = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::ApplicationRole>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut paging_callback: ::std::option::Option<
+                    crate::jira_platform_v3::types::ListWrapperCallbackApplicationRole,
+                > = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -5969,11 +6238,17 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperGroupName {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<SimpleListWrapperGroupName, A::Error> {
-                let mut callback = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut max_results = ::std::option::Option::None;
-                let mut paging_callback = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
+                let mut callback: ::std::option::Option<
+                    crate::jira_platform_v3::types::ListWrapperCallbackGroupName,
+                > = ::std::option::Option::None;
+                let mut items: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::GroupName>,
+                > = ::std::option::Option::None;
+                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut paging_callback: ::std::option::Option<
+                    crate::jira_platform_v3::types::ListWrapperCallbackGroupName,
+                > = ::std::option::Option::None;
+                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -6095,11 +6370,11 @@ impl<'de> ::serde::Deserialize<'de> for StatusCategory {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StatusCategory, A::Error> {
-                let mut color_name = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut color_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6242,13 +6517,17 @@ impl<'de> ::serde::Deserialize<'de> for StatusDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<StatusDetails, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut icon_url = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut status_category = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut scope: ::std::option::Option<
+                    crate::jira_platform_v3::types::Scope,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status_category: ::std::option::Option<
+                    crate::jira_platform_v3::types::StatusCategory,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -6376,12 +6655,16 @@ impl<'de> ::serde::Deserialize<'de> for TimeTrackingDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<TimeTrackingDetails, A::Error> {
-                let mut original_estimate = ::std::option::Option::None;
-                let mut original_estimate_seconds = ::std::option::Option::None;
-                let mut remaining_estimate = ::std::option::Option::None;
-                let mut remaining_estimate_seconds = ::std::option::Option::None;
-                let mut time_spent = ::std::option::Option::None;
-                let mut time_spent_seconds = ::std::option::Option::None;
+                let mut original_estimate: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut original_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut remaining_estimate: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut remaining_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -6492,10 +6775,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdatedProjectCategory {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UpdatedProjectCategory, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -6708,22 +6991,30 @@ impl<'de> ::serde::Deserialize<'de> for User {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<User, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut account_type = ::std::option::Option::None;
-                let mut active = ::std::option::Option::None;
-                let mut app_type = ::std::option::Option::None;
-                let mut application_roles = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut email_address = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut groups = ::std::option::Option::None;
-                let mut guest = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut time_zone = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut account_type: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserAccountType,
+                > = ::std::option::Option::None;
+                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut app_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut application_roles: ::std::option::Option<
+                    crate::jira_platform_v3::types::SimpleListWrapperApplicationRole,
+                > = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v3::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut groups: ::std::option::Option<
+                    crate::jira_platform_v3::types::SimpleListWrapperGroupName,
+                > = ::std::option::Option::None;
+                let mut guest: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut locale: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -6974,16 +7265,18 @@ impl<'de> ::serde::Deserialize<'de> for UserDetails {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<UserDetails, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut account_type = ::std::option::Option::None;
-                let mut active = ::std::option::Option::None;
-                let mut avatar_urls = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut email_address = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut time_zone = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut account_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut avatar_urls: ::std::option::Option<
+                    crate::jira_platform_v3::types::AvatarUrlsBean,
+                > = ::std::option::Option::None;
+                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7209,25 +7502,35 @@ impl<'de> ::serde::Deserialize<'de> for Version {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Version, A::Error> {
-                let mut approvers = ::std::option::Option::None;
-                let mut archived = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut driver = ::std::option::Option::None;
-                let mut expand = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issues_status_for_fix_version = ::std::option::Option::None;
-                let mut move_unfixed_issues_to = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut operations = ::std::option::Option::None;
-                let mut overdue = ::std::option::Option::None;
-                let mut project = ::std::option::Option::None;
-                let mut project_id = ::std::option::Option::None;
-                let mut release_date = ::std::option::Option::None;
-                let mut released = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut start_date = ::std::option::Option::None;
-                let mut user_release_date = ::std::option::Option::None;
-                let mut user_start_date = ::std::option::Option::None;
+                let mut approvers: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::VersionApprover>,
+                > = ::std::option::Option::None;
+                let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut driver: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut issues_status_for_fix_version: ::std::option::Option<
+                    crate::jira_platform_v3::types::VersionIssuesStatus,
+                > = ::std::option::Option::None;
+                let mut move_unfixed_issues_to: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut operations: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::SimpleLink>,
+                > = ::std::option::Option::None;
+                let mut overdue: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut release_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut released: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut user_release_date: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut user_start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7373,10 +7676,10 @@ impl<'de> ::serde::Deserialize<'de> for VersionApprover {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<VersionApprover, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut decline_reason = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
+                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut decline_reason: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7491,10 +7794,10 @@ impl<'de> ::serde::Deserialize<'de> for VersionIssuesStatus {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<VersionIssuesStatus, A::Error> {
-                let mut done = ::std::option::Option::None;
-                let mut in_progress = ::std::option::Option::None;
-                let mut to_do = ::std::option::Option::None;
-                let mut unmapped = ::std::option::Option::None;
+                let mut done: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut in_progress: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut to_do: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut unmapped: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7597,9 +7900,13 @@ impl<'de> ::serde::Deserialize<'de> for Visibility {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Visibility, A::Error> {
-                let mut identifier = ::std::option::Option::None;
-                let mut type_ = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
+                let mut identifier: ::std::option::Option<
+                    crate::runtime::Nullable<::std::string::String>,
+                > = ::std::option::Option::None;
+                let mut type_: ::std::option::Option<
+                    crate::jira_platform_v3::types::VisibilityType,
+                > = ::std::option::Option::None;
+                let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
@@ -7769,10 +8076,12 @@ impl<'de> ::serde::Deserialize<'de> for Votes {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Votes, A::Error> {
-                let mut has_voted = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut voters = ::std::option::Option::None;
-                let mut votes = ::std::option::Option::None;
+                let mut has_voted: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut voters: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::User>,
+                > = ::std::option::Option::None;
+                let mut votes: ::std::option::Option<i64> = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7846,7 +8155,9 @@ impl<'de> ::serde::Deserialize<'de> for WarningCollection {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<WarningCollection, A::Error> {
-                let mut warnings = ::std::option::Option::None;
+                let mut warnings: ::std::option::Option<
+                    ::std::vec::Vec<::std::string::String>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -7943,10 +8254,12 @@ impl<'de> ::serde::Deserialize<'de> for Watchers {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Watchers, A::Error> {
-                let mut is_watching = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut watch_count = ::std::option::Option::None;
-                let mut watchers = ::std::option::Option::None;
+                let mut is_watching: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut watch_count: ::std::option::Option<i32> = ::std::option::Option::None;
+                let mut watchers: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::UserDetails>,
+                > = ::std::option::Option::None;
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
                 {
@@ -8122,19 +8435,27 @@ impl<'de> ::serde::Deserialize<'de> for Worklog {
                 self,
                 mut __map: A,
             ) -> ::std::result::Result<Worklog, A::Error> {
-                let mut author = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut created = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issue_id = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                let mut self_ = ::std::option::Option::None;
-                let mut started = ::std::option::Option::None;
-                let mut time_spent = ::std::option::Option::None;
-                let mut time_spent_seconds = ::std::option::Option::None;
-                let mut update_author = ::std::option::Option::None;
-                let mut updated = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
+                let mut author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut comment: ::std::option::Option<crate::adf::Document> = ::std::option::Option::None;
+                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut issue_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut properties: ::std::option::Option<
+                    ::std::vec::Vec<crate::jira_platform_v3::types::EntityProperty>,
+                > = ::std::option::Option::None;
+                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut started: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut update_author: ::std::option::Option<
+                    crate::jira_platform_v3::types::UserDetails,
+                > = ::std::option::Option::None;
+                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+                let mut visibility: ::std::option::Option<
+                    crate::jira_platform_v3::types::Visibility,
+                > = ::std::option::Option::None;
                 let mut additional_properties = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::runtime::de::Key<'de>>()?
