@@ -43,46 +43,45 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AlignmentMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AlignmentMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AlignmentMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::AlignmentMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::AlignmentMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AlignmentMark {
+    const EXPECTING: &'static str = "struct AlignmentMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::AlignmentMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::AlignmentMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AlignmentMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AlignmentMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/alignment_mark/properties/attrs/properties/align`.
@@ -181,41 +180,42 @@ impl<'de> ::serde::Deserialize<'de> for AlignmentMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AlignmentMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AlignmentMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AlignmentMarkAttrs, A::Error> {
-                let mut align: ::std::option::Option<crate::adf::AlignmentMarkAlign> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "align" => {
-                            align = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AlignmentMarkAttrs {
+    const EXPECTING: &'static str = "struct AlignmentMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut align: ::std::option::Option<crate::adf::AlignmentMarkAlign> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AlignmentMarkAttrs {
-                    align: crate::runtime::de::required(align, "align")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "align" => crate::runtime::de::read_some(&mut __map, &mut align),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AlignmentMarkAttrs {
+            align: crate::runtime::de::required(align, "align")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `alignment`: always `alignment`.
@@ -306,46 +306,45 @@ impl<'de> ::serde::Deserialize<'de> for AnnotationMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AnnotationMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AnnotationMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AnnotationMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::AnnotationMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::AnnotationMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AnnotationMark {
+    const EXPECTING: &'static str = "struct AnnotationMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::AnnotationMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::AnnotationMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AnnotationMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AnnotationMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/annotation_mark/properties/attrs/properties/annotationType`.
@@ -446,51 +445,52 @@ impl<'de> ::serde::Deserialize<'de> for AnnotationMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AnnotationMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AnnotationMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AnnotationMarkAttrs, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut annotation_type: ::std::option::Option<
-                    crate::adf::AnnotationMarkAnnotationType,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "annotationType" => {
-                            annotation_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AnnotationMarkAttrs {
+    const EXPECTING: &'static str = "struct AnnotationMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut annotation_type: ::std::option::Option<
+            crate::adf::AnnotationMarkAnnotationType,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AnnotationMarkAttrs {
-                    id: crate::runtime::de::required(id, "id")?,
-                    annotation_type: crate::runtime::de::required(
-                        annotation_type,
-                        "annotationType",
-                    )?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "annotationType" => {
+                    crate::runtime::de::read_some(&mut __map, &mut annotation_type)
+                }
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AnnotationMarkAttrs {
+            id: crate::runtime::de::required(id, "id")?,
+            annotation_type: crate::runtime::de::required(
+                annotation_type,
+                "annotationType",
+            )?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `annotation`: always `annotation`.
@@ -581,50 +581,45 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundColorMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BackgroundColorMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BackgroundColorMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BackgroundColorMark, A::Error> {
-                let mut type_: ::std::option::Option<
-                    crate::adf::BackgroundColorMarkTag,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<
-                    crate::adf::BackgroundColorMarkAttrs,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BackgroundColorMark {
+    const EXPECTING: &'static str = "struct BackgroundColorMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BackgroundColorMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BackgroundColorMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BackgroundColorMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BackgroundColorMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/backgroundColor_mark/properties/attrs`.
@@ -665,41 +660,42 @@ impl<'de> ::serde::Deserialize<'de> for BackgroundColorMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BackgroundColorMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BackgroundColorMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BackgroundColorMarkAttrs, A::Error> {
-                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "color" => {
-                            color = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BackgroundColorMarkAttrs {
+    const EXPECTING: &'static str = "struct BackgroundColorMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BackgroundColorMarkAttrs {
-                    color: crate::runtime::de::required(color, "color")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "color" => crate::runtime::de::read_some(&mut __map, &mut color),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BackgroundColorMarkAttrs {
+            color: crate::runtime::de::required(color, "color")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `backgroundColor`: always `backgroundColor`.
@@ -790,46 +786,45 @@ impl<'de> ::serde::Deserialize<'de> for BlockCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockCard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockCard")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockCard, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BlockCardTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BlockCardAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockCard {
+    const EXPECTING: &'static str = "struct BlockCard";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BlockCardTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BlockCardAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockCard {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockCard {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0`.
@@ -874,24 +869,12 @@ impl ::serde::Serialize for BlockCardAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.datasource {
-            map.serialize_entry("datasource", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.layout {
-            map.serialize_entry("layout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
+        crate::runtime::ser::optional(&mut map, "datasource", &self.datasource)?;
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
+        crate::runtime::ser::optional(&mut map, "layout", &self.layout)?;
+        crate::runtime::ser::optional(&mut map, "data", &self.data)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -902,64 +885,59 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockCardAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockCardAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockCardAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut datasource: ::std::option::Option<
-                    crate::adf::BlockCardDatasource,
-                > = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<crate::adf::BlockCardLayout> = ::std::option::Option::None;
-                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
-                        "datasource" => {
-                            datasource = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockCardAttrs {
+    const EXPECTING: &'static str = "struct BlockCardAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut datasource: ::std::option::Option<crate::adf::BlockCardDatasource> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::BlockCardLayout> = ::std::option::Option::None;
+        let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockCardAttrs {
-                    local_id,
-                    url,
-                    datasource,
-                    width,
-                    layout,
-                    data,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "url" => crate::runtime::de::read_some(&mut __map, &mut url),
+                "datasource" => {
+                    crate::runtime::de::read_some(&mut __map, &mut datasource)
+                }
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "data" => crate::runtime::de::read_some(&mut __map, &mut data),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockCardAttrs {
+            local_id,
+            url,
+            datasource,
+            width,
+            layout,
+            data,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/datasource`.
@@ -1006,51 +984,52 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardDatasource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockCardDatasource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockCardDatasource")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockCardDatasource, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut views: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::BlockCardDatasourceViewsItem>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "parameters" => {
-                            parameters = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "views" => {
-                            views = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockCardDatasource {
+    const EXPECTING: &'static str = "struct BlockCardDatasource";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut views: ::std::option::Option<
+            ::std::vec::Vec<crate::adf::BlockCardDatasourceViewsItem>,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockCardDatasource {
-                    id: crate::runtime::de::required(id, "id")?,
-                    parameters: crate::runtime::de::required(parameters, "parameters")?,
-                    views: crate::runtime::de::required(views, "views")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "parameters" => {
+                    crate::runtime::de::read_some(&mut __map, &mut parameters)
+                }
+                "views" => crate::runtime::de::read_some(&mut __map, &mut views),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockCardDatasource {
+            id: crate::runtime::de::required(id, "id")?,
+            parameters: crate::runtime::de::required(parameters, "parameters")?,
+            views: crate::runtime::de::required(views, "views")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/datasource/properties/views/items`.
@@ -1082,9 +1061,7 @@ impl ::serde::Serialize for BlockCardDatasourceViewsItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
         map.serialize_entry("type", &self.type_)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -1096,46 +1073,47 @@ impl<'de> ::serde::Deserialize<'de> for BlockCardDatasourceViewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockCardDatasourceViewsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockCardDatasourceViewsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockCardDatasourceViewsItem, A::Error> {
-                let mut properties: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "properties" => {
-                            properties = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockCardDatasourceViewsItem {
+    const EXPECTING: &'static str = "struct BlockCardDatasourceViewsItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut properties: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockCardDatasourceViewsItem {
-                    properties,
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "properties" => {
+                    crate::runtime::de::read_some(&mut __map, &mut properties)
+                }
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockCardDatasourceViewsItem {
+            properties,
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockCard_node/properties/attrs/anyOf/0/properties/layout`.
@@ -1307,53 +1285,48 @@ impl<'de> ::serde::Deserialize<'de> for BlockTaskItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockTaskItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockTaskItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockTaskItem, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BlockTaskItemTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BlockTaskItemAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockTaskItem {
+    const EXPECTING: &'static str = "struct BlockTaskItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BlockTaskItemTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BlockTaskItemAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<::serde_json::Value>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockTaskItem {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockTaskItem {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockTaskItem_node/properties/attrs`.
@@ -1400,46 +1373,45 @@ impl<'de> ::serde::Deserialize<'de> for BlockTaskItemAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockTaskItemAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockTaskItemAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockTaskItemAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut state: ::std::option::Option<crate::adf::BlockTaskItemState> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "state" => {
-                            state = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockTaskItemAttrs {
+    const EXPECTING: &'static str = "struct BlockTaskItemAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<crate::adf::BlockTaskItemState> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockTaskItemAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    state: crate::runtime::de::required(state, "state")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "state" => crate::runtime::de::read_some(&mut __map, &mut state),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockTaskItemAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            state: crate::runtime::de::required(state, "state")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockTaskItem_node/properties/attrs/properties/state`.
@@ -1584,9 +1556,7 @@ impl ::serde::Serialize for Blockquote {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -1598,53 +1568,48 @@ impl<'de> ::serde::Deserialize<'de> for Blockquote {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Blockquote;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Blockquote")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Blockquote, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BlockquoteTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BlockquoteAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Blockquote {
+    const EXPECTING: &'static str = "struct Blockquote";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BlockquoteTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BlockquoteAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Blockquote {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Blockquote {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/blockquote_node/properties/attrs`.
@@ -1679,9 +1644,7 @@ impl ::serde::Serialize for BlockquoteAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -1692,41 +1655,42 @@ impl<'de> ::serde::Deserialize<'de> for BlockquoteAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BlockquoteAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BlockquoteAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BlockquoteAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BlockquoteAttrs {
+    const EXPECTING: &'static str = "struct BlockquoteAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BlockquoteAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BlockquoteAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `blockquote`: always `blockquote`.
@@ -1810,9 +1774,7 @@ impl ::serde::Serialize for BodiedExtension {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
@@ -1825,60 +1787,51 @@ impl<'de> ::serde::Deserialize<'de> for BodiedExtension {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BodiedExtension;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BodiedExtension")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodiedExtension, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BodiedExtensionTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BodiedExtensionAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BodiedExtension {
+    const EXPECTING: &'static str = "struct BodiedExtension";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BodiedExtensionTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BodiedExtensionAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BodiedExtension {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BodiedExtension {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/bodiedExtension_node/properties/attrs`.
@@ -1923,18 +1876,10 @@ impl ::serde::Serialize for BodiedExtensionAttrs {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("extensionKey", &self.extension_key)?;
         map.serialize_entry("extensionType", &self.extension_type)?;
-        if let ::std::option::Option::Some(value) = &self.parameters {
-            map.serialize_entry("parameters", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.layout {
-            map.serialize_entry("layout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "parameters", &self.parameters)?;
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "layout", &self.layout)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -1945,76 +1890,66 @@ impl<'de> ::serde::Deserialize<'de> for BodiedExtensionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BodiedExtensionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BodiedExtensionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodiedExtensionAttrs, A::Error> {
-                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<
-                    crate::adf::BodiedExtensionLayout,
-                > = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "extensionKey" => {
-                            extension_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "extensionType" => {
-                            extension_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "parameters" => {
-                            parameters = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BodiedExtensionAttrs {
+    const EXPECTING: &'static str = "struct BodiedExtensionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::BodiedExtensionLayout> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BodiedExtensionAttrs {
-                    extension_key: crate::runtime::de::required(
-                        extension_key,
-                        "extensionKey",
-                    )?,
-                    extension_type: crate::runtime::de::required(
-                        extension_type,
-                        "extensionType",
-                    )?,
-                    parameters,
-                    text,
-                    layout,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "extensionKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_key)
+                }
+                "extensionType" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_type)
+                }
+                "parameters" => {
+                    crate::runtime::de::read_some(&mut __map, &mut parameters)
+                }
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BodiedExtensionAttrs {
+            extension_key: crate::runtime::de::required(extension_key, "extensionKey")?,
+            extension_type: crate::runtime::de::required(
+                extension_type,
+                "extensionType",
+            )?,
+            parameters,
+            text,
+            layout,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/bodiedExtension_node/properties/attrs/properties/layout`.
@@ -2160,9 +2095,7 @@ impl ::serde::Serialize for BodiedSyncBlock {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
@@ -2175,60 +2108,51 @@ impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BodiedSyncBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BodiedSyncBlock")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodiedSyncBlock, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BodiedSyncBlockTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BodiedSyncBlockAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BodiedSyncBlock {
+    const EXPECTING: &'static str = "struct BodiedSyncBlock";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BodiedSyncBlockTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BodiedSyncBlockAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BodiedSyncBlock {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BodiedSyncBlock {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/bodiedSyncBlock_node/properties/attrs`.
@@ -2275,51 +2199,47 @@ impl<'de> ::serde::Deserialize<'de> for BodiedSyncBlockAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BodiedSyncBlockAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BodiedSyncBlockAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodiedSyncBlockAttrs, A::Error> {
-                let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "resourceId" => {
-                            resource_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BodiedSyncBlockAttrs {
+    const EXPECTING: &'static str = "struct BodiedSyncBlockAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BodiedSyncBlockAttrs {
-                    resource_id: crate::runtime::de::required(
-                        resource_id,
-                        "resourceId",
-                    )?,
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "resourceId" => {
+                    crate::runtime::de::read_some(&mut __map, &mut resource_id)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BodiedSyncBlockAttrs {
+            resource_id: crate::runtime::de::required(resource_id, "resourceId")?,
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `bodiedSyncBlock`: always `bodiedSyncBlock`.
@@ -2410,46 +2330,45 @@ impl<'de> ::serde::Deserialize<'de> for BorderMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BorderMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BorderMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BorderMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BorderMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BorderMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BorderMark {
+    const EXPECTING: &'static str = "struct BorderMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BorderMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BorderMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BorderMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BorderMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/border_mark/properties/attrs`.
@@ -2493,44 +2412,45 @@ impl<'de> ::serde::Deserialize<'de> for BorderMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BorderMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BorderMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BorderMarkAttrs, A::Error> {
-                let mut size: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "size" => size = ::std::option::Option::Some(__map.next_value()?),
-                        "color" => {
-                            color = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BorderMarkAttrs {
+    const EXPECTING: &'static str = "struct BorderMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut size: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BorderMarkAttrs {
-                    size: crate::runtime::de::required(size, "size")?,
-                    color: crate::runtime::de::required(color, "color")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "size" => crate::runtime::de::read_some(&mut __map, &mut size),
+                "color" => crate::runtime::de::read_some(&mut __map, &mut color),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BorderMarkAttrs {
+            size: crate::runtime::de::required(size, "size")?,
+            color: crate::runtime::de::required(color, "color")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `border`: always `border`.
@@ -2621,46 +2541,45 @@ impl<'de> ::serde::Deserialize<'de> for BreakoutMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BreakoutMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BreakoutMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BreakoutMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BreakoutMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BreakoutMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BreakoutMark {
+    const EXPECTING: &'static str = "struct BreakoutMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BreakoutMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BreakoutMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BreakoutMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BreakoutMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/breakout_mark/properties/attrs`.
@@ -2693,9 +2612,7 @@ impl ::serde::Serialize for BreakoutMarkAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("mode", &self.mode)?;
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -2706,44 +2623,45 @@ impl<'de> ::serde::Deserialize<'de> for BreakoutMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BreakoutMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BreakoutMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BreakoutMarkAttrs, A::Error> {
-                let mut mode: ::std::option::Option<crate::adf::BreakoutMarkMode> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "mode" => mode = ::std::option::Option::Some(__map.next_value()?),
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BreakoutMarkAttrs {
+    const EXPECTING: &'static str = "struct BreakoutMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut mode: ::std::option::Option<crate::adf::BreakoutMarkMode> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BreakoutMarkAttrs {
-                    mode: crate::runtime::de::required(mode, "mode")?,
-                    width,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "mode" => crate::runtime::de::read_some(&mut __map, &mut mode),
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BreakoutMarkAttrs {
+            mode: crate::runtime::de::required(mode, "mode")?,
+            width,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/breakout_mark/properties/attrs/properties/mode`.
@@ -2888,9 +2806,7 @@ impl ::serde::Serialize for BulletList {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -2902,53 +2818,48 @@ impl<'de> ::serde::Deserialize<'de> for BulletList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BulletList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BulletList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BulletList, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::BulletListTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::BulletListAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BulletList {
+    const EXPECTING: &'static str = "struct BulletList";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::BulletListTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::BulletListAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BulletList {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BulletList {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/bulletList_node/properties/attrs`.
@@ -2983,9 +2894,7 @@ impl ::serde::Serialize for BulletListAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -2996,41 +2905,42 @@ impl<'de> ::serde::Deserialize<'de> for BulletListAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BulletListAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BulletListAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BulletListAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BulletListAttrs {
+    const EXPECTING: &'static str = "struct BulletListAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BulletListAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BulletListAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `bulletList`: always `bulletList`.
@@ -3117,12 +3027,8 @@ impl ::serde::Serialize for Caption {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3133,53 +3039,48 @@ impl<'de> ::serde::Deserialize<'de> for Caption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Caption;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Caption")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Caption, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::CaptionTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::CaptionAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Caption {
+    const EXPECTING: &'static str = "struct Caption";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::CaptionTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::CaptionAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Caption {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Caption {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/caption_node/properties/attrs`.
@@ -3214,9 +3115,7 @@ impl ::serde::Serialize for CaptionAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3227,41 +3126,42 @@ impl<'de> ::serde::Deserialize<'de> for CaptionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CaptionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CaptionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CaptionAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CaptionAttrs {
+    const EXPECTING: &'static str = "struct CaptionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CaptionAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CaptionAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `caption`: always `caption`.
@@ -3350,15 +3250,9 @@ impl ::serde::Serialize for CodeBlock {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3369,60 +3263,51 @@ impl<'de> ::serde::Deserialize<'de> for CodeBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CodeBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CodeBlock")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CodeBlock, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::CodeBlockTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::CodeBlockAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CodeBlock {
+    const EXPECTING: &'static str = "struct CodeBlock";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::CodeBlockTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::CodeBlockAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CodeBlock {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CodeBlock {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/codeBlock_node/properties/attrs`.
@@ -3465,21 +3350,15 @@ impl ::serde::Serialize for CodeBlockAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.language {
-            map.serialize_entry("language", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.unique_id {
-            map.serialize_entry("uniqueId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.wrap {
-            map.serialize_entry("wrap", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.hide_line_numbers {
-            map.serialize_entry("hideLineNumbers", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "language", &self.language)?;
+        crate::runtime::ser::optional(&mut map, "uniqueId", &self.unique_id)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "wrap", &self.wrap)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "hideLineNumbers",
+            &self.hide_line_numbers,
+        )?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3490,61 +3369,56 @@ impl<'de> ::serde::Deserialize<'de> for CodeBlockAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CodeBlockAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CodeBlockAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CodeBlockAttrs, A::Error> {
-                let mut language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut unique_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut wrap: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut hide_line_numbers: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "language" => {
-                            language = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "uniqueId" => {
-                            unique_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "wrap" => wrap = ::std::option::Option::Some(__map.next_value()?),
-                        "hideLineNumbers" => {
-                            hide_line_numbers = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CodeBlockAttrs {
+    const EXPECTING: &'static str = "struct CodeBlockAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut language: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut unique_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut wrap: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut hide_line_numbers: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CodeBlockAttrs {
-                    language,
-                    unique_id,
-                    local_id,
-                    wrap,
-                    hide_line_numbers,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "language" => crate::runtime::de::read_some(&mut __map, &mut language),
+                "uniqueId" => crate::runtime::de::read_some(&mut __map, &mut unique_id),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "wrap" => crate::runtime::de::read_some(&mut __map, &mut wrap),
+                "hideLineNumbers" => {
+                    crate::runtime::de::read_some(&mut __map, &mut hide_line_numbers)
+                }
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CodeBlockAttrs {
+            language,
+            unique_id,
+            local_id,
+            wrap,
+            hide_line_numbers,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `codeBlock`: always `codeBlock`.
@@ -3637,41 +3511,42 @@ impl<'de> ::serde::Deserialize<'de> for CodeMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CodeMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CodeMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CodeMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::CodeMarkTag> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CodeMark {
+    const EXPECTING: &'static str = "struct CodeMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::CodeMarkTag> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CodeMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CodeMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `code`: always `code`.
@@ -3762,48 +3637,45 @@ impl<'de> ::serde::Deserialize<'de> for DataConsumerMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DataConsumerMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataConsumerMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DataConsumerMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::DataConsumerMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<
-                    crate::adf::DataConsumerMarkAttrs,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DataConsumerMark {
+    const EXPECTING: &'static str = "struct DataConsumerMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::DataConsumerMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::DataConsumerMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DataConsumerMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DataConsumerMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/dataConsumer_mark/properties/attrs`.
@@ -3849,43 +3721,42 @@ impl<'de> ::serde::Deserialize<'de> for DataConsumerMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DataConsumerMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataConsumerMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DataConsumerMarkAttrs, A::Error> {
-                let mut sources: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "sources" => {
-                            sources = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DataConsumerMarkAttrs {
+    const EXPECTING: &'static str = "struct DataConsumerMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut sources: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DataConsumerMarkAttrs {
-                    sources: crate::runtime::de::required(sources, "sources")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "sources" => crate::runtime::de::read_some(&mut __map, &mut sources),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DataConsumerMarkAttrs {
+            sources: crate::runtime::de::required(sources, "sources")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `dataConsumer`: always `dataConsumer`.
@@ -3976,46 +3847,45 @@ impl<'de> ::serde::Deserialize<'de> for Date {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Date;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Date")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Date, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::DateTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::DateAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Date {
+    const EXPECTING: &'static str = "struct Date";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::DateTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::DateAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Date {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Date {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/date_node/properties/attrs`.
@@ -4048,9 +3918,7 @@ impl ::serde::Serialize for DateAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("timestamp", &self.timestamp)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -4061,46 +3929,45 @@ impl<'de> ::serde::Deserialize<'de> for DateAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DateAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DateAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DateAttrs, A::Error> {
-                let mut timestamp: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            timestamp = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DateAttrs {
+    const EXPECTING: &'static str = "struct DateAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DateAttrs {
-                    timestamp: crate::runtime::de::required(timestamp, "timestamp")?,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "timestamp" => crate::runtime::de::read_some(&mut __map, &mut timestamp),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DateAttrs {
+            timestamp: crate::runtime::de::required(timestamp, "timestamp")?,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `date`: always `date`.
@@ -4183,9 +4050,7 @@ impl ::serde::Serialize for DecisionItem {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("attrs", &self.attrs)?;
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -4196,53 +4061,48 @@ impl<'de> ::serde::Deserialize<'de> for DecisionItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DecisionItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DecisionItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DecisionItem, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::DecisionItemTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::DecisionItemAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DecisionItem {
+    const EXPECTING: &'static str = "struct DecisionItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::DecisionItemTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::DecisionItemAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DecisionItem {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DecisionItem {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/decisionItem_node/properties/attrs`.
@@ -4286,46 +4146,45 @@ impl<'de> ::serde::Deserialize<'de> for DecisionItemAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DecisionItemAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DecisionItemAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DecisionItemAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "state" => {
-                            state = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DecisionItemAttrs {
+    const EXPECTING: &'static str = "struct DecisionItemAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DecisionItemAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    state: crate::runtime::de::required(state, "state")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "state" => crate::runtime::de::read_some(&mut __map, &mut state),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DecisionItemAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            state: crate::runtime::de::required(state, "state")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `decisionItem`: always `decisionItem`.
@@ -4419,53 +4278,48 @@ impl<'de> ::serde::Deserialize<'de> for DecisionList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DecisionList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DecisionList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DecisionList, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::DecisionListTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::DecisionListAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DecisionList {
+    const EXPECTING: &'static str = "struct DecisionList";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::DecisionListTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::DecisionListAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DecisionList {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DecisionList {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/decisionList_node/properties/attrs`.
@@ -4506,41 +4360,42 @@ impl<'de> ::serde::Deserialize<'de> for DecisionListAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DecisionListAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DecisionListAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DecisionListAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DecisionListAttrs {
+    const EXPECTING: &'static str = "struct DecisionListAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DecisionListAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DecisionListAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `decisionList`: always `decisionList`.
@@ -4639,53 +4494,48 @@ impl<'de> ::serde::Deserialize<'de> for Document {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Document;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Document")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Document, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::DocumentTag> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut version: ::std::option::Option<crate::adf::DocumentVersion> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "version" => {
-                            version = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Document {
+    const EXPECTING: &'static str = "struct Document";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::DocumentTag> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut version: ::std::option::Option<crate::adf::DocumentVersion> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Document {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    version: crate::runtime::de::required(version, "version")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                "version" => crate::runtime::de::read_some(&mut __map, &mut version),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Document {
+            type_: crate::runtime::de::required(type_, "type")?,
+            content: crate::runtime::de::required(content, "content")?,
+            version: crate::runtime::de::required(version, "version")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `doc`: always `doc`.
@@ -4823,41 +4673,42 @@ impl<'de> ::serde::Deserialize<'de> for EmMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EmMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::EmMarkTag> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EmMark {
+    const EXPECTING: &'static str = "struct EmMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::EmMarkTag> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EmMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EmMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `em`: always `em`.
@@ -4948,46 +4799,45 @@ impl<'de> ::serde::Deserialize<'de> for EmbedCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EmbedCard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbedCard")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmbedCard, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::EmbedCardTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::EmbedCardAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EmbedCard {
+    const EXPECTING: &'static str = "struct EmbedCard";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::EmbedCardTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::EmbedCardAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EmbedCard {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EmbedCard {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/embedCard_node/properties/attrs`.
@@ -5029,18 +4879,14 @@ impl ::serde::Serialize for EmbedCardAttrs {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("url", &self.url)?;
         map.serialize_entry("layout", &self.layout)?;
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.original_height {
-            map.serialize_entry("originalHeight", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.original_width {
-            map.serialize_entry("originalWidth", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "originalHeight",
+            &self.original_height,
+        )?;
+        crate::runtime::ser::optional(&mut map, "originalWidth", &self.original_width)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -5051,68 +4897,61 @@ impl<'de> ::serde::Deserialize<'de> for EmbedCardAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EmbedCardAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbedCardAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmbedCardAttrs, A::Error> {
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<crate::adf::EmbedCardLayout> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut original_height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut original_width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "originalHeight" => {
-                            original_height = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "originalWidth" => {
-                            original_width = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EmbedCardAttrs {
+    const EXPECTING: &'static str = "struct EmbedCardAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::EmbedCardLayout> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut original_height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut original_width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EmbedCardAttrs {
-                    url: crate::runtime::de::required(url, "url")?,
-                    layout: crate::runtime::de::required(layout, "layout")?,
-                    width,
-                    original_height,
-                    original_width,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "url" => crate::runtime::de::read_some(&mut __map, &mut url),
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "originalHeight" => {
+                    crate::runtime::de::read_some(&mut __map, &mut original_height)
+                }
+                "originalWidth" => {
+                    crate::runtime::de::read_some(&mut __map, &mut original_width)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EmbedCardAttrs {
+            url: crate::runtime::de::required(url, "url")?,
+            layout: crate::runtime::de::required(layout, "layout")?,
+            width,
+            original_height,
+            original_width,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/embedCard_node/properties/attrs/properties/layout`.
@@ -5281,46 +5120,45 @@ impl<'de> ::serde::Deserialize<'de> for Emoji {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Emoji;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Emoji")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Emoji, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::EmojiTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::EmojiAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Emoji {
+    const EXPECTING: &'static str = "struct Emoji";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::EmojiTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::EmojiAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Emoji {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Emoji {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/emoji_node/properties/attrs`.
@@ -5357,15 +5195,9 @@ impl ::serde::Serialize for EmojiAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("shortName", &self.short_name)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -5376,52 +5208,51 @@ impl<'de> ::serde::Deserialize<'de> for EmojiAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EmojiAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmojiAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmojiAttrs, A::Error> {
-                let mut short_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "shortName" => {
-                            short_name = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EmojiAttrs {
+    const EXPECTING: &'static str = "struct EmojiAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut short_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EmojiAttrs {
-                    short_name: crate::runtime::de::required(short_name, "shortName")?,
-                    id,
-                    text,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "shortName" => crate::runtime::de::read_some(&mut __map, &mut short_name),
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EmojiAttrs {
+            short_name: crate::runtime::de::required(short_name, "shortName")?,
+            id,
+            text,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `emoji`: always `emoji`.
@@ -5510,12 +5341,8 @@ impl ::serde::Serialize for Expand {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -5527,60 +5354,51 @@ impl<'de> ::serde::Deserialize<'de> for Expand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Expand;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Expand")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Expand, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::ExpandTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::ExpandAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Expand {
+    const EXPECTING: &'static str = "struct Expand";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::ExpandTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::ExpandAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Expand {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Expand {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/expand_node/properties/attrs`.
@@ -5617,12 +5435,8 @@ impl ::serde::Serialize for ExpandAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -5633,46 +5447,45 @@ impl<'de> ::serde::Deserialize<'de> for ExpandAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ExpandAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ExpandAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ExpandAttrs, A::Error> {
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "title" => {
-                            title = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ExpandAttrs {
+    const EXPECTING: &'static str = "struct ExpandAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ExpandAttrs {
-                    title,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "title" => crate::runtime::de::read_some(&mut __map, &mut title),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ExpandAttrs {
+            title,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `expand`: always `expand`.
@@ -5754,9 +5567,7 @@ impl ::serde::Serialize for Extension {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -5768,53 +5579,48 @@ impl<'de> ::serde::Deserialize<'de> for Extension {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Extension;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Extension")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Extension, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::ExtensionTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::ExtensionAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Extension {
+    const EXPECTING: &'static str = "struct Extension";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::ExtensionTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::ExtensionAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Extension {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Extension {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/extension_node/properties/attrs`.
@@ -5859,18 +5665,10 @@ impl ::serde::Serialize for ExtensionAttrs {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("extensionKey", &self.extension_key)?;
         map.serialize_entry("extensionType", &self.extension_type)?;
-        if let ::std::option::Option::Some(value) = &self.parameters {
-            map.serialize_entry("parameters", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.layout {
-            map.serialize_entry("layout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "parameters", &self.parameters)?;
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "layout", &self.layout)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -5881,74 +5679,66 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ExtensionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ExtensionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ExtensionAttrs, A::Error> {
-                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<crate::adf::ExtensionLayout> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "extensionKey" => {
-                            extension_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "extensionType" => {
-                            extension_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "parameters" => {
-                            parameters = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ExtensionAttrs {
+    const EXPECTING: &'static str = "struct ExtensionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::ExtensionLayout> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ExtensionAttrs {
-                    extension_key: crate::runtime::de::required(
-                        extension_key,
-                        "extensionKey",
-                    )?,
-                    extension_type: crate::runtime::de::required(
-                        extension_type,
-                        "extensionType",
-                    )?,
-                    parameters,
-                    text,
-                    layout,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "extensionKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_key)
+                }
+                "extensionType" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_type)
+                }
+                "parameters" => {
+                    crate::runtime::de::read_some(&mut __map, &mut parameters)
+                }
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ExtensionAttrs {
+            extension_key: crate::runtime::de::required(extension_key, "extensionKey")?,
+            extension_type: crate::runtime::de::required(
+                extension_type,
+                "extensionType",
+            )?,
+            parameters,
+            text,
+            layout,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/extension_node/properties/attrs/properties/layout`.
@@ -6101,46 +5891,45 @@ impl<'de> ::serde::Deserialize<'de> for FontSizeMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FontSizeMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FontSizeMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FontSizeMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::FontSizeMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::FontSizeMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FontSizeMark {
+    const EXPECTING: &'static str = "struct FontSizeMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::FontSizeMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::FontSizeMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FontSizeMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FontSizeMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/fontSize_mark/properties/attrs`.
@@ -6181,43 +5970,42 @@ impl<'de> ::serde::Deserialize<'de> for FontSizeMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FontSizeMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FontSizeMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FontSizeMarkAttrs, A::Error> {
-                let mut font_size: ::std::option::Option<
-                    crate::adf::FontSizeMarkFontSize,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "fontSize" => {
-                            font_size = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FontSizeMarkAttrs {
+    const EXPECTING: &'static str = "struct FontSizeMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut font_size: ::std::option::Option<crate::adf::FontSizeMarkFontSize> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FontSizeMarkAttrs {
-                    font_size: crate::runtime::de::required(font_size, "fontSize")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "fontSize" => crate::runtime::de::read_some(&mut __map, &mut font_size),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FontSizeMarkAttrs {
+            font_size: crate::runtime::de::required(font_size, "fontSize")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/fontSize_mark/properties/attrs/properties/fontSize`.
@@ -6362,46 +6150,45 @@ impl<'de> ::serde::Deserialize<'de> for FragmentMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FragmentMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FragmentMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FragmentMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::FragmentMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::FragmentMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FragmentMark {
+    const EXPECTING: &'static str = "struct FragmentMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::FragmentMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::FragmentMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FragmentMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FragmentMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/fragment_mark/properties/attrs`.
@@ -6434,9 +6221,7 @@ impl ::serde::Serialize for FragmentMarkAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("localId", &self.local_id)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6447,44 +6232,45 @@ impl<'de> ::serde::Deserialize<'de> for FragmentMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FragmentMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FragmentMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FragmentMarkAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FragmentMarkAttrs {
+    const EXPECTING: &'static str = "struct FragmentMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FragmentMarkAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    name,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "name" => crate::runtime::de::read_some(&mut __map, &mut name),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FragmentMarkAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            name,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `fragment`: always `fragment`.
@@ -6569,9 +6355,7 @@ impl ::serde::Serialize for HardBreak {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6582,46 +6366,45 @@ impl<'de> ::serde::Deserialize<'de> for HardBreak {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HardBreak;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HardBreak")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<HardBreak, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::HardBreakTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::HardBreakAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for HardBreak {
+    const EXPECTING: &'static str = "struct HardBreak";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::HardBreakTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::HardBreakAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(HardBreak {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(HardBreak {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/hardBreak_node/properties/attrs`.
@@ -6658,12 +6441,8 @@ impl ::serde::Serialize for HardBreakAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6674,44 +6453,45 @@ impl<'de> ::serde::Deserialize<'de> for HardBreakAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HardBreakAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HardBreakAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<HardBreakAttrs, A::Error> {
-                let mut text: ::std::option::Option<crate::adf::HardBreakText> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for HardBreakAttrs {
+    const EXPECTING: &'static str = "struct HardBreakAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut text: ::std::option::Option<crate::adf::HardBreakText> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(HardBreakAttrs {
-                    text,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(HardBreakAttrs {
+            text,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `hardBreak`: always `hardBreak`.
@@ -6850,13 +6630,9 @@ impl ::serde::Serialize for Heading {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6867,60 +6643,51 @@ impl<'de> ::serde::Deserialize<'de> for Heading {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Heading;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Heading")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Heading, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::HeadingTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::HeadingAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Heading {
+    const EXPECTING: &'static str = "struct Heading";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::HeadingTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::HeadingAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Heading {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Heading {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/heading_node/properties/attrs`.
@@ -6953,9 +6720,7 @@ impl ::serde::Serialize for HeadingAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("level", &self.level)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6966,46 +6731,45 @@ impl<'de> ::serde::Deserialize<'de> for HeadingAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HeadingAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HeadingAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<HeadingAttrs, A::Error> {
-                let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "level" => {
-                            level = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for HeadingAttrs {
+    const EXPECTING: &'static str = "struct HeadingAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(HeadingAttrs {
-                    level: crate::runtime::de::required(level, "level")?,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "level" => crate::runtime::de::read_some(&mut __map, &mut level),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(HeadingAttrs {
+            level: crate::runtime::de::required(level, "level")?,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `heading`: always `heading`.
@@ -7096,46 +6860,45 @@ impl<'de> ::serde::Deserialize<'de> for IndentationMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IndentationMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndentationMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IndentationMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::IndentationMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::IndentationMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IndentationMark {
+    const EXPECTING: &'static str = "struct IndentationMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::IndentationMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::IndentationMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IndentationMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IndentationMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/indentation_mark/properties/attrs`.
@@ -7176,41 +6939,42 @@ impl<'de> ::serde::Deserialize<'de> for IndentationMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IndentationMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndentationMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IndentationMarkAttrs, A::Error> {
-                let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "level" => {
-                            level = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IndentationMarkAttrs {
+    const EXPECTING: &'static str = "struct IndentationMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut level: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IndentationMarkAttrs {
-                    level: crate::runtime::de::required(level, "level")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "level" => crate::runtime::de::read_some(&mut __map, &mut level),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IndentationMarkAttrs {
+            level: crate::runtime::de::required(level, "level")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `indentation`: always `indentation`.
@@ -7301,46 +7065,45 @@ impl<'de> ::serde::Deserialize<'de> for InlineCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = InlineCard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InlineCard")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InlineCard, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::InlineCardTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::InlineCardAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for InlineCard {
+    const EXPECTING: &'static str = "struct InlineCard";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::InlineCardTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::InlineCardAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(InlineCard {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(InlineCard {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/inlineCard_node/properties/attrs/anyOf/0`.
@@ -7379,15 +7142,9 @@ impl ::serde::Serialize for InlineCardAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "data", &self.data)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -7398,47 +7155,48 @@ impl<'de> ::serde::Deserialize<'de> for InlineCardAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = InlineCardAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InlineCardAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InlineCardAttrs, A::Error> {
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for InlineCardAttrs {
+    const EXPECTING: &'static str = "struct InlineCardAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(InlineCardAttrs {
-                    url,
-                    local_id,
-                    data,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "url" => crate::runtime::de::read_some(&mut __map, &mut url),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "data" => crate::runtime::de::read_some(&mut __map, &mut data),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(InlineCardAttrs {
+            url,
+            local_id,
+            data,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `inlineCard`: always `inlineCard`.
@@ -7520,9 +7278,7 @@ impl ::serde::Serialize for InlineExtension {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -7534,53 +7290,48 @@ impl<'de> ::serde::Deserialize<'de> for InlineExtension {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = InlineExtension;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InlineExtension")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InlineExtension, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::InlineExtensionTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::InlineExtensionAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for InlineExtension {
+    const EXPECTING: &'static str = "struct InlineExtension";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::InlineExtensionTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::InlineExtensionAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(InlineExtension {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(InlineExtension {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/inlineExtension_node/properties/attrs`.
@@ -7623,15 +7374,9 @@ impl ::serde::Serialize for InlineExtensionAttrs {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("extensionKey", &self.extension_key)?;
         map.serialize_entry("extensionType", &self.extension_type)?;
-        if let ::std::option::Option::Some(value) = &self.parameters {
-            map.serialize_entry("parameters", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "parameters", &self.parameters)?;
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -7642,69 +7387,63 @@ impl<'de> ::serde::Deserialize<'de> for InlineExtensionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = InlineExtensionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InlineExtensionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InlineExtensionAttrs, A::Error> {
-                let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "extensionKey" => {
-                            extension_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "extensionType" => {
-                            extension_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "parameters" => {
-                            parameters = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for InlineExtensionAttrs {
+    const EXPECTING: &'static str = "struct InlineExtensionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut extension_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extension_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parameters: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(InlineExtensionAttrs {
-                    extension_key: crate::runtime::de::required(
-                        extension_key,
-                        "extensionKey",
-                    )?,
-                    extension_type: crate::runtime::de::required(
-                        extension_type,
-                        "extensionType",
-                    )?,
-                    parameters,
-                    text,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "extensionKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_key)
+                }
+                "extensionType" => {
+                    crate::runtime::de::read_some(&mut __map, &mut extension_type)
+                }
+                "parameters" => {
+                    crate::runtime::de::read_some(&mut __map, &mut parameters)
+                }
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(InlineExtensionAttrs {
+            extension_key: crate::runtime::de::required(extension_key, "extensionKey")?,
+            extension_type: crate::runtime::de::required(
+                extension_type,
+                "extensionType",
+            )?,
+            parameters,
+            text,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `inlineExtension`: always `inlineExtension`.
@@ -7798,53 +7537,48 @@ impl<'de> ::serde::Deserialize<'de> for LayoutColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LayoutColumn;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LayoutColumn")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LayoutColumn, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::LayoutColumnTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::LayoutColumnAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LayoutColumn {
+    const EXPECTING: &'static str = "struct LayoutColumn";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::LayoutColumnTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::LayoutColumnAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LayoutColumn {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LayoutColumn {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/layoutColumn_node/properties/attrs`.
@@ -7879,12 +7613,8 @@ impl ::serde::Serialize for LayoutColumnAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("width", &self.width)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.valign {
-            map.serialize_entry("valign", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "valign", &self.valign)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -7895,51 +7625,48 @@ impl<'de> ::serde::Deserialize<'de> for LayoutColumnAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LayoutColumnAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LayoutColumnAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LayoutColumnAttrs, A::Error> {
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut valign: ::std::option::Option<crate::adf::LayoutColumnValign> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "valign" => {
-                            valign = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LayoutColumnAttrs {
+    const EXPECTING: &'static str = "struct LayoutColumnAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut valign: ::std::option::Option<crate::adf::LayoutColumnValign> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LayoutColumnAttrs {
-                    width: crate::runtime::de::required(width, "width")?,
-                    local_id,
-                    valign,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "valign" => crate::runtime::de::read_some(&mut __map, &mut valign),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LayoutColumnAttrs {
+            width: crate::runtime::de::required(width, "width")?,
+            local_id,
+            valign,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `layoutColumn`: always `layoutColumn`.
@@ -8090,13 +7817,9 @@ impl ::serde::Serialize for LayoutSection {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("content", &self.content)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -8107,60 +7830,51 @@ impl<'de> ::serde::Deserialize<'de> for LayoutSection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LayoutSection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LayoutSection")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LayoutSection, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::LayoutSectionTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::LayoutSectionAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LayoutSection {
+    const EXPECTING: &'static str = "struct LayoutSection";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::LayoutSectionTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::LayoutSectionAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LayoutSection {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    content: crate::runtime::de::required(content, "content")?,
-                    attrs,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LayoutSection {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            content: crate::runtime::de::required(content, "content")?,
+            attrs,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/layoutSection_node/properties/attrs`.
@@ -8195,9 +7909,7 @@ impl ::serde::Serialize for LayoutSectionAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -8208,41 +7920,42 @@ impl<'de> ::serde::Deserialize<'de> for LayoutSectionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LayoutSectionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LayoutSectionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LayoutSectionAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LayoutSectionAttrs {
+    const EXPECTING: &'static str = "struct LayoutSectionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LayoutSectionAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LayoutSectionAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `layoutSection`: always `layoutSection`.
@@ -8333,46 +8046,45 @@ impl<'de> ::serde::Deserialize<'de> for LinkMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LinkMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LinkMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LinkMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::LinkMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::LinkMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LinkMark {
+    const EXPECTING: &'static str = "struct LinkMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::LinkMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::LinkMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LinkMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LinkMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/link_mark/properties/attrs`.
@@ -8411,18 +8123,10 @@ impl ::serde::Serialize for LinkMarkAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("href", &self.href)?;
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.collection {
-            map.serialize_entry("collection", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.occurrence_key {
-            map.serialize_entry("occurrenceKey", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "collection", &self.collection)?;
+        crate::runtime::ser::optional(&mut map, "occurrenceKey", &self.occurrence_key)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -8433,59 +8137,58 @@ impl<'de> ::serde::Deserialize<'de> for LinkMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LinkMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LinkMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LinkMarkAttrs, A::Error> {
-                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "href" => href = ::std::option::Option::Some(__map.next_value()?),
-                        "title" => {
-                            title = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "collection" => {
-                            collection = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "occurrenceKey" => {
-                            occurrence_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LinkMarkAttrs {
+    const EXPECTING: &'static str = "struct LinkMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LinkMarkAttrs {
-                    href: crate::runtime::de::required(href, "href")?,
-                    title,
-                    id,
-                    collection,
-                    occurrence_key,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "href" => crate::runtime::de::read_some(&mut __map, &mut href),
+                "title" => crate::runtime::de::read_some(&mut __map, &mut title),
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "collection" => {
+                    crate::runtime::de::read_some(&mut __map, &mut collection)
+                }
+                "occurrenceKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut occurrence_key)
+                }
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LinkMarkAttrs {
+            href: crate::runtime::de::required(href, "href")?,
+            title,
+            id,
+            collection,
+            occurrence_key,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `link`: always `link`.
@@ -8572,9 +8275,7 @@ impl ::serde::Serialize for ListItem {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -8586,53 +8287,48 @@ impl<'de> ::serde::Deserialize<'de> for ListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ListItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ListItem, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::ListItemTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::ListItemAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ListItem {
+    const EXPECTING: &'static str = "struct ListItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::ListItemTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::ListItemAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ListItem {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ListItem {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/listItem_node/properties/attrs`.
@@ -8667,9 +8363,7 @@ impl ::serde::Serialize for ListItemAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -8680,41 +8374,42 @@ impl<'de> ::serde::Deserialize<'de> for ListItemAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ListItemAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListItemAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ListItemAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ListItemAttrs {
+    const EXPECTING: &'static str = "struct ListItemAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ListItemAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ListItemAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `listItem`: always `listItem`.
@@ -9077,9 +8772,7 @@ impl ::serde::Serialize for Media {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -9091,53 +8784,48 @@ impl<'de> ::serde::Deserialize<'de> for Media {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Media;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Media")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Media, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::MediaAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Media {
+    const EXPECTING: &'static str = "struct Media";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::MediaAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Media {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Media {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/media_node/properties/attrs/anyOf/0`.
@@ -9184,30 +8872,14 @@ impl ::serde::Serialize for MediaAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.alt {
-            map.serialize_entry("alt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.collection {
-            map.serialize_entry("collection", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.height {
-            map.serialize_entry("height", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.occurrence_key {
-            map.serialize_entry("occurrenceKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "alt", &self.alt)?;
+        crate::runtime::ser::optional(&mut map, "collection", &self.collection)?;
+        crate::runtime::ser::optional(&mut map, "height", &self.height)?;
+        crate::runtime::ser::optional(&mut map, "occurrenceKey", &self.occurrence_key)?;
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -9218,77 +8890,70 @@ impl<'de> ::serde::Deserialize<'de> for MediaAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaAttrs, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaType> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "alt" => alt = ::std::option::Option::Some(__map.next_value()?),
-                        "collection" => {
-                            collection = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "height" => {
-                            height = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "occurrenceKey" => {
-                            occurrence_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "url" => url = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaAttrs {
+    const EXPECTING: &'static str = "struct MediaAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaType> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaAttrs {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    local_id,
-                    id,
-                    alt,
-                    collection,
-                    height,
-                    occurrence_key,
-                    width,
-                    url,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "alt" => crate::runtime::de::read_some(&mut __map, &mut alt),
+                "collection" => {
+                    crate::runtime::de::read_some(&mut __map, &mut collection)
+                }
+                "height" => crate::runtime::de::read_some(&mut __map, &mut height),
+                "occurrenceKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut occurrence_key)
+                }
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "url" => crate::runtime::de::read_some(&mut __map, &mut url),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaAttrs {
+            type_: crate::runtime::de::required(type_, "type")?,
+            local_id,
+            id,
+            alt,
+            collection,
+            height,
+            occurrence_key,
+            width,
+            url,
+            additional_properties,
+        })
     }
 }
 /// The `mediaGroup` node.
@@ -9339,48 +9004,45 @@ impl<'de> ::serde::Deserialize<'de> for MediaGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaGroup, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaGroupTag> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaGroup {
+    const EXPECTING: &'static str = "struct MediaGroup";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaGroupTag> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaGroup {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaGroup {
+            type_: crate::runtime::de::required(type_, "type")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `mediaGroup`: always `mediaGroup`.
@@ -9462,9 +9124,7 @@ impl ::serde::Serialize for MediaInline {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -9476,53 +9136,48 @@ impl<'de> ::serde::Deserialize<'de> for MediaInline {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaInline;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaInline")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaInline, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaInlineTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::MediaInlineAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaInline {
+    const EXPECTING: &'static str = "struct MediaInline";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaInlineTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::MediaInlineAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaInline {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaInline {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/mediaInline_node/properties/attrs`.
@@ -9568,29 +9223,15 @@ impl ::serde::Serialize for MediaInlineAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         map.serialize_entry("id", &self.id)?;
-        if let ::std::option::Option::Some(value) = &self.alt {
-            map.serialize_entry("alt", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "alt", &self.alt)?;
         map.serialize_entry("collection", &self.collection)?;
-        if let ::std::option::Option::Some(value) = &self.occurrence_key {
-            map.serialize_entry("occurrenceKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.height {
-            map.serialize_entry("height", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "occurrenceKey", &self.occurrence_key)?;
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
+        crate::runtime::ser::optional(&mut map, "height", &self.height)?;
+        crate::runtime::ser::optional(&mut map, "data", &self.data)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -9601,77 +9242,70 @@ impl<'de> ::serde::Deserialize<'de> for MediaInlineAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaInlineAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaInlineAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaInlineAttrs, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaInlineType> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "alt" => alt = ::std::option::Option::Some(__map.next_value()?),
-                        "collection" => {
-                            collection = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "occurrenceKey" => {
-                            occurrence_key = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "height" => {
-                            height = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "data" => data = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaInlineAttrs {
+    const EXPECTING: &'static str = "struct MediaInlineAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaInlineType> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut alt: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut collection: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut occurrence_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut height: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut data: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaInlineAttrs {
-                    type_,
-                    local_id,
-                    id: crate::runtime::de::required(id, "id")?,
-                    alt,
-                    collection: crate::runtime::de::required(collection, "collection")?,
-                    occurrence_key,
-                    width,
-                    height,
-                    data,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "alt" => crate::runtime::de::read_some(&mut __map, &mut alt),
+                "collection" => {
+                    crate::runtime::de::read_some(&mut __map, &mut collection)
+                }
+                "occurrenceKey" => {
+                    crate::runtime::de::read_some(&mut __map, &mut occurrence_key)
+                }
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "height" => crate::runtime::de::read_some(&mut __map, &mut height),
+                "data" => crate::runtime::de::read_some(&mut __map, &mut data),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaInlineAttrs {
+            type_,
+            local_id,
+            id: crate::runtime::de::required(id, "id")?,
+            alt,
+            collection: crate::runtime::de::required(collection, "collection")?,
+            occurrence_key,
+            width,
+            height,
+            data,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `mediaInline`: always `mediaInline`.
@@ -9822,15 +9456,9 @@ impl ::serde::Serialize for MediaSingle {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -9841,60 +9469,51 @@ impl<'de> ::serde::Deserialize<'de> for MediaSingle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaSingle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaSingle")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaSingle, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MediaSingleTag> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::MediaSingleAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaSingle {
+    const EXPECTING: &'static str = "struct MediaSingle";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MediaSingleTag> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<::serde_json::Value>> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::MediaSingleAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaSingle {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    content,
-                    marks,
-                    attrs,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaSingle {
+            type_: crate::runtime::de::required(type_, "type")?,
+            content,
+            marks,
+            attrs,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/mediaSingle_node/properties/attrs/anyOf/0`.
@@ -9930,16 +9549,10 @@ impl ::serde::Serialize for MediaSingleAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
         map.serialize_entry("layout", &self.layout)?;
-        if let ::std::option::Option::Some(value) = &self.width_type {
-            map.serialize_entry("widthType", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "widthType", &self.width_type)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -9950,58 +9563,51 @@ impl<'de> ::serde::Deserialize<'de> for MediaSingleAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MediaSingleAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MediaSingleAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MediaSingleAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<crate::adf::MediaSingleLayout> = ::std::option::Option::None;
-                let mut width_type: ::std::option::Option<
-                    crate::adf::MediaSingleWidthType,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "widthType" => {
-                            width_type = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MediaSingleAttrs {
+    const EXPECTING: &'static str = "struct MediaSingleAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::MediaSingleLayout> = ::std::option::Option::None;
+        let mut width_type: ::std::option::Option<crate::adf::MediaSingleWidthType> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MediaSingleAttrs {
-                    local_id,
-                    width,
-                    layout: crate::runtime::de::required(layout, "layout")?,
-                    width_type,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "widthType" => crate::runtime::de::read_some(&mut __map, &mut width_type),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MediaSingleAttrs {
+            local_id,
+            width,
+            layout: crate::runtime::de::required(layout, "layout")?,
+            width_type,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/mediaSingle_node/properties/attrs/anyOf/0/properties/layout`.
@@ -10335,46 +9941,45 @@ impl<'de> ::serde::Deserialize<'de> for Mention {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Mention;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Mention")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Mention, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::MentionTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::MentionAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Mention {
+    const EXPECTING: &'static str = "struct Mention";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::MentionTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::MentionAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Mention {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Mention {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/mention_node/properties/attrs`.
@@ -10413,18 +10018,10 @@ impl ::serde::Serialize for MentionAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.text {
-            map.serialize_entry("text", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.access_level {
-            map.serialize_entry("accessLevel", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_type {
-            map.serialize_entry("userType", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "text", &self.text)?;
+        crate::runtime::ser::optional(&mut map, "accessLevel", &self.access_level)?;
+        crate::runtime::ser::optional(&mut map, "userType", &self.user_type)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -10435,59 +10032,56 @@ impl<'de> ::serde::Deserialize<'de> for MentionAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MentionAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MentionAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MentionAttrs, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut access_level: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut user_type: ::std::option::Option<crate::adf::MentionUserType> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "accessLevel" => {
-                            access_level = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "userType" => {
-                            user_type = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for MentionAttrs {
+    const EXPECTING: &'static str = "struct MentionAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut access_level: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut user_type: ::std::option::Option<crate::adf::MentionUserType> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(MentionAttrs {
-                    id: crate::runtime::de::required(id, "id")?,
-                    local_id,
-                    text,
-                    access_level,
-                    user_type,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "accessLevel" => {
+                    crate::runtime::de::read_some(&mut __map, &mut access_level)
+                }
+                "userType" => crate::runtime::de::read_some(&mut __map, &mut user_type),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(MentionAttrs {
+            id: crate::runtime::de::required(id, "id")?,
+            local_id,
+            text,
+            access_level,
+            user_type,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `mention`: always `mention`.
@@ -10635,9 +10229,7 @@ impl ::serde::Serialize for NestedExpand {
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -10648,60 +10240,51 @@ impl<'de> ::serde::Deserialize<'de> for NestedExpand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NestedExpand;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NestedExpand")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NestedExpand, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::NestedExpandTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::NestedExpandAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NestedExpand {
+    const EXPECTING: &'static str = "struct NestedExpand";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::NestedExpandTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::NestedExpandAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NestedExpand {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    marks,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NestedExpand {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            marks,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/nestedExpand_node/properties/attrs`.
@@ -10738,12 +10321,8 @@ impl ::serde::Serialize for NestedExpandAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -10754,46 +10333,45 @@ impl<'de> ::serde::Deserialize<'de> for NestedExpandAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NestedExpandAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NestedExpandAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NestedExpandAttrs, A::Error> {
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "title" => {
-                            title = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NestedExpandAttrs {
+    const EXPECTING: &'static str = "struct NestedExpandAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NestedExpandAttrs {
-                    title,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "title" => crate::runtime::de::read_some(&mut __map, &mut title),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NestedExpandAttrs {
+            title,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `nestedExpand`: always `nestedExpand`.
@@ -11540,9 +11118,7 @@ impl ::serde::Serialize for OrderedList {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -11554,53 +11130,48 @@ impl<'de> ::serde::Deserialize<'de> for OrderedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OrderedList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrderedList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderedList, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::OrderedListTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::OrderedListAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for OrderedList {
+    const EXPECTING: &'static str = "struct OrderedList";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::OrderedListTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::OrderedListAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(OrderedList {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(OrderedList {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/orderedList_node/properties/attrs`.
@@ -11637,12 +11208,8 @@ impl ::serde::Serialize for OrderedListAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.order {
-            map.serialize_entry("order", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "order", &self.order)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -11653,46 +11220,45 @@ impl<'de> ::serde::Deserialize<'de> for OrderedListAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OrderedListAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrderedListAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderedListAttrs, A::Error> {
-                let mut order: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "order" => {
-                            order = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for OrderedListAttrs {
+    const EXPECTING: &'static str = "struct OrderedListAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut order: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(OrderedListAttrs {
-                    order,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "order" => crate::runtime::de::read_some(&mut __map, &mut order),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(OrderedListAttrs {
+            order,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `orderedList`: always `orderedList`.
@@ -11786,53 +11352,48 @@ impl<'de> ::serde::Deserialize<'de> for Panel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Panel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Panel")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Panel, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::PanelTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::PanelAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Panel {
+    const EXPECTING: &'static str = "struct Panel";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::PanelTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::PanelAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Panel {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Panel {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/panel_node/properties/attrs`.
@@ -11873,21 +11434,11 @@ impl ::serde::Serialize for PanelAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("panelType", &self.panel_type)?;
-        if let ::std::option::Option::Some(value) = &self.panel_icon {
-            map.serialize_entry("panelIcon", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.panel_icon_id {
-            map.serialize_entry("panelIconId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.panel_icon_text {
-            map.serialize_entry("panelIconText", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.panel_color {
-            map.serialize_entry("panelColor", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "panelIcon", &self.panel_icon)?;
+        crate::runtime::ser::optional(&mut map, "panelIconId", &self.panel_icon_id)?;
+        crate::runtime::ser::optional(&mut map, "panelIconText", &self.panel_icon_text)?;
+        crate::runtime::ser::optional(&mut map, "panelColor", &self.panel_color)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -11898,72 +11449,63 @@ impl<'de> ::serde::Deserialize<'de> for PanelAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PanelAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PanelAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PanelAttrs, A::Error> {
-                let mut panel_type: ::std::option::Option<crate::adf::PanelType> = ::std::option::Option::None;
-                let mut panel_icon: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut panel_icon_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut panel_icon_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut panel_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "panelType" => {
-                            panel_type = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "panelIcon" => {
-                            panel_icon = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "panelIconId" => {
-                            panel_icon_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "panelIconText" => {
-                            panel_icon_text = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "panelColor" => {
-                            panel_color = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PanelAttrs {
+    const EXPECTING: &'static str = "struct PanelAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut panel_type: ::std::option::Option<crate::adf::PanelType> = ::std::option::Option::None;
+        let mut panel_icon: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut panel_icon_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut panel_icon_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut panel_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PanelAttrs {
-                    panel_type: crate::runtime::de::required(panel_type, "panelType")?,
-                    panel_icon,
-                    panel_icon_id,
-                    panel_icon_text,
-                    panel_color,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "panelType" => crate::runtime::de::read_some(&mut __map, &mut panel_type),
+                "panelIcon" => crate::runtime::de::read_some(&mut __map, &mut panel_icon),
+                "panelIconId" => {
+                    crate::runtime::de::read_some(&mut __map, &mut panel_icon_id)
+                }
+                "panelIconText" => {
+                    crate::runtime::de::read_some(&mut __map, &mut panel_icon_text)
+                }
+                "panelColor" => {
+                    crate::runtime::de::read_some(&mut __map, &mut panel_color)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PanelAttrs {
+            panel_type: crate::runtime::de::required(panel_type, "panelType")?,
+            panel_icon,
+            panel_icon_id,
+            panel_icon_text,
+            panel_color,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `panel`: always `panel`.
@@ -12130,15 +11672,9 @@ impl ::serde::Serialize for Paragraph {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12149,60 +11685,51 @@ impl<'de> ::serde::Deserialize<'de> for Paragraph {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Paragraph;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Paragraph")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Paragraph, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::ParagraphTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::ParagraphAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Paragraph {
+    const EXPECTING: &'static str = "struct Paragraph";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::ParagraphTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::ParagraphAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Paragraph {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Paragraph {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/paragraph_node/properties/attrs`.
@@ -12237,9 +11764,7 @@ impl ::serde::Serialize for ParagraphAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12250,41 +11775,42 @@ impl<'de> ::serde::Deserialize<'de> for ParagraphAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ParagraphAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ParagraphAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ParagraphAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ParagraphAttrs {
+    const EXPECTING: &'static str = "struct ParagraphAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ParagraphAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ParagraphAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `paragraph`: always `paragraph`.
@@ -12375,46 +11901,45 @@ impl<'de> ::serde::Deserialize<'de> for Placeholder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Placeholder;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Placeholder")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Placeholder, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::PlaceholderTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::PlaceholderAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Placeholder {
+    const EXPECTING: &'static str = "struct Placeholder";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::PlaceholderTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::PlaceholderAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Placeholder {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Placeholder {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/placeholder_node/properties/attrs`.
@@ -12447,9 +11972,7 @@ impl ::serde::Serialize for PlaceholderAttrs {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("text", &self.text)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12460,44 +11983,45 @@ impl<'de> ::serde::Deserialize<'de> for PlaceholderAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PlaceholderAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PlaceholderAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PlaceholderAttrs, A::Error> {
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PlaceholderAttrs {
+    const EXPECTING: &'static str = "struct PlaceholderAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PlaceholderAttrs {
-                    text: crate::runtime::de::required(text, "text")?,
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PlaceholderAttrs {
+            text: crate::runtime::de::required(text, "text")?,
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `placeholder`: always `placeholder`.
@@ -12582,9 +12106,7 @@ impl ::serde::Serialize for Rule {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12595,46 +12117,45 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Rule;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Rule")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Rule, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::RuleTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::RuleAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Rule {
+    const EXPECTING: &'static str = "struct Rule";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::RuleTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::RuleAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Rule {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Rule {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/rule_node/properties/attrs`.
@@ -12669,9 +12190,7 @@ impl ::serde::Serialize for RuleAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12682,41 +12201,42 @@ impl<'de> ::serde::Deserialize<'de> for RuleAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = RuleAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RuleAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RuleAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for RuleAttrs {
+    const EXPECTING: &'static str = "struct RuleAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(RuleAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(RuleAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `rule`: always `rule`.
@@ -12807,46 +12327,45 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Status;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Status")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Status, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::StatusTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::StatusAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Status {
+    const EXPECTING: &'static str = "struct Status";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::StatusTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::StatusAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Status {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Status {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/status_node/properties/attrs`.
@@ -12884,12 +12403,8 @@ impl ::serde::Serialize for StatusAttrs {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("text", &self.text)?;
         map.serialize_entry("color", &self.color)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.style {
-            map.serialize_entry("style", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "style", &self.style)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12900,54 +12415,51 @@ impl<'de> ::serde::Deserialize<'de> for StatusAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = StatusAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StatusAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StatusAttrs, A::Error> {
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut style: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        "color" => {
-                            color = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "style" => {
-                            style = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for StatusAttrs {
+    const EXPECTING: &'static str = "struct StatusAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut style: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(StatusAttrs {
-                    text: crate::runtime::de::required(text, "text")?,
-                    color: crate::runtime::de::required(color, "color")?,
-                    local_id,
-                    style,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                "color" => crate::runtime::de::read_some(&mut __map, &mut color),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "style" => crate::runtime::de::read_some(&mut __map, &mut style),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(StatusAttrs {
+            text: crate::runtime::de::required(text, "text")?,
+            color: crate::runtime::de::required(color, "color")?,
+            local_id,
+            style,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `status`: always `status`.
@@ -13040,41 +12552,42 @@ impl<'de> ::serde::Deserialize<'de> for StrikeMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = StrikeMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StrikeMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StrikeMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::StrikeMarkTag> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for StrikeMark {
+    const EXPECTING: &'static str = "struct StrikeMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::StrikeMarkTag> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(StrikeMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(StrikeMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `strike`: always `strike`.
@@ -13167,41 +12680,42 @@ impl<'de> ::serde::Deserialize<'de> for StrongMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = StrongMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StrongMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StrongMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::StrongMarkTag> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for StrongMark {
+    const EXPECTING: &'static str = "struct StrongMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::StrongMarkTag> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(StrongMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(StrongMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `strong`: always `strong`.
@@ -13292,46 +12806,45 @@ impl<'de> ::serde::Deserialize<'de> for SubsupMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SubsupMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SubsupMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubsupMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::SubsupMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::SubsupMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SubsupMark {
+    const EXPECTING: &'static str = "struct SubsupMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::SubsupMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::SubsupMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SubsupMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SubsupMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/subsup_mark/properties/attrs`.
@@ -13372,41 +12885,42 @@ impl<'de> ::serde::Deserialize<'de> for SubsupMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SubsupMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SubsupMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubsupMarkAttrs, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::SubsupMarkType> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SubsupMarkAttrs {
+    const EXPECTING: &'static str = "struct SubsupMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::SubsupMarkType> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SubsupMarkAttrs {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SubsupMarkAttrs {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `subsup`: always `subsup`.
@@ -13546,9 +13060,7 @@ impl ::serde::Serialize for SyncBlock {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("attrs", &self.attrs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -13560,53 +13072,48 @@ impl<'de> ::serde::Deserialize<'de> for SyncBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SyncBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SyncBlock")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SyncBlock, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::SyncBlockTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::SyncBlockAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SyncBlock {
+    const EXPECTING: &'static str = "struct SyncBlock";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::SyncBlockTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::SyncBlockAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SyncBlock {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SyncBlock {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/syncBlock_node/properties/attrs`.
@@ -13653,51 +13160,47 @@ impl<'de> ::serde::Deserialize<'de> for SyncBlockAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SyncBlockAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SyncBlockAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SyncBlockAttrs, A::Error> {
-                let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "resourceId" => {
-                            resource_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SyncBlockAttrs {
+    const EXPECTING: &'static str = "struct SyncBlockAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut resource_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SyncBlockAttrs {
-                    resource_id: crate::runtime::de::required(
-                        resource_id,
-                        "resourceId",
-                    )?,
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "resourceId" => {
+                    crate::runtime::de::read_some(&mut __map, &mut resource_id)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SyncBlockAttrs {
+            resource_id: crate::runtime::de::required(resource_id, "resourceId")?,
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `syncBlock`: always `syncBlock`.
@@ -13786,12 +13289,8 @@ impl ::serde::Serialize for Table {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -13803,60 +13302,51 @@ impl<'de> ::serde::Deserialize<'de> for Table {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Table;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Table")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Table, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TableTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TableAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Table {
+    const EXPECTING: &'static str = "struct Table";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TableTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TableAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Table {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Table {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/table_node/properties/attrs`.
@@ -13899,21 +13389,15 @@ impl ::serde::Serialize for TableAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.display_mode {
-            map.serialize_entry("displayMode", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_number_column_enabled {
-            map.serialize_entry("isNumberColumnEnabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.layout {
-            map.serialize_entry("layout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.width {
-            map.serialize_entry("width", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "displayMode", &self.display_mode)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "isNumberColumnEnabled",
+            &self.is_number_column_enabled,
+        )?;
+        crate::runtime::ser::optional(&mut map, "layout", &self.layout)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "width", &self.width)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -13924,67 +13408,61 @@ impl<'de> ::serde::Deserialize<'de> for TableAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableAttrs, A::Error> {
-                let mut display_mode: ::std::option::Option<
-                    crate::adf::TableDisplayMode,
-                > = ::std::option::Option::None;
-                let mut is_number_column_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut layout: ::std::option::Option<crate::adf::TableLayout> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "displayMode" => {
-                            display_mode = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "isNumberColumnEnabled" => {
-                            is_number_column_enabled = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "layout" => {
-                            layout = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "width" => {
-                            width = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableAttrs {
+    const EXPECTING: &'static str = "struct TableAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut display_mode: ::std::option::Option<crate::adf::TableDisplayMode> = ::std::option::Option::None;
+        let mut is_number_column_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut layout: ::std::option::Option<crate::adf::TableLayout> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut width: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableAttrs {
-                    display_mode,
-                    is_number_column_enabled,
-                    layout,
-                    local_id,
-                    width,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "displayMode" => {
+                    crate::runtime::de::read_some(&mut __map, &mut display_mode)
+                }
+                "isNumberColumnEnabled" => {
+                    crate::runtime::de::read_some(
+                        &mut __map,
+                        &mut is_number_column_enabled,
+                    )
+                }
+                "layout" => crate::runtime::de::read_some(&mut __map, &mut layout),
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "width" => crate::runtime::de::read_some(&mut __map, &mut width),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableAttrs {
+            display_mode,
+            is_number_column_enabled,
+            layout,
+            local_id,
+            width,
+            additional_properties,
+        })
     }
 }
 /// The `tableCell` node.
@@ -14026,9 +13504,7 @@ impl ::serde::Serialize for TableCell {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -14040,53 +13516,48 @@ impl<'de> ::serde::Deserialize<'de> for TableCell {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableCell;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableCell")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableCell, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TableCellTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TableCellAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableCell {
+    const EXPECTING: &'static str = "struct TableCell";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TableCellTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TableCellAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableCell {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableCell {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/table_cell_node/properties/attrs`.
@@ -14131,24 +13602,12 @@ impl ::serde::Serialize for TableCellAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.colspan {
-            map.serialize_entry("colspan", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.rowspan {
-            map.serialize_entry("rowspan", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.colwidth {
-            map.serialize_entry("colwidth", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.valign {
-            map.serialize_entry("valign", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "colspan", &self.colspan)?;
+        crate::runtime::ser::optional(&mut map, "rowspan", &self.rowspan)?;
+        crate::runtime::ser::optional(&mut map, "colwidth", &self.colwidth)?;
+        crate::runtime::ser::optional(&mut map, "background", &self.background)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "valign", &self.valign)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -14159,68 +13618,59 @@ impl<'de> ::serde::Deserialize<'de> for TableCellAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableCellAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableCellAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableCellAttrs, A::Error> {
-                let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut colwidth: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Number>,
-                > = ::std::option::Option::None;
-                let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut valign: ::std::option::Option<crate::adf::TableCellValign> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "colspan" => {
-                            colspan = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "rowspan" => {
-                            rowspan = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "colwidth" => {
-                            colwidth = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "background" => {
-                            background = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "valign" => {
-                            valign = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableCellAttrs {
+    const EXPECTING: &'static str = "struct TableCellAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut colwidth: ::std::option::Option<::std::vec::Vec<::serde_json::Number>> = ::std::option::Option::None;
+        let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut valign: ::std::option::Option<crate::adf::TableCellValign> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableCellAttrs {
-                    colspan,
-                    rowspan,
-                    colwidth,
-                    background,
-                    local_id,
-                    valign,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "colspan" => crate::runtime::de::read_some(&mut __map, &mut colspan),
+                "rowspan" => crate::runtime::de::read_some(&mut __map, &mut rowspan),
+                "colwidth" => crate::runtime::de::read_some(&mut __map, &mut colwidth),
+                "background" => {
+                    crate::runtime::de::read_some(&mut __map, &mut background)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "valign" => crate::runtime::de::read_some(&mut __map, &mut valign),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableCellAttrs {
+            colspan,
+            rowspan,
+            colwidth,
+            background,
+            local_id,
+            valign,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `tableCell`: always `tableCell`.
@@ -14427,9 +13877,7 @@ impl ::serde::Serialize for TableHeader {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -14441,53 +13889,48 @@ impl<'de> ::serde::Deserialize<'de> for TableHeader {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableHeader;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableHeader")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableHeader, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TableHeaderTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TableHeaderAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableHeader {
+    const EXPECTING: &'static str = "struct TableHeader";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TableHeaderTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TableHeaderAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableHeader {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableHeader {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/table_header_node/properties/attrs`.
@@ -14532,24 +13975,12 @@ impl ::serde::Serialize for TableHeaderAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.colspan {
-            map.serialize_entry("colspan", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.rowspan {
-            map.serialize_entry("rowspan", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.colwidth {
-            map.serialize_entry("colwidth", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.valign {
-            map.serialize_entry("valign", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "colspan", &self.colspan)?;
+        crate::runtime::ser::optional(&mut map, "rowspan", &self.rowspan)?;
+        crate::runtime::ser::optional(&mut map, "colwidth", &self.colwidth)?;
+        crate::runtime::ser::optional(&mut map, "background", &self.background)?;
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
+        crate::runtime::ser::optional(&mut map, "valign", &self.valign)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -14560,68 +13991,59 @@ impl<'de> ::serde::Deserialize<'de> for TableHeaderAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableHeaderAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableHeaderAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableHeaderAttrs, A::Error> {
-                let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
-                let mut colwidth: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Number>,
-                > = ::std::option::Option::None;
-                let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut valign: ::std::option::Option<crate::adf::TableHeaderValign> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "colspan" => {
-                            colspan = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "rowspan" => {
-                            rowspan = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "colwidth" => {
-                            colwidth = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "background" => {
-                            background = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "valign" => {
-                            valign = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableHeaderAttrs {
+    const EXPECTING: &'static str = "struct TableHeaderAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut colspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut rowspan: ::std::option::Option<::serde_json::Number> = ::std::option::Option::None;
+        let mut colwidth: ::std::option::Option<::std::vec::Vec<::serde_json::Number>> = ::std::option::Option::None;
+        let mut background: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut valign: ::std::option::Option<crate::adf::TableHeaderValign> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableHeaderAttrs {
-                    colspan,
-                    rowspan,
-                    colwidth,
-                    background,
-                    local_id,
-                    valign,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "colspan" => crate::runtime::de::read_some(&mut __map, &mut colspan),
+                "rowspan" => crate::runtime::de::read_some(&mut __map, &mut rowspan),
+                "colwidth" => crate::runtime::de::read_some(&mut __map, &mut colwidth),
+                "background" => {
+                    crate::runtime::de::read_some(&mut __map, &mut background)
+                }
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "valign" => crate::runtime::de::read_some(&mut __map, &mut valign),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableHeaderAttrs {
+            colspan,
+            rowspan,
+            colwidth,
+            background,
+            local_id,
+            valign,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `tableHeader`: always `tableHeader`.
@@ -14844,9 +14266,7 @@ impl ::serde::Serialize for TableRow {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.attrs {
-            map.serialize_entry("attrs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attrs", &self.attrs)?;
         map.serialize_entry("content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -14858,53 +14278,48 @@ impl<'de> ::serde::Deserialize<'de> for TableRow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableRow;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableRow")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableRow, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TableRowTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TableRowAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableRow {
+    const EXPECTING: &'static str = "struct TableRow";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TableRowTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TableRowAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableRow {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableRow {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/table_row_node/properties/attrs`.
@@ -14939,9 +14354,7 @@ impl ::serde::Serialize for TableRowAttrs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.local_id {
-            map.serialize_entry("localId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "localId", &self.local_id)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -14952,41 +14365,42 @@ impl<'de> ::serde::Deserialize<'de> for TableRowAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TableRowAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TableRowAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TableRowAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TableRowAttrs {
+    const EXPECTING: &'static str = "struct TableRowAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TableRowAttrs {
-                    local_id,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TableRowAttrs {
+            local_id,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `tableRow`: always `tableRow`.
@@ -15114,9 +14528,7 @@ impl ::serde::Serialize for TaskItem {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("attrs", &self.attrs)?;
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -15127,53 +14539,48 @@ impl<'de> ::serde::Deserialize<'de> for TaskItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TaskItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TaskItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaskItem, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TaskItemTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TaskItemAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TaskItem {
+    const EXPECTING: &'static str = "struct TaskItem";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TaskItemTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TaskItemAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TaskItem {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TaskItem {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/taskItem_node/properties/attrs`.
@@ -15220,46 +14627,45 @@ impl<'de> ::serde::Deserialize<'de> for TaskItemAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TaskItemAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TaskItemAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaskItemAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut state: ::std::option::Option<crate::adf::TaskItemState> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "state" => {
-                            state = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TaskItemAttrs {
+    const EXPECTING: &'static str = "struct TaskItemAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut state: ::std::option::Option<crate::adf::TaskItemState> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TaskItemAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    state: crate::runtime::de::required(state, "state")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                "state" => crate::runtime::de::read_some(&mut __map, &mut state),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TaskItemAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            state: crate::runtime::de::required(state, "state")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/taskItem_node/properties/attrs/properties/state`.
@@ -15411,53 +14817,48 @@ impl<'de> ::serde::Deserialize<'de> for TaskList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TaskList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TaskList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaskList, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TaskListTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TaskListAttrs> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Node>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            content = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TaskList {
+    const EXPECTING: &'static str = "struct TaskList";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TaskListTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TaskListAttrs> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::vec::Vec<crate::adf::Node>> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TaskList {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    content: crate::runtime::de::required(content, "content")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                "content" => crate::runtime::de::read_some(&mut __map, &mut content),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TaskList {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            content: crate::runtime::de::required(content, "content")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/taskList_node/properties/attrs`.
@@ -15498,41 +14899,42 @@ impl<'de> ::serde::Deserialize<'de> for TaskListAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TaskListAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TaskListAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaskListAttrs, A::Error> {
-                let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "localId" => {
-                            local_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TaskListAttrs {
+    const EXPECTING: &'static str = "struct TaskListAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut local_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TaskListAttrs {
-                    local_id: crate::runtime::de::required(local_id, "localId")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "localId" => crate::runtime::de::read_some(&mut __map, &mut local_id),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TaskListAttrs {
+            local_id: crate::runtime::de::required(local_id, "localId")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `taskList`: always `taskList`.
@@ -15614,9 +15016,7 @@ impl ::serde::Serialize for Text {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.marks {
-            map.serialize_entry("marks", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "marks", &self.marks)?;
         map.serialize_entry("text", &self.text)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
@@ -15628,51 +15028,48 @@ impl<'de> ::serde::Deserialize<'de> for Text {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Text;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Text")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Text, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TextTag> = ::std::option::Option::None;
-                let mut marks: ::std::option::Option<
-                    ::std::vec::Vec<crate::adf::Mark>,
-                > = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "marks" => {
-                            marks = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "text" => text = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Text {
+    const EXPECTING: &'static str = "struct Text";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TextTag> = ::std::option::Option::None;
+        let mut marks: ::std::option::Option<::std::vec::Vec<crate::adf::Mark>> = ::std::option::Option::None;
+        let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Text {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    marks,
-                    text: crate::runtime::de::required(text, "text")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "marks" => crate::runtime::de::read_some(&mut __map, &mut marks),
+                "text" => crate::runtime::de::read_some(&mut __map, &mut text),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Text {
+            type_: crate::runtime::de::required(type_, "type")?,
+            marks,
+            text: crate::runtime::de::required(text, "text")?,
+            additional_properties,
+        })
     }
 }
 /// The `textColor` mark.
@@ -15718,46 +15115,45 @@ impl<'de> ::serde::Deserialize<'de> for TextColorMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TextColorMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TextColorMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TextColorMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::TextColorMarkTag> = ::std::option::Option::None;
-                let mut attrs: ::std::option::Option<crate::adf::TextColorMarkAttrs> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "attrs" => {
-                            attrs = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TextColorMark {
+    const EXPECTING: &'static str = "struct TextColorMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::TextColorMarkTag> = ::std::option::Option::None;
+        let mut attrs: ::std::option::Option<crate::adf::TextColorMarkAttrs> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TextColorMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    attrs: crate::runtime::de::required(attrs, "attrs")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "attrs" => crate::runtime::de::read_some(&mut __map, &mut attrs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TextColorMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            attrs: crate::runtime::de::required(attrs, "attrs")?,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/definitions/textColor_mark/properties/attrs`.
@@ -15798,41 +15194,42 @@ impl<'de> ::serde::Deserialize<'de> for TextColorMarkAttrs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TextColorMarkAttrs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TextColorMarkAttrs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TextColorMarkAttrs, A::Error> {
-                let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "color" => {
-                            color = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TextColorMarkAttrs {
+    const EXPECTING: &'static str = "struct TextColorMarkAttrs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TextColorMarkAttrs {
-                    color: crate::runtime::de::required(color, "color")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "color" => crate::runtime::de::read_some(&mut __map, &mut color),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TextColorMarkAttrs {
+            color: crate::runtime::de::required(color, "color")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `textColor`: always `textColor`.
@@ -15970,41 +15367,42 @@ impl<'de> ::serde::Deserialize<'de> for UnderlineMark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UnderlineMark;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UnderlineMark")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UnderlineMark, A::Error> {
-                let mut type_: ::std::option::Option<crate::adf::UnderlineMarkTag> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for UnderlineMark {
+    const EXPECTING: &'static str = "struct UnderlineMark";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<crate::adf::UnderlineMarkTag> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(UnderlineMark {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(UnderlineMark {
+            type_: crate::runtime::de::required(type_, "type")?,
+            additional_properties,
+        })
     }
 }
 /// The `type` of a `underline`: always `underline`.

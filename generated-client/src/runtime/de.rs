@@ -7,10 +7,42 @@
 //! a fraction of the code the derive expands to, which is most of what the crate costs to compile.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use super::nullable::drop_null_items;
+use super::Nullable;
+
+/// A generated struct, read from a JSON object one entry at a time (its `Deserialize` impl calls [`object`]).
+pub trait FromObject: Sized {
+    /// What a value of another kind is reported against (`struct Dashboard`).
+    const EXPECTING: &'static str;
+
+    /// Reads the object's entries.
+    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Deserialises a [`FromObject`] type: the one visitor every generated struct shares.
+pub fn object<'de, T: FromObject, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_object(map)
+    }
+}
 
 /// An object key, or the value of a string enum: borrowed from the input when it has no escapes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +86,67 @@ impl<'de> Visitor<'de> for KeyVisitor {
     fn visit_string<E: de::Error>(self, value: String) -> Result<Key<'de>, E> {
         Ok(Key(Cow::Owned(value)))
     }
+}
+
+/// Reads the current entry's value into `slot`.
+///
+/// Generated `from_object` bodies read each field through one of these functions, so that an error leaves the
+/// loop at one place instead of returning from every arm (each such return would drop every field read so far,
+/// and the compiler would check all those paths).
+pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads a value that must be there (a required field, or one that refuses `null`) into `slot`.
+pub fn read_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads a nullable field: `null` reads as an absent field (`Some(Nullable::Null)` is only ever written).
+pub fn read_nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<Nullable<T>>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value::<Option<T>>()?.map(Nullable::Value);
+    Ok(())
+}
+
+/// Reads a list whose `null` items are left out, into a required field.
+pub fn read_list_some<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<Vec<T>>,
+) -> Result<(), A::Error> {
+    *slot = Some(drop_null_items(map.next_value()?));
+    Ok(())
+}
+
+/// Reads a list whose `null` items are left out, into an optional field (absent or `null` is `None`).
+pub fn read_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<Vec<T>>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value::<Option<Vec<Option<T>>>>()?.map(drop_null_items);
+    Ok(())
+}
+
+/// Skips the value of a key the type does not declare.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// Keeps the value of a key the type does not declare in its catch-all map.
+pub fn keep<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    kept: &mut BTreeMap<String, T>,
+    key: Key<'de>,
+) -> Result<(), A::Error> {
+    kept.insert(key.into_string(), map.next_value()?);
+    Ok(())
 }
 
 /// A required field's value, or what its type makes of a missing field: `None` for an `Option`, otherwise the

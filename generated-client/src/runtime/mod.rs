@@ -35,6 +35,7 @@ mod response;
 pub(crate) mod retry;
 pub(crate) mod retry_after;
 mod see_other;
+pub mod ser;
 pub(crate) mod url;
 
 pub use binary::Binary;

@@ -16,7 +16,7 @@ use crate::ir::{Field, Presence, StringEnum, Struct, Variant};
 /// `additional` (the catch-all map's field), kept.
 pub fn struct_impls(scope: Scope<'_>, name: &Ident, s: &Struct, additional: Option<&Ident>) -> TokenStream {
     let serialize = serialize_struct(s, additional);
-    let deserialize = deserialize_struct(scope, name, s, additional);
+    let from_object = deserialize_struct(scope, name, s, additional);
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -26,9 +26,11 @@ pub fn struct_impls(scope: Scope<'_>, name: &Ident, s: &Struct, additional: Opti
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #deserialize
+                crate::runtime::de::object(deserializer)
             }
         }
+
+        #from_object
     }
 }
 
@@ -38,11 +40,9 @@ fn serialize_struct(s: &Struct, additional: Option<&Ident>) -> TokenStream {
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! { map.serialize_entry(#wire, &self.#field)?; },
-            Presence::Optional | Presence::Nullable => quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
+            Presence::Optional | Presence::Nullable => {
+                quote! { crate::runtime::ser::optional(&mut map, #wire, &self.#field)?; }
+            }
         }
     });
     let additional = additional.map(|field| {
@@ -75,8 +75,8 @@ fn deserialize_struct(scope: Scope<'_>, name: &Ident, s: &Struct, additional: Op
     let arms = s.fields.iter().map(|f| {
         let local = format_ident!("{}", f.name);
         let wire = &f.wire;
-        let value = field_value(scope, f);
-        quote! { #wire => #local = #value, }
+        let read = reader(scope, f);
+        quote! { #wire => crate::runtime::de::#read(&mut __map, &mut #local), }
     });
     let inits = s.fields.iter().map(|f| {
         let field = format_ident!("{}", f.name);
@@ -89,63 +89,53 @@ fn deserialize_struct(scope: Scope<'_>, name: &Ident, s: &Struct, additional: Op
     let (additional_local, unknown, additional_init) = match additional {
         Some(field) => (
             quote! { let mut #field = ::std::collections::BTreeMap::new(); },
-            quote! { #field.insert(__key.into_string(), __map.next_value()?); },
+            quote! { crate::runtime::de::keep(&mut __map, &mut #field, __key) },
             quote! { #field, },
         ),
-        None => (quote!(), quote! { __map.next_value::<::serde::de::IgnoredAny>()?; }, quote!()),
+        None => (quote!(), quote! { crate::runtime::de::skip(&mut __map) }, quote!()),
     };
     let expecting = format!("struct {name}");
     quote! {
-        struct Visitor;
+        impl crate::runtime::de::FromObject for #name {
+            const EXPECTING: &'static str = #expecting;
 
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = #name;
-
-            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(#expecting)
-            }
-
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
+            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
                 #(let mut #locals = ::std::option::Option::None;)*
                 #additional_local
-                while let ::std::option::Option::Some(__key) = __map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match __key.as_str() {
+                // Errors leave through the two `return`s only: one per arm would drop every field read so far.
+                loop {
+                    let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                        ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                        ::std::result::Result::Ok(::std::option::Option::None) => break,
+                        ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                    };
+                    let __read = match __key.as_str() {
                         #(#arms)*
-                        _ => {
-                            #unknown
-                        }
+                        _ => #unknown,
+                    };
+                    if let ::std::result::Result::Err(error) = __read {
+                        return ::std::result::Result::Err(error);
                     }
                 }
                 ::std::result::Result::Ok(#name { #(#inits,)* #additional_init })
             }
         }
-
-        deserializer.deserialize_map(Visitor)
     }
 }
 
-/// What one field's local takes from the map when its key comes: `Some(value)` for a required field (checked at
-/// the end), the decoded `Option` for an optional one.
-fn field_value(scope: Scope<'_>, f: &Field) -> TokenStream {
-    let some = quote!(::std::option::Option::Some);
-    match f.presence {
-        Presence::Required if f.skip_null_items => {
-            quote! { #some(crate::runtime::nullable::drop_null_items(__map.next_value()?)) }
-        }
-        Presence::Required => quote! { #some(__map.next_value()?) },
-        Presence::Optional if f.skip_null_items => quote! {
-            __map
-                .next_value::<::std::option::Option<_>>()?
-                .map(crate::runtime::nullable::drop_null_items)
-        },
+/// The runtime function (`crate::runtime::de::...`) that reads one field's value into its local: `Some(value)`
+/// for a required field (checked at the end), the decoded `Option` for an optional one.
+fn reader(scope: Scope<'_>, f: &Field) -> Ident {
+    let name = match f.presence {
+        Presence::Required if f.skip_null_items => "read_list_some",
+        Presence::Required => "read_some",
+        Presence::Optional if f.skip_null_items => "read_list",
         // In a shared module (ADF) an optional field refuses `null`, so that the value holding it is kept whole.
-        Presence::Optional if scope.shared => quote! { #some(__map.next_value()?) },
-        Presence::Optional => quote! { __map.next_value()? },
-        // A `null` reads as an absent field; `Some(Nullable::Null)` is only ever written.
-        Presence::Nullable => quote! {
-            __map.next_value::<::std::option::Option<_>>()?.map(crate::runtime::Nullable::Value)
-        },
-    }
+        Presence::Optional if scope.shared => "read_some",
+        Presence::Optional => "read",
+        Presence::Nullable => "read_nullable",
+    };
+    format_ident!("{}", name)
 }
 
 /// A string enum's impls: the known values by name, any other kept in the catch-all variant.

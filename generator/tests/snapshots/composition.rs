@@ -439,9 +439,11 @@ impl ::serde::Serialize for CascadingValue {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("optionId", &self.option_id)?;
-        if let ::std::option::Option::Some(value) = &self.cascading_option_id {
-            map.serialize_entry("cascadingOptionId", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "cascadingOptionId",
+            &self.cascading_option_id,
+        )?;
         map.end()
     }
 }
@@ -449,48 +451,42 @@ impl<'de> ::serde::Deserialize<'de> for CascadingValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CascadingValue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CascadingValue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CascadingValue, A::Error> {
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut option_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut cascading_option_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "optionId" => {
-                            option_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "cascadingOptionId" => cascading_option_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CascadingValue {
+    const EXPECTING: &'static str = "struct CascadingValue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut option_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut cascading_option_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CascadingValue {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    option_id: crate::runtime::de::required(option_id, "optionId")?,
-                    cascading_option_id,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "optionId" => crate::runtime::de::read_some(&mut __map, &mut option_id),
+                "cascadingOptionId" => {
+                    crate::runtime::de::read(&mut __map, &mut cascading_option_id)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CascadingValue {
+            type_: crate::runtime::de::required(type_, "type")?,
+            option_id: crate::runtime::de::required(option_id, "optionId")?,
+            cascading_option_id,
+        })
     }
 }
 /// Schema `#/components/schemas/Child`.
@@ -517,9 +513,7 @@ impl ::serde::Serialize for Child {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.age {
-            map.serialize_entry("age", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "age", &self.age)?;
         map.end()
     }
 }
@@ -527,39 +521,37 @@ impl<'de> ::serde::Deserialize<'de> for Child {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Child;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Child")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Child, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut age: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
-                        "age" => age = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Child {
+    const EXPECTING: &'static str = "struct Child";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut age: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Child {
-                    name: crate::runtime::de::required(name, "name")?,
-                    age,
-                })
+            };
+            let __read = match __key.as_str() {
+                "name" => crate::runtime::de::read_some(&mut __map, &mut name),
+                "age" => crate::runtime::de::read(&mut __map, &mut age),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Child {
+            name: crate::runtime::de::required(name, "name")?,
+            age,
+        })
     }
 }
 /// Schema `#/components/schemas/CompoundClause`.
@@ -590,9 +582,7 @@ impl ::serde::Serialize for CompoundClause {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("clauses", &self.clauses)?;
-        if let ::std::option::Option::Some(value) = &self.first {
-            map.serialize_entry("first", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "first", &self.first)?;
         map.end()
     }
 }
@@ -600,45 +590,41 @@ impl<'de> ::serde::Deserialize<'de> for CompoundClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CompoundClause;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CompoundClause")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CompoundClause, A::Error> {
-                let mut clauses: ::std::option::Option<
-                    ::std::vec::Vec<crate::composition::types::JqlQueryClause>,
-                > = ::std::option::Option::None;
-                let mut first: ::std::option::Option<
-                    ::std::boxed::Box<crate::composition::types::JqlQueryClause>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "clauses" => {
-                            clauses = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "first" => first = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CompoundClause {
+    const EXPECTING: &'static str = "struct CompoundClause";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut clauses: ::std::option::Option<
+            ::std::vec::Vec<crate::composition::types::JqlQueryClause>,
+        > = ::std::option::Option::None;
+        let mut first: ::std::option::Option<
+            ::std::boxed::Box<crate::composition::types::JqlQueryClause>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CompoundClause {
-                    clauses: crate::runtime::de::required(clauses, "clauses")?,
-                    first,
-                })
+            };
+            let __read = match __key.as_str() {
+                "clauses" => crate::runtime::de::read_some(&mut __map, &mut clauses),
+                "first" => crate::runtime::de::read(&mut __map, &mut first),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CompoundClause {
+            clauses: crate::runtime::de::required(clauses, "clauses")?,
+            first,
+        })
     }
 }
 /// Schema `#/components/schemas/DateValue`.
@@ -665,9 +651,7 @@ impl ::serde::Serialize for DateValue {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.date {
-            map.serialize_entry("date", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "date", &self.date)?;
         map.end()
     }
 }
@@ -675,41 +659,37 @@ impl<'de> ::serde::Deserialize<'de> for DateValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DateValue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DateValue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DateValue, A::Error> {
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => date = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for DateValue {
+    const EXPECTING: &'static str = "struct DateValue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(DateValue {
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    date,
-                })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "date" => crate::runtime::de::read(&mut __map, &mut date),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(DateValue {
+            type_: crate::runtime::de::required(type_, "type")?,
+            date,
+        })
     }
 }
 /// Schema `#/components/schemas/DefaultValue`.
@@ -783,38 +763,34 @@ impl<'de> ::serde::Deserialize<'de> for FieldClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FieldClause;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldClause")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FieldClause, A::Error> {
-                let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "field" => {
-                            field = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FieldClause {
+    const EXPECTING: &'static str = "struct FieldClause";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FieldClause {
-                    field: crate::runtime::de::required(field, "field")?,
-                })
+            };
+            let __read = match __key.as_str() {
+                "field" => crate::runtime::de::read_some(&mut __map, &mut field),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FieldClause {
+            field: crate::runtime::de::required(field, "field")?,
+        })
     }
 }
 /// Schema `#/paths/~1rest~1api~12~1remotelink/get/responses/200/content/application~1json/schema`.
@@ -938,15 +914,9 @@ impl ::serde::Serialize for LinkGroup {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.header {
-            map.serialize_entry("header", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "groups", &self.groups)?;
+        crate::runtime::ser::optional(&mut map, "header", &self.header)?;
         map.end()
     }
 }
@@ -954,42 +924,38 @@ impl<'de> ::serde::Deserialize<'de> for LinkGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LinkGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LinkGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LinkGroup, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut groups: ::std::option::Option<
-                    ::std::vec::Vec<crate::composition::types::LinkGroup>,
-                > = ::std::option::Option::None;
-                let mut header: ::std::option::Option<
-                    crate::composition::types::SimpleLink,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "groups" => groups = __map.next_value()?,
-                        "header" => header = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LinkGroup {
+    const EXPECTING: &'static str = "struct LinkGroup";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut groups: ::std::option::Option<
+            ::std::vec::Vec<crate::composition::types::LinkGroup>,
+        > = ::std::option::Option::None;
+        let mut header: ::std::option::Option<crate::composition::types::SimpleLink> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LinkGroup { id, groups, header })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "groups" => crate::runtime::de::read(&mut __map, &mut groups),
+                "header" => crate::runtime::de::read(&mut __map, &mut header),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LinkGroup { id, groups, header })
     }
 }
 /// Schema `#/components/schemas/Parent`.
@@ -1019,36 +985,34 @@ impl<'de> ::serde::Deserialize<'de> for Parent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Parent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Parent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Parent, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Parent {
+    const EXPECTING: &'static str = "struct Parent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Parent {
-                    name: crate::runtime::de::required(name, "name")?,
-                })
+            };
+            let __read = match __key.as_str() {
+                "name" => crate::runtime::de::read_some(&mut __map, &mut name),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Parent {
+            name: crate::runtime::de::required(name, "name")?,
+        })
     }
 }
 /// Schema `#/components/schemas/RemoteLink`.
@@ -1077,9 +1041,7 @@ impl ::serde::Serialize for RemoteLink {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
         map.end()
     }
 }
@@ -1087,34 +1049,32 @@ impl<'de> ::serde::Deserialize<'de> for RemoteLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = RemoteLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RemoteLink")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RemoteLink, A::Error> {
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => url = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for RemoteLink {
+    const EXPECTING: &'static str = "struct RemoteLink";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(RemoteLink { url })
+            };
+            let __read = match __key.as_str() {
+                "url" => crate::runtime::de::read(&mut __map, &mut url),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(RemoteLink { url })
     }
 }
 /// Schema `#/components/schemas/SimpleLink`.
@@ -1143,9 +1103,7 @@ impl ::serde::Serialize for SimpleLink {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.href {
-            map.serialize_entry("href", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "href", &self.href)?;
         map.end()
     }
 }
@@ -1153,34 +1111,32 @@ impl<'de> ::serde::Deserialize<'de> for SimpleLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SimpleLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SimpleLink")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SimpleLink, A::Error> {
-                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "href" => href = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SimpleLink {
+    const EXPECTING: &'static str = "struct SimpleLink";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SimpleLink { href })
+            };
+            let __read = match __key.as_str() {
+                "href" => crate::runtime::de::read(&mut __map, &mut href),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SimpleLink { href })
     }
 }
 

@@ -218,15 +218,9 @@ impl ::serde::Serialize for Clause {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.operator {
-            map.serialize_entry("operator", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.order {
-            map.serialize_entry("order", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "operator", &self.operator)?;
+        crate::runtime::ser::optional(&mut map, "order", &self.order)?;
+        crate::runtime::ser::optional(&mut map, "kind", &self.kind)?;
         map.end()
     }
 }
@@ -234,40 +228,36 @@ impl<'de> ::serde::Deserialize<'de> for Clause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Clause;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Clause")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Clause, A::Error> {
-                let mut operator: ::std::option::Option<
-                    crate::enums::types::ClauseOperator,
-                > = ::std::option::Option::None;
-                let mut order: ::std::option::Option<crate::enums::types::ClauseOrder> = ::std::option::Option::None;
-                let mut kind: ::std::option::Option<crate::enums::types::ClauseKind> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "operator" => operator = __map.next_value()?,
-                        "order" => order = __map.next_value()?,
-                        "kind" => kind = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Clause {
+    const EXPECTING: &'static str = "struct Clause";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut operator: ::std::option::Option<crate::enums::types::ClauseOperator> = ::std::option::Option::None;
+        let mut order: ::std::option::Option<crate::enums::types::ClauseOrder> = ::std::option::Option::None;
+        let mut kind: ::std::option::Option<crate::enums::types::ClauseKind> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Clause { operator, order, kind })
+            };
+            let __read = match __key.as_str() {
+                "operator" => crate::runtime::de::read(&mut __map, &mut operator),
+                "order" => crate::runtime::de::read(&mut __map, &mut order),
+                "kind" => crate::runtime::de::read(&mut __map, &mut kind),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Clause { operator, order, kind })
     }
 }
 /// Schema `#/components/schemas/Clause/properties/kind`.
@@ -520,12 +510,8 @@ impl ::serde::Serialize for ProjectFeature {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.other {
-            map.serialize_entry("other", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "state", &self.state)?;
+        crate::runtime::ser::optional(&mut map, "other", &self.other)?;
         map.end()
     }
 }
@@ -533,40 +519,36 @@ impl<'de> ::serde::Deserialize<'de> for ProjectFeature {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectFeature;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectFeature")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectFeature, A::Error> {
-                let mut state: ::std::option::Option<
-                    crate::enums::types::ProjectFeatureState2,
-                > = ::std::option::Option::None;
-                let mut other: ::std::option::Option<
-                    crate::enums::types::ProjectFeatureState,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "state" => state = __map.next_value()?,
-                        "other" => other = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectFeature {
+    const EXPECTING: &'static str = "struct ProjectFeature";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut state: ::std::option::Option<
+            crate::enums::types::ProjectFeatureState2,
+        > = ::std::option::Option::None;
+        let mut other: ::std::option::Option<crate::enums::types::ProjectFeatureState> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectFeature { state, other })
+            };
+            let __read = match __key.as_str() {
+                "state" => crate::runtime::de::read(&mut __map, &mut state),
+                "other" => crate::runtime::de::read(&mut __map, &mut other),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectFeature { state, other })
     }
 }
 /// Schema `#/components/schemas/ProjectFeatureState`.
@@ -595,9 +577,7 @@ impl ::serde::Serialize for ProjectFeatureState {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "state", &self.state)?;
         map.end()
     }
 }
@@ -605,36 +585,34 @@ impl<'de> ::serde::Deserialize<'de> for ProjectFeatureState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectFeatureState;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectFeatureState")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectFeatureState, A::Error> {
-                let mut state: ::std::option::Option<
-                    crate::enums::types::ProjectFeatureStateState,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "state" => state = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectFeatureState {
+    const EXPECTING: &'static str = "struct ProjectFeatureState";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut state: ::std::option::Option<
+            crate::enums::types::ProjectFeatureStateState,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectFeatureState { state })
+            };
+            let __read = match __key.as_str() {
+                "state" => crate::runtime::de::read(&mut __map, &mut state),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectFeatureState { state })
     }
 }
 /// Schema `#/components/schemas/ProjectFeature/properties/state`.

@@ -437,9 +437,7 @@ impl ::serde::Serialize for Error {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "message", &self.message)?;
         map.end()
     }
 }
@@ -447,34 +445,32 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Error")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Error, A::Error> {
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "message" => message = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Error {
+    const EXPECTING: &'static str = "struct Error";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Error { message })
+            };
+            let __read = match __key.as_str() {
+                "message" => crate::runtime::de::read(&mut __map, &mut message),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Error { message })
     }
 }
 /// Schema `#/components/schemas/Fields`.
@@ -503,9 +499,7 @@ impl ::serde::Serialize for Fields {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "summary", &self.summary)?;
         map.end()
     }
 }
@@ -513,34 +507,32 @@ impl<'de> ::serde::Deserialize<'de> for Fields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Fields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Fields")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Fields, A::Error> {
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => summary = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Fields {
+    const EXPECTING: &'static str = "struct Fields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Fields { summary })
+            };
+            let __read = match __key.as_str() {
+                "summary" => crate::runtime::de::read(&mut __map, &mut summary),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Fields { summary })
     }
 }
 /// Schema `#/components/schemas/fields`.
@@ -569,9 +561,7 @@ impl ::serde::Serialize for Fields2 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.mandatory {
-            map.serialize_entry("mandatory", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "mandatory", &self.mandatory)?;
         map.end()
     }
 }
@@ -579,34 +569,32 @@ impl<'de> ::serde::Deserialize<'de> for Fields2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Fields2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Fields2")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Fields2, A::Error> {
-                let mut mandatory: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "mandatory" => mandatory = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Fields2 {
+    const EXPECTING: &'static str = "struct Fields2";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut mandatory: ::std::option::Option<bool> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Fields2 { mandatory })
+            };
+            let __read = match __key.as_str() {
+                "mandatory" => crate::runtime::de::read(&mut __map, &mut mandatory),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Fields2 { mandatory })
     }
 }
 /// Schema `#/components/schemas/Option`.
@@ -635,9 +623,7 @@ impl ::serde::Serialize for Option {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "value", &self.value)?;
         map.end()
     }
 }
@@ -645,34 +631,32 @@ impl<'de> ::serde::Deserialize<'de> for Option {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Option;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Option")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Option, A::Error> {
-                let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => value = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Option {
+    const EXPECTING: &'static str = "struct Option";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Option { value })
+            };
+            let __read = match __key.as_str() {
+                "value" => crate::runtime::de::read(&mut __map, &mut value),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Option { value })
     }
 }
 /// Schema `#/components/schemas/Result`.
@@ -703,12 +687,8 @@ impl ::serde::Serialize for Result {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.ok {
-            map.serialize_entry("ok", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "ok", &self.ok)?;
+        crate::runtime::ser::optional(&mut map, "error", &self.error)?;
         map.end()
     }
 }
@@ -716,36 +696,34 @@ impl<'de> ::serde::Deserialize<'de> for Result {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Result;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Result")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Result, A::Error> {
-                let mut ok: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut error: ::std::option::Option<crate::names::types::Error> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "ok" => ok = __map.next_value()?,
-                        "error" => error = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Result {
+    const EXPECTING: &'static str = "struct Result";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut ok: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut error: ::std::option::Option<crate::names::types::Error> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Result { ok, error })
+            };
+            let __read = match __key.as_str() {
+                "ok" => crate::runtime::de::read(&mut __map, &mut ok),
+                "error" => crate::runtime::de::read(&mut __map, &mut error),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Result { ok, error })
     }
 }
 

@@ -248,36 +248,34 @@ impl<'de> ::serde::Deserialize<'de> for Icon {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Icon;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Icon")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Icon, A::Error> {
-                let mut path: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "path" => path = ::std::option::Option::Some(__map.next_value()?),
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Icon {
+    const EXPECTING: &'static str = "struct Icon";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut path: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Icon {
-                    path: crate::runtime::de::required(path, "path")?,
-                })
+            };
+            let __read = match __key.as_str() {
+                "path" => crate::runtime::de::read_some(&mut __map, &mut path),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Icon {
+            path: crate::runtime::de::required(path, "path")?,
+        })
     }
 }
 /// Schema `#/components/schemas/Record`.
@@ -349,50 +347,26 @@ impl ::serde::Serialize for Record {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
         map.serialize_entry("self", &self.self_)?;
         map.serialize_entry("type", &self.type_)?;
         map.serialize_entry("created", &self.created)?;
-        if let ::std::option::Option::Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.big {
-            map.serialize_entry("big", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ratio {
-            map.serialize_entry("ratio", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .the_column_position_of_the_gadget
-        {
-            map.serialize_entry("The column position of the gadget.", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n16x16 {
-            map.serialize_entry("16x16", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_index {
-            map.serialize_entry("start-index", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_index_2 {
-            map.serialize_entry("startIndex", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.anything {
-            map.serialize_entry("anything", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.nothing {
-            map.serialize_entry("nothing", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.old {
-            map.serialize_entry("old", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "count", &self.count)?;
+        crate::runtime::ser::optional(&mut map, "big", &self.big)?;
+        crate::runtime::ser::optional(&mut map, "ratio", &self.ratio)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "The column position of the gadget.",
+            &self.the_column_position_of_the_gadget,
+        )?;
+        crate::runtime::ser::optional(&mut map, "16x16", &self.n16x16)?;
+        crate::runtime::ser::optional(&mut map, "start-index", &self.start_index)?;
+        crate::runtime::ser::optional(&mut map, "startIndex", &self.start_index_2)?;
+        crate::runtime::ser::optional(&mut map, "labels", &self.labels)?;
+        crate::runtime::ser::optional(&mut map, "anything", &self.anything)?;
+        crate::runtime::ser::optional(&mut map, "nothing", &self.nothing)?;
+        crate::runtime::ser::optional(&mut map, "secret", &self.secret)?;
+        crate::runtime::ser::optional(&mut map, "old", &self.old)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -403,103 +377,96 @@ impl<'de> ::serde::Deserialize<'de> for Record {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Record;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Record")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Record, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut count: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut big: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut ratio: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut the_column_position_of_the_gadget: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut start_index: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut start_index_2: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut labels: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut anything: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut nothing: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "self" => {
-                            self_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "created" => {
-                            created = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "count" => count = __map.next_value()?,
-                        "big" => big = __map.next_value()?,
-                        "ratio" => ratio = __map.next_value()?,
-                        "The column position of the gadget." => {
-                            the_column_position_of_the_gadget = __map.next_value()?;
-                        }
-                        "16x16" => n16x16 = __map.next_value()?,
-                        "start-index" => start_index = __map.next_value()?,
-                        "startIndex" => start_index_2 = __map.next_value()?,
-                        "labels" => labels = __map.next_value()?,
-                        "anything" => anything = __map.next_value()?,
-                        "nothing" => {
-                            nothing = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "secret" => secret = __map.next_value()?,
-                        "old" => old = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Record {
+    const EXPECTING: &'static str = "struct Record";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut count: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut big: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut ratio: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut the_column_position_of_the_gadget: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut start_index: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut start_index_2: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut labels: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut anything: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut nothing: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Record {
-                    id,
-                    self_: crate::runtime::de::required(self_, "self")?,
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    created: crate::runtime::de::required(created, "created")?,
-                    count,
-                    big,
-                    ratio,
-                    the_column_position_of_the_gadget,
-                    n16x16,
-                    start_index,
-                    start_index_2,
-                    labels,
-                    anything,
-                    nothing,
-                    secret,
-                    old,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "self" => crate::runtime::de::read_some(&mut __map, &mut self_),
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "created" => crate::runtime::de::read_some(&mut __map, &mut created),
+                "count" => crate::runtime::de::read(&mut __map, &mut count),
+                "big" => crate::runtime::de::read(&mut __map, &mut big),
+                "ratio" => crate::runtime::de::read(&mut __map, &mut ratio),
+                "The column position of the gadget." => {
+                    crate::runtime::de::read(
+                        &mut __map,
+                        &mut the_column_position_of_the_gadget,
+                    )
+                }
+                "16x16" => crate::runtime::de::read(&mut __map, &mut n16x16),
+                "start-index" => crate::runtime::de::read(&mut __map, &mut start_index),
+                "startIndex" => crate::runtime::de::read(&mut __map, &mut start_index_2),
+                "labels" => crate::runtime::de::read(&mut __map, &mut labels),
+                "anything" => crate::runtime::de::read(&mut __map, &mut anything),
+                "nothing" => crate::runtime::de::read_nullable(&mut __map, &mut nothing),
+                "secret" => crate::runtime::de::read(&mut __map, &mut secret),
+                "old" => crate::runtime::de::read(&mut __map, &mut old),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Record {
+            id,
+            self_: crate::runtime::de::required(self_, "self")?,
+            type_: crate::runtime::de::required(type_, "type")?,
+            created: crate::runtime::de::required(created, "created")?,
+            count,
+            big,
+            ratio,
+            the_column_position_of_the_gadget,
+            n16x16,
+            start_index,
+            start_index_2,
+            labels,
+            anything,
+            nothing,
+            secret,
+            old,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/components/schemas/Watcher`.
@@ -538,18 +505,10 @@ impl ::serde::Serialize for Watcher {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.icon {
-            map.serialize_entry("icon", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.exclude {
-            map.serialize_entry("exclude", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.icons {
-            map.serialize_entry("icons", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "icon", &self.icon)?;
+        crate::runtime::ser::optional(&mut map, "email", &self.email)?;
+        crate::runtime::ser::optional(&mut map, "exclude", &self.exclude)?;
+        crate::runtime::ser::optional(&mut map, "icons", &self.icons)?;
         map.end()
     }
 }
@@ -557,66 +516,54 @@ impl<'de> ::serde::Deserialize<'de> for Watcher {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Watcher;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Watcher")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Watcher, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut icon: ::std::option::Option<crate::objects::types::Icon> = ::std::option::Option::None;
-                let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut exclude: ::std::option::Option<
-                    crate::runtime::Nullable<
-                        ::std::vec::Vec<
-                            ::std::option::Option<
-                                crate::objects::types::WatcherExcludeItem,
-                            >,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut icons: ::std::option::Option<
-                    ::std::vec::Vec<crate::objects::types::Icon>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => name = ::std::option::Option::Some(__map.next_value()?),
-                        "icon" => icon = __map.next_value()?,
-                        "email" => email = __map.next_value()?,
-                        "exclude" => {
-                            exclude = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "icons" => {
-                            icons = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::nullable::drop_null_items);
-                        }
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Watcher {
+    const EXPECTING: &'static str = "struct Watcher";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut icon: ::std::option::Option<crate::objects::types::Icon> = ::std::option::Option::None;
+        let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut exclude: ::std::option::Option<
+            crate::runtime::Nullable<
+                ::std::vec::Vec<
+                    ::std::option::Option<crate::objects::types::WatcherExcludeItem>,
+                >,
+            >,
+        > = ::std::option::Option::None;
+        let mut icons: ::std::option::Option<
+            ::std::vec::Vec<crate::objects::types::Icon>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Watcher {
-                    name: crate::runtime::de::required(name, "name")?,
-                    icon,
-                    email,
-                    exclude,
-                    icons,
-                })
+            };
+            let __read = match __key.as_str() {
+                "name" => crate::runtime::de::read_some(&mut __map, &mut name),
+                "icon" => crate::runtime::de::read(&mut __map, &mut icon),
+                "email" => crate::runtime::de::read(&mut __map, &mut email),
+                "exclude" => crate::runtime::de::read_nullable(&mut __map, &mut exclude),
+                "icons" => crate::runtime::de::read_list(&mut __map, &mut icons),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Watcher {
+            name: crate::runtime::de::required(name, "name")?,
+            icon,
+            email,
+            exclude,
+            icons,
+        })
     }
 }
 /// Schema `#/components/schemas/Watcher/properties/exclude/items`.

@@ -2708,18 +2708,10 @@ impl ::serde::Serialize for FoundIssues {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.next_page_token {
-            map.serialize_entry("nextPageToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issues {
-            map.serialize_entry("issues", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_last {
-            map.serialize_entry("isLast", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "nextPageToken", &self.next_page_token)?;
+        crate::runtime::ser::optional(&mut map, "issues", &self.issues)?;
+        crate::runtime::ser::optional(&mut map, "isLast", &self.is_last)?;
+        crate::runtime::ser::optional(&mut map, "warnings", &self.warnings)?;
         map.end()
     }
 }
@@ -2727,49 +2719,49 @@ impl<'de> ::serde::Deserialize<'de> for FoundIssues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FoundIssues;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FoundIssues")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FoundIssues, A::Error> {
-                let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut issues: ::std::option::Option<
-                    ::std::vec::Vec<crate::operations::types::Issue>,
-                > = ::std::option::Option::None;
-                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut warnings: ::std::option::Option<
-                    ::std::vec::Vec<crate::operations::types::SearchWarning>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "nextPageToken" => next_page_token = __map.next_value()?,
-                        "issues" => issues = __map.next_value()?,
-                        "isLast" => is_last = __map.next_value()?,
-                        "warnings" => warnings = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FoundIssues {
+    const EXPECTING: &'static str = "struct FoundIssues";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut issues: ::std::option::Option<
+            ::std::vec::Vec<crate::operations::types::Issue>,
+        > = ::std::option::Option::None;
+        let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut warnings: ::std::option::Option<
+            ::std::vec::Vec<crate::operations::types::SearchWarning>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FoundIssues {
-                    next_page_token,
-                    issues,
-                    is_last,
-                    warnings,
-                })
+            };
+            let __read = match __key.as_str() {
+                "nextPageToken" => {
+                    crate::runtime::de::read(&mut __map, &mut next_page_token)
+                }
+                "issues" => crate::runtime::de::read(&mut __map, &mut issues),
+                "isLast" => crate::runtime::de::read(&mut __map, &mut is_last),
+                "warnings" => crate::runtime::de::read(&mut __map, &mut warnings),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FoundIssues {
+            next_page_token,
+            issues,
+            is_last,
+            warnings,
+        })
     }
 }
 /// Schema `#/paths/~1rest~1api~12~1issue~1{issueIdOrKey}/get/parameters/4/schema`.
@@ -2864,9 +2856,7 @@ impl ::serde::Serialize for GetServerInfoResponse {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "version", &self.version)?;
         map.end()
     }
 }
@@ -2874,34 +2864,32 @@ impl<'de> ::serde::Deserialize<'de> for GetServerInfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetServerInfoResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetServerInfoResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetServerInfoResponse, A::Error> {
-                let mut version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "version" => version = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetServerInfoResponse {
+    const EXPECTING: &'static str = "struct GetServerInfoResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetServerInfoResponse { version })
+            };
+            let __read = match __key.as_str() {
+                "version" => crate::runtime::de::read(&mut __map, &mut version),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetServerInfoResponse { version })
     }
 }
 /// Schema `#/components/schemas/Issue`.
@@ -2945,15 +2933,9 @@ impl ::serde::Serialize for Issue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
         map.end()
     }
 }
@@ -2961,43 +2943,38 @@ impl<'de> ::serde::Deserialize<'de> for Issue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Issue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Issue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Issue, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fields: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "fields" => fields = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Issue {
+    const EXPECTING: &'static str = "struct Issue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fields: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Issue { id, key, fields })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Issue { id, key, fields })
     }
 }
 /// Schema `#/components/schemas/Provider`.
@@ -3024,9 +3001,7 @@ impl ::serde::Serialize for Provider {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("key", &self.key)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
         map.end()
     }
 }
@@ -3034,39 +3009,37 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Provider;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Provider")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Provider, A::Error> {
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => key = ::std::option::Option::Some(__map.next_value()?),
-                        "name" => name = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Provider {
+    const EXPECTING: &'static str = "struct Provider";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Provider {
-                    key: crate::runtime::de::required(key, "key")?,
-                    name,
-                })
+            };
+            let __read = match __key.as_str() {
+                "key" => crate::runtime::de::read_some(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Provider {
+            key: crate::runtime::de::required(key, "key")?,
+            name,
+        })
     }
 }
 /// Schema `#/components/schemas/SchemeListing`.
@@ -3105,21 +3078,11 @@ impl ::serde::Serialize for SchemeListing {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_last {
-            map.serialize_entry("isLast", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
+        crate::runtime::ser::optional(&mut map, "isLast", &self.is_last)?;
+        crate::runtime::ser::optional(&mut map, "values", &self.values)?;
         map.end()
     }
 }
@@ -3127,50 +3090,48 @@ impl<'de> ::serde::Deserialize<'de> for SchemeListing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SchemeListing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SchemeListing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SchemeListing, A::Error> {
-                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut values: ::std::option::Option<
-                    ::std::vec::Vec<crate::operations::types::Provider>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "startAt" => start_at = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        "isLast" => is_last = __map.next_value()?,
-                        "values" => values = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SchemeListing {
+    const EXPECTING: &'static str = "struct SchemeListing";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut values: ::std::option::Option<
+            ::std::vec::Vec<crate::operations::types::Provider>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SchemeListing {
-                    start_at,
-                    max_results,
-                    total,
-                    is_last,
-                    values,
-                })
+            };
+            let __read = match __key.as_str() {
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                "isLast" => crate::runtime::de::read(&mut __map, &mut is_last),
+                "values" => crate::runtime::de::read(&mut __map, &mut values),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SchemeListing {
+            start_at,
+            max_results,
+            total,
+            is_last,
+            values,
+        })
     }
 }
 /// Schema `#/components/schemas/SearchRequest`.
@@ -3203,15 +3164,9 @@ impl ::serde::Serialize for SearchRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.jql {
-            map.serialize_entry("jql", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_page_token {
-            map.serialize_entry("nextPageToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "jql", &self.jql)?;
+        crate::runtime::ser::optional(&mut map, "nextPageToken", &self.next_page_token)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
         map.end()
     }
 }
@@ -3219,42 +3174,42 @@ impl<'de> ::serde::Deserialize<'de> for SearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SearchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SearchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SearchRequest, A::Error> {
-                let mut jql: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "jql" => jql = __map.next_value()?,
-                        "nextPageToken" => next_page_token = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SearchRequest {
+    const EXPECTING: &'static str = "struct SearchRequest";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut jql: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut next_page_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SearchRequest {
-                    jql,
-                    next_page_token,
-                    max_results,
-                })
+            };
+            let __read = match __key.as_str() {
+                "jql" => crate::runtime::de::read(&mut __map, &mut jql),
+                "nextPageToken" => {
+                    crate::runtime::de::read(&mut __map, &mut next_page_token)
+                }
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SearchRequest {
+            jql,
+            next_page_token,
+            max_results,
+        })
     }
 }
 /// Schema `#/components/schemas/SearchWarning`.
@@ -3285,12 +3240,8 @@ impl ::serde::Serialize for SearchWarning {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
+        crate::runtime::ser::optional(&mut map, "message", &self.message)?;
         map.end()
     }
 }
@@ -3298,36 +3249,34 @@ impl<'de> ::serde::Deserialize<'de> for SearchWarning {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SearchWarning;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SearchWarning")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SearchWarning, A::Error> {
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => type_ = __map.next_value()?,
-                        "message" => message = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SearchWarning {
+    const EXPECTING: &'static str = "struct SearchWarning";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SearchWarning { type_, message })
+            };
+            let __read = match __key.as_str() {
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                "message" => crate::runtime::de::read(&mut __map, &mut message),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SearchWarning { type_, message })
     }
 }
 /// Schema `#/components/schemas/TaskProgress`.
@@ -3360,9 +3309,7 @@ impl ::serde::Serialize for TaskProgress {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("status", &self.status)?;
-        if let ::std::option::Option::Some(value) = &self.progress {
-            map.serialize_entry("progress", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "progress", &self.progress)?;
         map.end()
     }
 }
@@ -3370,46 +3317,42 @@ impl<'de> ::serde::Deserialize<'de> for TaskProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TaskProgress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TaskProgress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaskProgress, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
-                    crate::operations::types::TaskProgressStatus,
-                > = ::std::option::Option::None;
-                let mut progress: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = ::std::option::Option::Some(__map.next_value()?),
-                        "status" => {
-                            status = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "progress" => progress = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TaskProgress {
+    const EXPECTING: &'static str = "struct TaskProgress";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status: ::std::option::Option<
+            crate::operations::types::TaskProgressStatus,
+        > = ::std::option::Option::None;
+        let mut progress: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TaskProgress {
-                    id: crate::runtime::de::required(id, "id")?,
-                    status: crate::runtime::de::required(status, "status")?,
-                    progress,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read_some(&mut __map, &mut id),
+                "status" => crate::runtime::de::read_some(&mut __map, &mut status),
+                "progress" => crate::runtime::de::read(&mut __map, &mut progress),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TaskProgress {
+            id: crate::runtime::de::required(id, "id")?,
+            status: crate::runtime::de::required(status, "status")?,
+            progress,
+        })
     }
 }
 /// Schema `#/components/schemas/TaskProgress/properties/status`.
@@ -3516,12 +3459,8 @@ impl ::serde::Serialize for TypedIssue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
         map.end()
     }
 }
@@ -3529,38 +3468,36 @@ impl<'de> ::serde::Deserialize<'de> for TypedIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TypedIssue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TypedIssue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TypedIssue, A::Error> {
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fields: ::std::option::Option<
-                    crate::operations::types::TypedIssueFields,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => key = __map.next_value()?,
-                        "fields" => fields = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TypedIssue {
+    const EXPECTING: &'static str = "struct TypedIssue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fields: ::std::option::Option<
+            crate::operations::types::TypedIssueFields,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TypedIssue { key, fields })
+            };
+            let __read = match __key.as_str() {
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TypedIssue { key, fields })
     }
 }
 /// Issue fields with system fields declared: they are typed, and never land in the map of the others.
@@ -3619,12 +3556,8 @@ impl ::serde::Serialize for TypedIssueFields {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fix_versions {
-            map.serialize_entry("fixVersions", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "summary", &self.summary)?;
+        crate::runtime::ser::optional(&mut map, "fixVersions", &self.fix_versions)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3635,44 +3568,47 @@ impl<'de> ::serde::Deserialize<'de> for TypedIssueFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TypedIssueFields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TypedIssueFields")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TypedIssueFields, A::Error> {
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fix_versions: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => summary = __map.next_value()?,
-                        "fixVersions" => fix_versions = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TypedIssueFields {
+    const EXPECTING: &'static str = "struct TypedIssueFields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fix_versions: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TypedIssueFields {
-                    summary,
-                    fix_versions,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "summary" => crate::runtime::de::read(&mut __map, &mut summary),
+                "fixVersions" => crate::runtime::de::read(&mut __map, &mut fix_versions),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TypedIssueFields {
+            summary,
+            fix_versions,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/components/schemas/WorkLogBatch`.
@@ -3709,18 +3645,10 @@ impl ::serde::Serialize for WorkLogBatch {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.worklogs {
-            map.serialize_entry("worklogs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
+        crate::runtime::ser::optional(&mut map, "worklogs", &self.worklogs)?;
         map.end()
     }
 }
@@ -3728,47 +3656,45 @@ impl<'de> ::serde::Deserialize<'de> for WorkLogBatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = WorkLogBatch;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkLogBatch")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WorkLogBatch, A::Error> {
-                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut worklogs: ::std::option::Option<
-                    ::std::vec::Vec<crate::operations::types::Worklog>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "startAt" => start_at = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        "worklogs" => worklogs = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for WorkLogBatch {
+    const EXPECTING: &'static str = "struct WorkLogBatch";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut worklogs: ::std::option::Option<
+            ::std::vec::Vec<crate::operations::types::Worklog>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(WorkLogBatch {
-                    start_at,
-                    max_results,
-                    total,
-                    worklogs,
-                })
+            };
+            let __read = match __key.as_str() {
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                "worklogs" => crate::runtime::de::read(&mut __map, &mut worklogs),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(WorkLogBatch {
+            start_at,
+            max_results,
+            total,
+            worklogs,
+        })
     }
 }
 /// Schema `#/components/schemas/Worklog`.
@@ -3799,12 +3725,8 @@ impl ::serde::Serialize for Worklog {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_spent {
-            map.serialize_entry("timeSpent", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "timeSpent", &self.time_spent)?;
         map.end()
     }
 }
@@ -3812,36 +3734,34 @@ impl<'de> ::serde::Deserialize<'de> for Worklog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Worklog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Worklog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Worklog, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "timeSpent" => time_spent = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Worklog {
+    const EXPECTING: &'static str = "struct Worklog";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Worklog { id, time_spent })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "timeSpent" => crate::runtime::de::read(&mut __map, &mut time_spent),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Worklog { id, time_spent })
     }
 }
 

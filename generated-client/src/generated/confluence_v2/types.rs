@@ -33,15 +33,9 @@ impl ::serde::Serialize for AbstractPageLinks {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.webui {
-            map.serialize_entry("webui", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.editui {
-            map.serialize_entry("editui", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.tinyui {
-            map.serialize_entry("tinyui", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "webui", &self.webui)?;
+        crate::runtime::ser::optional(&mut map, "editui", &self.editui)?;
+        crate::runtime::ser::optional(&mut map, "tinyui", &self.tinyui)?;
         map.end()
     }
 }
@@ -49,42 +43,40 @@ impl<'de> ::serde::Deserialize<'de> for AbstractPageLinks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AbstractPageLinks;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AbstractPageLinks")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AbstractPageLinks, A::Error> {
-                let mut webui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut editui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut tinyui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "webui" => webui = __map.next_value()?,
-                        "editui" => editui = __map.next_value()?,
-                        "tinyui" => tinyui = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AbstractPageLinks {
+    const EXPECTING: &'static str = "struct AbstractPageLinks";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut webui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut editui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut tinyui: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AbstractPageLinks {
-                    webui,
-                    editui,
-                    tinyui,
-                })
+            };
+            let __read = match __key.as_str() {
+                "webui" => crate::runtime::de::read(&mut __map, &mut webui),
+                "editui" => crate::runtime::de::read(&mut __map, &mut editui),
+                "tinyui" => crate::runtime::de::read(&mut __map, &mut tinyui),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AbstractPageLinks {
+            webui,
+            editui,
+            tinyui,
+        })
     }
 }
 /// Contains fields for each representation type requested.
@@ -119,15 +111,13 @@ impl ::serde::Serialize for BodySingle {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.storage {
-            map.serialize_entry("storage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.atlas_doc_format {
-            map.serialize_entry("atlas_doc_format", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            map.serialize_entry("view", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "storage", &self.storage)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "atlas_doc_format",
+            &self.atlas_doc_format,
+        )?;
+        crate::runtime::ser::optional(&mut map, "view", &self.view)?;
         map.end()
     }
 }
@@ -135,48 +125,44 @@ impl<'de> ::serde::Deserialize<'de> for BodySingle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = BodySingle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BodySingle")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodySingle, A::Error> {
-                let mut storage: ::std::option::Option<
-                    crate::confluence_v2::types::BodyType,
-                > = ::std::option::Option::None;
-                let mut atlas_doc_format: ::std::option::Option<
-                    crate::confluence_v2::types::BodyType,
-                > = ::std::option::Option::None;
-                let mut view: ::std::option::Option<
-                    crate::confluence_v2::types::BodyType,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "storage" => storage = __map.next_value()?,
-                        "atlas_doc_format" => atlas_doc_format = __map.next_value()?,
-                        "view" => view = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for BodySingle {
+    const EXPECTING: &'static str = "struct BodySingle";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut storage: ::std::option::Option<crate::confluence_v2::types::BodyType> = ::std::option::Option::None;
+        let mut atlas_doc_format: ::std::option::Option<
+            crate::confluence_v2::types::BodyType,
+        > = ::std::option::Option::None;
+        let mut view: ::std::option::Option<crate::confluence_v2::types::BodyType> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(BodySingle {
-                    storage,
-                    atlas_doc_format,
-                    view,
-                })
+            };
+            let __read = match __key.as_str() {
+                "storage" => crate::runtime::de::read(&mut __map, &mut storage),
+                "atlas_doc_format" => {
+                    crate::runtime::de::read(&mut __map, &mut atlas_doc_format)
+                }
+                "view" => crate::runtime::de::read(&mut __map, &mut view),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(BodySingle {
+            storage,
+            atlas_doc_format,
+            view,
+        })
     }
 }
 /// Schema `#/components/schemas/BodyType`.
@@ -216,18 +202,10 @@ impl ::serde::Serialize for ContentProperty {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "value", &self.value)?;
+        crate::runtime::ser::optional(&mut map, "version", &self.version)?;
         map.end()
     }
 }
@@ -235,47 +213,43 @@ impl<'de> ::serde::Deserialize<'de> for ContentProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ContentProperty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ContentProperty")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ContentProperty, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut version: ::std::option::Option<
-                    crate::confluence_v2::types::Version,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "value" => value = __map.next_value()?,
-                        "version" => version = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ContentProperty {
+    const EXPECTING: &'static str = "struct ContentProperty";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut version: ::std::option::Option<crate::confluence_v2::types::Version> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ContentProperty {
-                    id,
-                    key,
-                    value,
-                    version,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "value" => crate::runtime::de::read(&mut __map, &mut value),
+                "version" => crate::runtime::de::read(&mut __map, &mut version),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ContentProperty {
+            id,
+            key,
+            value,
+            version,
+        })
     }
 }
 /// The status of the content.
@@ -448,66 +422,30 @@ impl ::serde::Serialize for GetPageByIdResponse {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.space_id {
-            map.serialize_entry("spaceId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_id {
-            map.serialize_entry("parentId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_type {
-            map.serialize_entry("parentType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.position {
-            map.serialize_entry("position", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            map.serialize_entry("authorId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.owner_id {
-            map.serialize_entry("ownerId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_owner_id {
-            map.serialize_entry("lastOwnerId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.likes {
-            map.serialize_entry("likes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_favorited_by_current_user {
-            map.serialize_entry("isFavoritedByCurrentUser", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "spaceId", &self.space_id)?;
+        crate::runtime::ser::optional(&mut map, "parentId", &self.parent_id)?;
+        crate::runtime::ser::optional(&mut map, "parentType", &self.parent_type)?;
+        crate::runtime::ser::optional(&mut map, "position", &self.position)?;
+        crate::runtime::ser::optional(&mut map, "authorId", &self.author_id)?;
+        crate::runtime::ser::optional(&mut map, "ownerId", &self.owner_id)?;
+        crate::runtime::ser::optional(&mut map, "lastOwnerId", &self.last_owner_id)?;
+        crate::runtime::ser::optional(&mut map, "createdAt", &self.created_at)?;
+        crate::runtime::ser::optional(&mut map, "version", &self.version)?;
+        crate::runtime::ser::optional(&mut map, "body", &self.body)?;
+        crate::runtime::ser::optional(&mut map, "labels", &self.labels)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "operations", &self.operations)?;
+        crate::runtime::ser::optional(&mut map, "likes", &self.likes)?;
+        crate::runtime::ser::optional(&mut map, "versions", &self.versions)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "isFavoritedByCurrentUser",
+            &self.is_favorited_by_current_user,
+        )?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -515,133 +453,120 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponse, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
-                    crate::confluence_v2::types::ContentStatus,
-                > = ::std::option::Option::None;
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parent_type: ::std::option::Option<
-                    crate::confluence_v2::types::ParentContentType,
-                > = ::std::option::Option::None;
-                let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
-                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut owner_id: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut last_owner_id: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut created_at: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut version: ::std::option::Option<
-                    crate::confluence_v2::types::Version,
-                > = ::std::option::Option::None;
-                let mut body: ::std::option::Option<
-                    crate::confluence_v2::types::BodySingle,
-                > = ::std::option::Option::None;
-                let mut labels: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseLabels,
-                > = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseProperties,
-                > = ::std::option::Option::None;
-                let mut operations: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseOperations,
-                > = ::std::option::Option::None;
-                let mut likes: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseLikes,
-                > = ::std::option::Option::None;
-                let mut versions: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseVersions,
-                > = ::std::option::Option::None;
-                let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::GetPageByIdResponseLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        "title" => title = __map.next_value()?,
-                        "spaceId" => space_id = __map.next_value()?,
-                        "parentId" => parent_id = __map.next_value()?,
-                        "parentType" => parent_type = __map.next_value()?,
-                        "position" => {
-                            position = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "authorId" => author_id = __map.next_value()?,
-                        "ownerId" => {
-                            owner_id = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "lastOwnerId" => {
-                            last_owner_id = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "createdAt" => created_at = __map.next_value()?,
-                        "version" => version = __map.next_value()?,
-                        "body" => body = __map.next_value()?,
-                        "labels" => labels = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "operations" => operations = __map.next_value()?,
-                        "likes" => likes = __map.next_value()?,
-                        "versions" => versions = __map.next_value()?,
-                        "isFavoritedByCurrentUser" => {
-                            is_favorited_by_current_user = __map.next_value()?;
-                        }
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponse {
+    const EXPECTING: &'static str = "struct GetPageByIdResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status: ::std::option::Option<
+            crate::confluence_v2::types::ContentStatus,
+        > = ::std::option::Option::None;
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_type: ::std::option::Option<
+            crate::confluence_v2::types::ParentContentType,
+        > = ::std::option::Option::None;
+        let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
+        let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut owner_id: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_owner_id: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut created_at: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut version: ::std::option::Option<crate::confluence_v2::types::Version> = ::std::option::Option::None;
+        let mut body: ::std::option::Option<crate::confluence_v2::types::BodySingle> = ::std::option::Option::None;
+        let mut labels: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseLabels,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseProperties,
+        > = ::std::option::Option::None;
+        let mut operations: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseOperations,
+        > = ::std::option::Option::None;
+        let mut likes: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseLikes,
+        > = ::std::option::Option::None;
+        let mut versions: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseVersions,
+        > = ::std::option::Option::None;
+        let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::GetPageByIdResponseLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponse {
-                    id,
-                    status,
-                    title,
-                    space_id,
-                    parent_id,
-                    parent_type,
-                    position,
-                    author_id,
-                    owner_id,
-                    last_owner_id,
-                    created_at,
-                    version,
-                    body,
-                    labels,
-                    properties,
-                    operations,
-                    likes,
-                    versions,
-                    is_favorited_by_current_user,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                "title" => crate::runtime::de::read(&mut __map, &mut title),
+                "spaceId" => crate::runtime::de::read(&mut __map, &mut space_id),
+                "parentId" => crate::runtime::de::read(&mut __map, &mut parent_id),
+                "parentType" => crate::runtime::de::read(&mut __map, &mut parent_type),
+                "position" => {
+                    crate::runtime::de::read_nullable(&mut __map, &mut position)
+                }
+                "authorId" => crate::runtime::de::read(&mut __map, &mut author_id),
+                "ownerId" => crate::runtime::de::read_nullable(&mut __map, &mut owner_id),
+                "lastOwnerId" => {
+                    crate::runtime::de::read_nullable(&mut __map, &mut last_owner_id)
+                }
+                "createdAt" => crate::runtime::de::read(&mut __map, &mut created_at),
+                "version" => crate::runtime::de::read(&mut __map, &mut version),
+                "body" => crate::runtime::de::read(&mut __map, &mut body),
+                "labels" => crate::runtime::de::read(&mut __map, &mut labels),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "operations" => crate::runtime::de::read(&mut __map, &mut operations),
+                "likes" => crate::runtime::de::read(&mut __map, &mut likes),
+                "versions" => crate::runtime::de::read(&mut __map, &mut versions),
+                "isFavoritedByCurrentUser" => {
+                    crate::runtime::de::read(
+                        &mut __map,
+                        &mut is_favorited_by_current_user,
+                    )
+                }
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponse {
+            id,
+            status,
+            title,
+            space_id,
+            parent_id,
+            parent_type,
+            position,
+            author_id,
+            owner_id,
+            last_owner_id,
+            created_at,
+            version,
+            body,
+            labels,
+            properties,
+            operations,
+            likes,
+            versions,
+            is_favorited_by_current_user,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/labels`.
@@ -676,15 +601,9 @@ impl ::serde::Serialize for GetPageByIdResponseLabels {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -692,48 +611,46 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLabels {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseLabels;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseLabels")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseLabels, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Label>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseLabels {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseLabels";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Label>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseLabels {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseLabels {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/likes`.
@@ -768,15 +685,9 @@ impl ::serde::Serialize for GetPageByIdResponseLikes {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -784,48 +695,46 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLikes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseLikes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseLikes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseLikes, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Like>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseLikes {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseLikes";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Like>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseLikes {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseLikes {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/paths/~1pages~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/_links`.
@@ -855,9 +764,7 @@ impl ::serde::Serialize for GetPageByIdResponseLinks {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.base {
-            map.serialize_entry("base", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "base", &self.base)?;
         map.end()
     }
 }
@@ -865,34 +772,32 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseLinks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseLinks;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseLinks")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseLinks, A::Error> {
-                let mut base: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "base" => base = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseLinks {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseLinks";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut base: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseLinks { base })
+            };
+            let __read = match __key.as_str() {
+                "base" => crate::runtime::de::read(&mut __map, &mut base),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseLinks { base })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/operations`.
@@ -927,15 +832,9 @@ impl ::serde::Serialize for GetPageByIdResponseOperations {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -943,48 +842,46 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseOperations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseOperations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseOperations")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseOperations, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Operation>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseOperations {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseOperations";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Operation>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseOperations {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseOperations {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/properties`.
@@ -1019,15 +916,9 @@ impl ::serde::Serialize for GetPageByIdResponseProperties {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -1035,48 +926,46 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseProperties")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseProperties, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseProperties {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseProperties";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseProperties {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseProperties {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/versions`.
@@ -1111,15 +1000,9 @@ impl ::serde::Serialize for GetPageByIdResponseVersions {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -1127,48 +1010,46 @@ impl<'de> ::serde::Deserialize<'de> for GetPageByIdResponseVersions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageByIdResponseVersions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetPageByIdResponseVersions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GetPageByIdResponseVersions, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Version>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GetPageByIdResponseVersions {
+    const EXPECTING: &'static str = "struct GetPageByIdResponseVersions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Version>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GetPageByIdResponseVersions {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GetPageByIdResponseVersions {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/paths/~1pages~1{id}/get/parameters/3/schema/items`.
@@ -1278,15 +1159,9 @@ impl ::serde::Serialize for Label {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.prefix {
-            map.serialize_entry("prefix", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "prefix", &self.prefix)?;
         map.end()
     }
 }
@@ -1294,38 +1169,36 @@ impl<'de> ::serde::Deserialize<'de> for Label {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Label;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Label")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Label, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut prefix: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "prefix" => prefix = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Label {
+    const EXPECTING: &'static str = "struct Label";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut prefix: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Label { id, name, prefix })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "prefix" => crate::runtime::de::read(&mut __map, &mut prefix),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Label { id, name, prefix })
     }
 }
 /// Schema `#/components/schemas/Like`.
@@ -1355,9 +1228,7 @@ impl ::serde::Serialize for Like {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
         map.end()
     }
 }
@@ -1365,34 +1236,32 @@ impl<'de> ::serde::Deserialize<'de> for Like {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Like;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Like")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Like, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Like {
+    const EXPECTING: &'static str = "struct Like";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Like { account_id })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Like { account_id })
     }
 }
 /// Schema `#/components/schemas/Operation`.
@@ -1425,12 +1294,8 @@ impl ::serde::Serialize for Operation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.operation {
-            map.serialize_entry("operation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.target_type {
-            map.serialize_entry("targetType", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "operation", &self.operation)?;
+        crate::runtime::ser::optional(&mut map, "targetType", &self.target_type)?;
         map.end()
     }
 }
@@ -1438,39 +1303,37 @@ impl<'de> ::serde::Deserialize<'de> for Operation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Operation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Operation")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Operation, A::Error> {
-                let mut operation: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut target_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "operation" => operation = __map.next_value()?,
-                        "targetType" => target_type = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Operation {
+    const EXPECTING: &'static str = "struct Operation";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut operation: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut target_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Operation {
-                    operation,
-                    target_type,
-                })
+            };
+            let __read = match __key.as_str() {
+                "operation" => crate::runtime::de::read(&mut __map, &mut operation),
+                "targetType" => crate::runtime::de::read(&mut __map, &mut target_type),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Operation {
+            operation,
+            target_type,
+        })
     }
 }
 /// Schema `#/components/schemas/OptionalFieldLinks`.
@@ -1500,9 +1363,7 @@ impl ::serde::Serialize for OptionalFieldLinks {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -1510,34 +1371,32 @@ impl<'de> ::serde::Deserialize<'de> for OptionalFieldLinks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OptionalFieldLinks;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OptionalFieldLinks")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OptionalFieldLinks, A::Error> {
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for OptionalFieldLinks {
+    const EXPECTING: &'static str = "struct OptionalFieldLinks";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(OptionalFieldLinks { self_ })
+            };
+            let __read = match __key.as_str() {
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(OptionalFieldLinks { self_ })
     }
 }
 /// Schema `#/components/schemas/OptionalFieldMeta`.
@@ -1570,12 +1429,8 @@ impl ::serde::Serialize for OptionalFieldMeta {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.has_more {
-            map.serialize_entry("hasMore", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.cursor {
-            map.serialize_entry("cursor", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "hasMore", &self.has_more)?;
+        crate::runtime::ser::optional(&mut map, "cursor", &self.cursor)?;
         map.end()
     }
 }
@@ -1583,39 +1438,37 @@ impl<'de> ::serde::Deserialize<'de> for OptionalFieldMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OptionalFieldMeta;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OptionalFieldMeta")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OptionalFieldMeta, A::Error> {
-                let mut has_more: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut cursor: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "hasMore" => has_more = __map.next_value()?,
-                        "cursor" => cursor = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for OptionalFieldMeta {
+    const EXPECTING: &'static str = "struct OptionalFieldMeta";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut has_more: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut cursor: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(OptionalFieldMeta {
-                    has_more,
-                    cursor,
-                })
+            };
+            let __read = match __key.as_str() {
+                "hasMore" => crate::runtime::de::read(&mut __map, &mut has_more),
+                "cursor" => crate::runtime::de::read(&mut __map, &mut cursor),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(OptionalFieldMeta {
+            has_more,
+            cursor,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle`.
@@ -1700,66 +1553,30 @@ impl ::serde::Serialize for PageSingle {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.space_id {
-            map.serialize_entry("spaceId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_id {
-            map.serialize_entry("parentId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parent_type {
-            map.serialize_entry("parentType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.position {
-            map.serialize_entry("position", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            map.serialize_entry("authorId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.owner_id {
-            map.serialize_entry("ownerId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_owner_id {
-            map.serialize_entry("lastOwnerId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.likes {
-            map.serialize_entry("likes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_favorited_by_current_user {
-            map.serialize_entry("isFavoritedByCurrentUser", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "spaceId", &self.space_id)?;
+        crate::runtime::ser::optional(&mut map, "parentId", &self.parent_id)?;
+        crate::runtime::ser::optional(&mut map, "parentType", &self.parent_type)?;
+        crate::runtime::ser::optional(&mut map, "position", &self.position)?;
+        crate::runtime::ser::optional(&mut map, "authorId", &self.author_id)?;
+        crate::runtime::ser::optional(&mut map, "ownerId", &self.owner_id)?;
+        crate::runtime::ser::optional(&mut map, "lastOwnerId", &self.last_owner_id)?;
+        crate::runtime::ser::optional(&mut map, "createdAt", &self.created_at)?;
+        crate::runtime::ser::optional(&mut map, "version", &self.version)?;
+        crate::runtime::ser::optional(&mut map, "body", &self.body)?;
+        crate::runtime::ser::optional(&mut map, "labels", &self.labels)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "operations", &self.operations)?;
+        crate::runtime::ser::optional(&mut map, "likes", &self.likes)?;
+        crate::runtime::ser::optional(&mut map, "versions", &self.versions)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "isFavoritedByCurrentUser",
+            &self.is_favorited_by_current_user,
+        )?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -1767,133 +1584,120 @@ impl<'de> ::serde::Deserialize<'de> for PageSingle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingle")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingle, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
-                    crate::confluence_v2::types::ContentStatus,
-                > = ::std::option::Option::None;
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut parent_type: ::std::option::Option<
-                    crate::confluence_v2::types::ParentContentType,
-                > = ::std::option::Option::None;
-                let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
-                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut owner_id: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut last_owner_id: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut created_at: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut version: ::std::option::Option<
-                    crate::confluence_v2::types::Version,
-                > = ::std::option::Option::None;
-                let mut body: ::std::option::Option<
-                    crate::confluence_v2::types::BodySingle,
-                > = ::std::option::Option::None;
-                let mut labels: ::std::option::Option<
-                    crate::confluence_v2::types::PageSingleLabels,
-                > = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    crate::confluence_v2::types::PageSingleProperties,
-                > = ::std::option::Option::None;
-                let mut operations: ::std::option::Option<
-                    crate::confluence_v2::types::PageSingleOperations,
-                > = ::std::option::Option::None;
-                let mut likes: ::std::option::Option<
-                    crate::confluence_v2::types::PageSingleLikes,
-                > = ::std::option::Option::None;
-                let mut versions: ::std::option::Option<
-                    crate::confluence_v2::types::PageSingleVersions,
-                > = ::std::option::Option::None;
-                let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::AbstractPageLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        "title" => title = __map.next_value()?,
-                        "spaceId" => space_id = __map.next_value()?,
-                        "parentId" => parent_id = __map.next_value()?,
-                        "parentType" => parent_type = __map.next_value()?,
-                        "position" => {
-                            position = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "authorId" => author_id = __map.next_value()?,
-                        "ownerId" => {
-                            owner_id = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "lastOwnerId" => {
-                            last_owner_id = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "createdAt" => created_at = __map.next_value()?,
-                        "version" => version = __map.next_value()?,
-                        "body" => body = __map.next_value()?,
-                        "labels" => labels = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "operations" => operations = __map.next_value()?,
-                        "likes" => likes = __map.next_value()?,
-                        "versions" => versions = __map.next_value()?,
-                        "isFavoritedByCurrentUser" => {
-                            is_favorited_by_current_user = __map.next_value()?;
-                        }
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingle {
+    const EXPECTING: &'static str = "struct PageSingle";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status: ::std::option::Option<
+            crate::confluence_v2::types::ContentStatus,
+        > = ::std::option::Option::None;
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut space_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut parent_type: ::std::option::Option<
+            crate::confluence_v2::types::ParentContentType,
+        > = ::std::option::Option::None;
+        let mut position: ::std::option::Option<crate::runtime::Nullable<i32>> = ::std::option::Option::None;
+        let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut owner_id: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut last_owner_id: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut created_at: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut version: ::std::option::Option<crate::confluence_v2::types::Version> = ::std::option::Option::None;
+        let mut body: ::std::option::Option<crate::confluence_v2::types::BodySingle> = ::std::option::Option::None;
+        let mut labels: ::std::option::Option<
+            crate::confluence_v2::types::PageSingleLabels,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            crate::confluence_v2::types::PageSingleProperties,
+        > = ::std::option::Option::None;
+        let mut operations: ::std::option::Option<
+            crate::confluence_v2::types::PageSingleOperations,
+        > = ::std::option::Option::None;
+        let mut likes: ::std::option::Option<
+            crate::confluence_v2::types::PageSingleLikes,
+        > = ::std::option::Option::None;
+        let mut versions: ::std::option::Option<
+            crate::confluence_v2::types::PageSingleVersions,
+        > = ::std::option::Option::None;
+        let mut is_favorited_by_current_user: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::AbstractPageLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingle {
-                    id,
-                    status,
-                    title,
-                    space_id,
-                    parent_id,
-                    parent_type,
-                    position,
-                    author_id,
-                    owner_id,
-                    last_owner_id,
-                    created_at,
-                    version,
-                    body,
-                    labels,
-                    properties,
-                    operations,
-                    likes,
-                    versions,
-                    is_favorited_by_current_user,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                "title" => crate::runtime::de::read(&mut __map, &mut title),
+                "spaceId" => crate::runtime::de::read(&mut __map, &mut space_id),
+                "parentId" => crate::runtime::de::read(&mut __map, &mut parent_id),
+                "parentType" => crate::runtime::de::read(&mut __map, &mut parent_type),
+                "position" => {
+                    crate::runtime::de::read_nullable(&mut __map, &mut position)
+                }
+                "authorId" => crate::runtime::de::read(&mut __map, &mut author_id),
+                "ownerId" => crate::runtime::de::read_nullable(&mut __map, &mut owner_id),
+                "lastOwnerId" => {
+                    crate::runtime::de::read_nullable(&mut __map, &mut last_owner_id)
+                }
+                "createdAt" => crate::runtime::de::read(&mut __map, &mut created_at),
+                "version" => crate::runtime::de::read(&mut __map, &mut version),
+                "body" => crate::runtime::de::read(&mut __map, &mut body),
+                "labels" => crate::runtime::de::read(&mut __map, &mut labels),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "operations" => crate::runtime::de::read(&mut __map, &mut operations),
+                "likes" => crate::runtime::de::read(&mut __map, &mut likes),
+                "versions" => crate::runtime::de::read(&mut __map, &mut versions),
+                "isFavoritedByCurrentUser" => {
+                    crate::runtime::de::read(
+                        &mut __map,
+                        &mut is_favorited_by_current_user,
+                    )
+                }
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingle {
+            id,
+            status,
+            title,
+            space_id,
+            parent_id,
+            parent_type,
+            position,
+            author_id,
+            owner_id,
+            last_owner_id,
+            created_at,
+            version,
+            body,
+            labels,
+            properties,
+            operations,
+            likes,
+            versions,
+            is_favorited_by_current_user,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/labels`.
@@ -1928,15 +1732,9 @@ impl ::serde::Serialize for PageSingleLabels {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -1944,48 +1742,46 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleLabels {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingleLabels;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingleLabels")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingleLabels, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Label>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingleLabels {
+    const EXPECTING: &'static str = "struct PageSingleLabels";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Label>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingleLabels {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingleLabels {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/likes`.
@@ -2020,15 +1816,9 @@ impl ::serde::Serialize for PageSingleLikes {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -2036,48 +1826,46 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleLikes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingleLikes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingleLikes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingleLikes, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Like>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingleLikes {
+    const EXPECTING: &'static str = "struct PageSingleLikes";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Like>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingleLikes {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingleLikes {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/operations`.
@@ -2112,15 +1900,9 @@ impl ::serde::Serialize for PageSingleOperations {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -2128,48 +1910,46 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleOperations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingleOperations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingleOperations")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingleOperations, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Operation>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingleOperations {
+    const EXPECTING: &'static str = "struct PageSingleOperations";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Operation>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingleOperations {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingleOperations {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/properties`.
@@ -2204,15 +1984,9 @@ impl ::serde::Serialize for PageSingleProperties {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -2220,48 +1994,46 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingleProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingleProperties")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingleProperties, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingleProperties {
+    const EXPECTING: &'static str = "struct PageSingleProperties";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::ContentProperty>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingleProperties {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingleProperties {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Schema `#/components/schemas/PageSingle/properties/versions`.
@@ -2296,15 +2068,9 @@ impl ::serde::Serialize for PageSingleVersions {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "results", &self.results)?;
+        crate::runtime::ser::optional(&mut map, "meta", &self.meta)?;
+        crate::runtime::ser::optional(&mut map, "_links", &self.links)?;
         map.end()
     }
 }
@@ -2312,48 +2078,46 @@ impl<'de> ::serde::Deserialize<'de> for PageSingleVersions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageSingleVersions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageSingleVersions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageSingleVersions, A::Error> {
-                let mut results: ::std::option::Option<
-                    ::std::vec::Vec<crate::confluence_v2::types::Version>,
-                > = ::std::option::Option::None;
-                let mut meta: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldMeta,
-                > = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    crate::confluence_v2::types::OptionalFieldLinks,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "results" => results = __map.next_value()?,
-                        "meta" => meta = __map.next_value()?,
-                        "_links" => links = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageSingleVersions {
+    const EXPECTING: &'static str = "struct PageSingleVersions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut results: ::std::option::Option<
+            ::std::vec::Vec<crate::confluence_v2::types::Version>,
+        > = ::std::option::Option::None;
+        let mut meta: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldMeta,
+        > = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            crate::confluence_v2::types::OptionalFieldLinks,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageSingleVersions {
-                    results,
-                    meta,
-                    links,
-                })
+            };
+            let __read = match __key.as_str() {
+                "results" => crate::runtime::de::read(&mut __map, &mut results),
+                "meta" => crate::runtime::de::read(&mut __map, &mut meta),
+                "_links" => crate::runtime::de::read(&mut __map, &mut links),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageSingleVersions {
+            results,
+            meta,
+            links,
+        })
     }
 }
 /// Content type of the parent, or null if there is no parent.
@@ -2547,21 +2311,11 @@ impl ::serde::Serialize for Version {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.number {
-            map.serialize_entry("number", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.minor_edit {
-            map.serialize_entry("minorEdit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.author_id {
-            map.serialize_entry("authorId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "createdAt", &self.created_at)?;
+        crate::runtime::ser::optional(&mut map, "message", &self.message)?;
+        crate::runtime::ser::optional(&mut map, "number", &self.number)?;
+        crate::runtime::ser::optional(&mut map, "minorEdit", &self.minor_edit)?;
+        crate::runtime::ser::optional(&mut map, "authorId", &self.author_id)?;
         map.end()
     }
 }
@@ -2569,49 +2323,45 @@ impl<'de> ::serde::Deserialize<'de> for Version {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Version;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Version")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Version, A::Error> {
-                let mut created_at: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut number: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut minor_edit: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "createdAt" => created_at = __map.next_value()?,
-                        "message" => message = __map.next_value()?,
-                        "number" => number = __map.next_value()?,
-                        "minorEdit" => minor_edit = __map.next_value()?,
-                        "authorId" => author_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Version {
+    const EXPECTING: &'static str = "struct Version";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut number: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut minor_edit: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut author_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Version {
-                    created_at,
-                    message,
-                    number,
-                    minor_edit,
-                    author_id,
-                })
+            };
+            let __read = match __key.as_str() {
+                "createdAt" => crate::runtime::de::read(&mut __map, &mut created_at),
+                "message" => crate::runtime::de::read(&mut __map, &mut message),
+                "number" => crate::runtime::de::read(&mut __map, &mut number),
+                "minorEdit" => crate::runtime::de::read(&mut __map, &mut minor_edit),
+                "authorId" => crate::runtime::de::read(&mut __map, &mut author_id),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Version {
+            created_at,
+            message,
+            number,
+            minor_edit,
+            author_id,
+        })
     }
 }

@@ -71,48 +71,40 @@ impl ::serde::Serialize for ApplicationRole {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.default_groups {
-            map.serialize_entry("defaultGroups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.default_groups_details {
-            map.serialize_entry("defaultGroupsDetails", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.defined {
-            map.serialize_entry("defined", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_details {
-            map.serialize_entry("groupDetails", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.has_unlimited_seats {
-            map.serialize_entry("hasUnlimitedSeats", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.number_of_seats {
-            map.serialize_entry("numberOfSeats", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.platform {
-            map.serialize_entry("platform", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.remaining_seats {
-            map.serialize_entry("remainingSeats", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.selected_by_default {
-            map.serialize_entry("selectedByDefault", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_count {
-            map.serialize_entry("userCount", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_count_description {
-            map.serialize_entry("userCountDescription", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "defaultGroups", &self.default_groups)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "defaultGroupsDetails",
+            &self.default_groups_details,
+        )?;
+        crate::runtime::ser::optional(&mut map, "defined", &self.defined)?;
+        crate::runtime::ser::optional(&mut map, "groupDetails", &self.group_details)?;
+        crate::runtime::ser::optional(&mut map, "groups", &self.groups)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "hasUnlimitedSeats",
+            &self.has_unlimited_seats,
+        )?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "numberOfSeats", &self.number_of_seats)?;
+        crate::runtime::ser::optional(&mut map, "platform", &self.platform)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "remainingSeats",
+            &self.remaining_seats,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "selectedByDefault",
+            &self.selected_by_default,
+        )?;
+        crate::runtime::ser::optional(&mut map, "userCount", &self.user_count)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "userCountDescription",
+            &self.user_count_description,
+        )?;
         map.end()
     }
 }
@@ -120,89 +112,95 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ApplicationRole;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationRole")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApplicationRole, A::Error> {
-                let mut default_groups: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut default_groups_details: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
-                > = ::std::option::Option::None;
-                let mut defined: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut group_details: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
-                > = ::std::option::Option::None;
-                let mut groups: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut has_unlimited_seats: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut number_of_seats: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut platform: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut remaining_seats: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut selected_by_default: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut user_count: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut user_count_description: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "defaultGroups" => default_groups = __map.next_value()?,
-                        "defaultGroupsDetails" => {
-                            default_groups_details = __map.next_value()?;
-                        }
-                        "defined" => defined = __map.next_value()?,
-                        "groupDetails" => group_details = __map.next_value()?,
-                        "groups" => groups = __map.next_value()?,
-                        "hasUnlimitedSeats" => has_unlimited_seats = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "numberOfSeats" => number_of_seats = __map.next_value()?,
-                        "platform" => platform = __map.next_value()?,
-                        "remainingSeats" => remaining_seats = __map.next_value()?,
-                        "selectedByDefault" => selected_by_default = __map.next_value()?,
-                        "userCount" => user_count = __map.next_value()?,
-                        "userCountDescription" => {
-                            user_count_description = __map.next_value()?;
-                        }
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ApplicationRole {
+    const EXPECTING: &'static str = "struct ApplicationRole";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut default_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut default_groups_details: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+        > = ::std::option::Option::None;
+        let mut defined: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut group_details: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+        > = ::std::option::Option::None;
+        let mut groups: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut has_unlimited_seats: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut number_of_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut platform: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut remaining_seats: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut selected_by_default: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut user_count: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut user_count_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ApplicationRole {
-                    default_groups,
-                    default_groups_details,
-                    defined,
-                    group_details,
-                    groups,
-                    has_unlimited_seats,
-                    key,
-                    name,
-                    number_of_seats,
-                    platform,
-                    remaining_seats,
-                    selected_by_default,
-                    user_count,
-                    user_count_description,
-                })
+            };
+            let __read = match __key.as_str() {
+                "defaultGroups" => {
+                    crate::runtime::de::read(&mut __map, &mut default_groups)
+                }
+                "defaultGroupsDetails" => {
+                    crate::runtime::de::read(&mut __map, &mut default_groups_details)
+                }
+                "defined" => crate::runtime::de::read(&mut __map, &mut defined),
+                "groupDetails" => {
+                    crate::runtime::de::read(&mut __map, &mut group_details)
+                }
+                "groups" => crate::runtime::de::read(&mut __map, &mut groups),
+                "hasUnlimitedSeats" => {
+                    crate::runtime::de::read(&mut __map, &mut has_unlimited_seats)
+                }
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "numberOfSeats" => {
+                    crate::runtime::de::read(&mut __map, &mut number_of_seats)
+                }
+                "platform" => crate::runtime::de::read(&mut __map, &mut platform),
+                "remainingSeats" => {
+                    crate::runtime::de::read(&mut __map, &mut remaining_seats)
+                }
+                "selectedByDefault" => {
+                    crate::runtime::de::read(&mut __map, &mut selected_by_default)
+                }
+                "userCount" => crate::runtime::de::read(&mut __map, &mut user_count),
+                "userCountDescription" => {
+                    crate::runtime::de::read(&mut __map, &mut user_count_description)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ApplicationRole {
+            default_groups,
+            default_groups_details,
+            defined,
+            group_details,
+            groups,
+            has_unlimited_seats,
+            key,
+            name,
+            number_of_seats,
+            platform,
+            remaining_seats,
+            selected_by_default,
+            user_count,
+            user_count_description,
+        })
     }
 }
 /// Details about an attachment.
@@ -282,33 +280,15 @@ impl ::serde::Serialize for Attachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.filename {
-            map.serialize_entry("filename", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mime_type {
-            map.serialize_entry("mimeType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thumbnail {
-            map.serialize_entry("thumbnail", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "author", &self.author)?;
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut map, "filename", &self.filename)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "mimeType", &self.mime_type)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "size", &self.size)?;
+        crate::runtime::ser::optional(&mut map, "thumbnail", &self.thumbnail)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -319,65 +299,68 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Attachment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Attachment")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Attachment, A::Error> {
-                let mut author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "author" => author = __map.next_value()?,
-                        "content" => content = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "filename" => filename = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "mimeType" => mime_type = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "size" => size = __map.next_value()?,
-                        "thumbnail" => thumbnail = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Attachment {
+    const EXPECTING: &'static str = "struct Attachment";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Attachment {
-                    author,
-                    content,
-                    created,
-                    filename,
-                    id,
-                    mime_type,
-                    self_,
-                    size,
-                    thumbnail,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "author" => crate::runtime::de::read(&mut __map, &mut author),
+                "content" => crate::runtime::de::read(&mut __map, &mut content),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "filename" => crate::runtime::de::read(&mut __map, &mut filename),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "mimeType" => crate::runtime::de::read(&mut __map, &mut mime_type),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "size" => crate::runtime::de::read(&mut __map, &mut size),
+                "thumbnail" => crate::runtime::de::read(&mut __map, &mut thumbnail),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Attachment {
+            author,
+            content,
+            created,
+            filename,
+            id,
+            mime_type,
+            self_,
+            size,
+            thumbnail,
+            additional_properties,
+        })
     }
 }
 /// Metadata for an issue attachment.
@@ -458,36 +441,16 @@ impl ::serde::Serialize for AttachmentMetadata {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.filename {
-            map.serialize_entry("filename", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mime_type {
-            map.serialize_entry("mimeType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thumbnail {
-            map.serialize_entry("thumbnail", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "author", &self.author)?;
+        crate::runtime::ser::optional(&mut map, "content", &self.content)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut map, "filename", &self.filename)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "mimeType", &self.mime_type)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "size", &self.size)?;
+        crate::runtime::ser::optional(&mut map, "thumbnail", &self.thumbnail)?;
         map.end()
     }
 }
@@ -495,70 +458,63 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AttachmentMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AttachmentMetadata")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AttachmentMetadata, A::Error> {
-                let mut author: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "author" => author = __map.next_value()?,
-                        "content" => content = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "filename" => filename = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "mimeType" => mime_type = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "size" => size = __map.next_value()?,
-                        "thumbnail" => thumbnail = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AttachmentMetadata {
+    const EXPECTING: &'static str = "struct AttachmentMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut author: ::std::option::Option<crate::jira_platform_v2::types::User> = ::std::option::Option::None;
+        let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut filename: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut mime_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut size: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut thumbnail: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AttachmentMetadata {
-                    author,
-                    content,
-                    created,
-                    filename,
-                    id,
-                    mime_type,
-                    properties,
-                    self_,
-                    size,
-                    thumbnail,
-                })
+            };
+            let __read = match __key.as_str() {
+                "author" => crate::runtime::de::read(&mut __map, &mut author),
+                "content" => crate::runtime::de::read(&mut __map, &mut content),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "filename" => crate::runtime::de::read(&mut __map, &mut filename),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "mimeType" => crate::runtime::de::read(&mut __map, &mut mime_type),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "size" => crate::runtime::de::read(&mut __map, &mut size),
+                "thumbnail" => crate::runtime::de::read(&mut __map, &mut thumbnail),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AttachmentMetadata {
+            author,
+            content,
+            created,
+            filename,
+            id,
+            mime_type,
+            properties,
+            self_,
+            size,
+            thumbnail,
+        })
     }
 }
 /// Details of the instance's attachment settings.
@@ -597,12 +553,8 @@ impl ::serde::Serialize for AttachmentSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.upload_limit {
-            map.serialize_entry("uploadLimit", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "enabled", &self.enabled)?;
+        crate::runtime::ser::optional(&mut map, "uploadLimit", &self.upload_limit)?;
         map.end()
     }
 }
@@ -610,39 +562,37 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AttachmentSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AttachmentSettings")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AttachmentSettings, A::Error> {
-                let mut enabled: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut upload_limit: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "enabled" => enabled = __map.next_value()?,
-                        "uploadLimit" => upload_limit = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AttachmentSettings {
+    const EXPECTING: &'static str = "struct AttachmentSettings";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut upload_limit: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AttachmentSettings {
-                    enabled,
-                    upload_limit,
-                })
+            };
+            let __read = match __key.as_str() {
+                "enabled" => crate::runtime::de::read(&mut __map, &mut enabled),
+                "uploadLimit" => crate::runtime::de::read(&mut __map, &mut upload_limit),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AttachmentSettings {
+            enabled,
+            upload_limit,
+        })
     }
 }
 /// Schema `#/components/schemas/AvatarUrlsBean`.
@@ -681,18 +631,10 @@ impl ::serde::Serialize for AvatarUrlsBean {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.n16x16 {
-            map.serialize_entry("16x16", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n24x24 {
-            map.serialize_entry("24x24", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n32x32 {
-            map.serialize_entry("32x32", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n48x48 {
-            map.serialize_entry("48x48", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "16x16", &self.n16x16)?;
+        crate::runtime::ser::optional(&mut map, "24x24", &self.n24x24)?;
+        crate::runtime::ser::optional(&mut map, "32x32", &self.n32x32)?;
+        crate::runtime::ser::optional(&mut map, "48x48", &self.n48x48)?;
         map.end()
     }
 }
@@ -700,45 +642,43 @@ impl<'de> ::serde::Deserialize<'de> for AvatarUrlsBean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AvatarUrlsBean;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AvatarUrlsBean")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AvatarUrlsBean, A::Error> {
-                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "16x16" => n16x16 = __map.next_value()?,
-                        "24x24" => n24x24 = __map.next_value()?,
-                        "32x32" => n32x32 = __map.next_value()?,
-                        "48x48" => n48x48 = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for AvatarUrlsBean {
+    const EXPECTING: &'static str = "struct AvatarUrlsBean";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(AvatarUrlsBean {
-                    n16x16,
-                    n24x24,
-                    n32x32,
-                    n48x48,
-                })
+            };
+            let __read = match __key.as_str() {
+                "16x16" => crate::runtime::de::read(&mut __map, &mut n16x16),
+                "24x24" => crate::runtime::de::read(&mut __map, &mut n24x24),
+                "32x32" => crate::runtime::de::read(&mut __map, &mut n32x32),
+                "48x48" => crate::runtime::de::read(&mut __map, &mut n48x48),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(AvatarUrlsBean {
+            n16x16,
+            n24x24,
+            n32x32,
+            n48x48,
+        })
     }
 }
 /// A change item.
@@ -802,27 +742,13 @@ impl ::serde::Serialize for ChangeDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.field {
-            map.serialize_entry("field", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.field_id {
-            map.serialize_entry("fieldId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fieldtype {
-            map.serialize_entry("fieldtype", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.from {
-            map.serialize_entry("from", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.from_string {
-            map.serialize_entry("fromString", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.to {
-            map.serialize_entry("to", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.to_string {
-            map.serialize_entry("toString", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "field", &self.field)?;
+        crate::runtime::ser::optional(&mut map, "fieldId", &self.field_id)?;
+        crate::runtime::ser::optional(&mut map, "fieldtype", &self.fieldtype)?;
+        crate::runtime::ser::optional(&mut map, "from", &self.from)?;
+        crate::runtime::ser::optional(&mut map, "fromString", &self.from_string)?;
+        crate::runtime::ser::optional(&mut map, "to", &self.to)?;
+        crate::runtime::ser::optional(&mut map, "toString", &self.to_string)?;
         map.end()
     }
 }
@@ -830,54 +756,52 @@ impl<'de> ::serde::Deserialize<'de> for ChangeDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChangeDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ChangeDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeDetails, A::Error> {
-                let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fieldtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut from: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut from_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut to: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut to_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "field" => field = __map.next_value()?,
-                        "fieldId" => field_id = __map.next_value()?,
-                        "fieldtype" => fieldtype = __map.next_value()?,
-                        "from" => from = __map.next_value()?,
-                        "fromString" => from_string = __map.next_value()?,
-                        "to" => to = __map.next_value()?,
-                        "toString" => to_string = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ChangeDetails {
+    const EXPECTING: &'static str = "struct ChangeDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fieldtype: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut from: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut from_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut to: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut to_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ChangeDetails {
-                    field,
-                    field_id,
-                    fieldtype,
-                    from,
-                    from_string,
-                    to,
-                    to_string,
-                })
+            };
+            let __read = match __key.as_str() {
+                "field" => crate::runtime::de::read(&mut __map, &mut field),
+                "fieldId" => crate::runtime::de::read(&mut __map, &mut field_id),
+                "fieldtype" => crate::runtime::de::read(&mut __map, &mut fieldtype),
+                "from" => crate::runtime::de::read(&mut __map, &mut from),
+                "fromString" => crate::runtime::de::read(&mut __map, &mut from_string),
+                "to" => crate::runtime::de::read(&mut __map, &mut to),
+                "toString" => crate::runtime::de::read(&mut __map, &mut to_string),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ChangeDetails {
+            field,
+            field_id,
+            fieldtype,
+            from,
+            from_string,
+            to,
+            to_string,
+        })
     }
 }
 /// A log of changes made to issue fields. Changelogs related to workflow associations are currently being deprecated.
@@ -935,21 +859,15 @@ impl ::serde::Serialize for Changelog {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.history_metadata {
-            map.serialize_entry("historyMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "author", &self.author)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "historyMetadata",
+            &self.history_metadata,
+        )?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "items", &self.items)?;
         map.end()
     }
 }
@@ -957,54 +875,54 @@ impl<'de> ::serde::Deserialize<'de> for Changelog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Changelog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Changelog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Changelog, A::Error> {
-                let mut author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut history_metadata: ::std::option::Option<
-                    crate::jira_platform_v2::types::HistoryMetadata,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut items: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::ChangeDetails>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "author" => author = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "historyMetadata" => history_metadata = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "items" => items = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Changelog {
+    const EXPECTING: &'static str = "struct Changelog";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut history_metadata: ::std::option::Option<
+            crate::jira_platform_v2::types::HistoryMetadata,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut items: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::ChangeDetails>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Changelog {
-                    author,
-                    created,
-                    history_metadata,
-                    id,
-                    items,
-                })
+            };
+            let __read = match __key.as_str() {
+                "author" => crate::runtime::de::read(&mut __map, &mut author),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "historyMetadata" => {
+                    crate::runtime::de::read(&mut __map, &mut history_metadata)
+                }
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "items" => crate::runtime::de::read(&mut __map, &mut items),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Changelog {
+            author,
+            created,
+            history_metadata,
+            id,
+            items,
+        })
     }
 }
 /// A comment.
@@ -1097,42 +1015,22 @@ impl ::serde::Serialize for Comment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.jsd_author_can_see_request {
-            map.serialize_entry("jsdAuthorCanSeeRequest", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.jsd_public {
-            map.serialize_entry("jsdPublic", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.rendered_body {
-            map.serialize_entry("renderedBody", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.update_author {
-            map.serialize_entry("updateAuthor", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.updated {
-            map.serialize_entry("updated", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            map.serialize_entry("visibility", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "author", &self.author)?;
+        crate::runtime::ser::optional(&mut map, "body", &self.body)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "jsdAuthorCanSeeRequest",
+            &self.jsd_author_can_see_request,
+        )?;
+        crate::runtime::ser::optional(&mut map, "jsdPublic", &self.jsd_public)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "renderedBody", &self.rendered_body)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "updateAuthor", &self.update_author)?;
+        crate::runtime::ser::optional(&mut map, "updated", &self.updated)?;
+        crate::runtime::ser::optional(&mut map, "visibility", &self.visibility)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -1143,82 +1041,89 @@ impl<'de> ::serde::Deserialize<'de> for Comment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Comment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Comment")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Comment, A::Error> {
-                let mut author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut jsd_author_can_see_request: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut jsd_public: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
-                > = ::std::option::Option::None;
-                let mut rendered_body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut update_author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut visibility: ::std::option::Option<
-                    crate::jira_platform_v2::types::Visibility,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "author" => author = __map.next_value()?,
-                        "body" => body = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "jsdAuthorCanSeeRequest" => {
-                            jsd_author_can_see_request = __map.next_value()?;
-                        }
-                        "jsdPublic" => jsd_public = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "renderedBody" => rendered_body = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "updateAuthor" => update_author = __map.next_value()?,
-                        "updated" => updated = __map.next_value()?,
-                        "visibility" => visibility = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Comment {
+    const EXPECTING: &'static str = "struct Comment";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut jsd_author_can_see_request: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut jsd_public: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+        > = ::std::option::Option::None;
+        let mut rendered_body: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut update_author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut visibility: ::std::option::Option<
+            crate::jira_platform_v2::types::Visibility,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Comment {
-                    author,
-                    body,
-                    created,
-                    id,
-                    jsd_author_can_see_request,
-                    jsd_public,
-                    properties,
-                    rendered_body,
-                    self_,
-                    update_author,
-                    updated,
-                    visibility,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "author" => crate::runtime::de::read(&mut __map, &mut author),
+                "body" => crate::runtime::de::read(&mut __map, &mut body),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "jsdAuthorCanSeeRequest" => {
+                    crate::runtime::de::read(&mut __map, &mut jsd_author_can_see_request)
+                }
+                "jsdPublic" => crate::runtime::de::read(&mut __map, &mut jsd_public),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "renderedBody" => {
+                    crate::runtime::de::read(&mut __map, &mut rendered_body)
+                }
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "updateAuthor" => {
+                    crate::runtime::de::read(&mut __map, &mut update_author)
+                }
+                "updated" => crate::runtime::de::read(&mut __map, &mut updated),
+                "visibility" => crate::runtime::de::read(&mut __map, &mut visibility),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Comment {
+            author,
+            body,
+            created,
+            id,
+            jsd_author_can_see_request,
+            jsd_public,
+            properties,
+            rendered_body,
+            self_,
+            update_author,
+            updated,
+            visibility,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/components/schemas/CreateUpdateRoleRequestBean`.
@@ -1251,12 +1156,8 @@ impl ::serde::Serialize for CreateUpdateRoleRequestBean {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
         map.end()
     }
 }
@@ -1264,39 +1165,37 @@ impl<'de> ::serde::Deserialize<'de> for CreateUpdateRoleRequestBean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CreateUpdateRoleRequestBean;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUpdateRoleRequestBean")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateUpdateRoleRequestBean, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CreateUpdateRoleRequestBean {
+    const EXPECTING: &'static str = "struct CreateUpdateRoleRequestBean";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CreateUpdateRoleRequestBean {
-                    description,
-                    name,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CreateUpdateRoleRequestBean {
+            description,
+            name,
+        })
     }
 }
 /// Details about a created issue or subtask.
@@ -1352,21 +1251,11 @@ impl ::serde::Serialize for CreatedIssue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.transition {
-            map.serialize_entry("transition", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.watchers {
-            map.serialize_entry("watchers", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "transition", &self.transition)?;
+        crate::runtime::ser::optional(&mut map, "watchers", &self.watchers)?;
         map.end()
     }
 }
@@ -1374,52 +1263,50 @@ impl<'de> ::serde::Deserialize<'de> for CreatedIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CreatedIssue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreatedIssue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreatedIssue, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut transition: ::std::option::Option<
-                    crate::jira_platform_v2::types::NestedResponse,
-                > = ::std::option::Option::None;
-                let mut watchers: ::std::option::Option<
-                    crate::jira_platform_v2::types::NestedResponse,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "transition" => transition = __map.next_value()?,
-                        "watchers" => watchers = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for CreatedIssue {
+    const EXPECTING: &'static str = "struct CreatedIssue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut transition: ::std::option::Option<
+            crate::jira_platform_v2::types::NestedResponse,
+        > = ::std::option::Option::None;
+        let mut watchers: ::std::option::Option<
+            crate::jira_platform_v2::types::NestedResponse,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(CreatedIssue {
-                    id,
-                    key,
-                    self_,
-                    transition,
-                    watchers,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "transition" => crate::runtime::de::read(&mut __map, &mut transition),
+                "watchers" => crate::runtime::de::read(&mut __map, &mut watchers),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(CreatedIssue {
+            id,
+            key,
+            self_,
+            transition,
+            watchers,
+        })
     }
 }
 /// Details of a dashboard.
@@ -1519,48 +1406,36 @@ impl ::serde::Serialize for Dashboard {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.automatic_refresh_ms {
-            map.serialize_entry("automaticRefreshMs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.edit_permissions {
-            map.serialize_entry("editPermissions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_favourite {
-            map.serialize_entry("isFavourite", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_writable {
-            map.serialize_entry("isWritable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.popularity {
-            map.serialize_entry("popularity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.rank {
-            map.serialize_entry("rank", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.share_permissions {
-            map.serialize_entry("sharePermissions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.system_dashboard {
-            map.serialize_entry("systemDashboard", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.view {
-            map.serialize_entry("view", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "automaticRefreshMs",
+            &self.automatic_refresh_ms,
+        )?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "editPermissions",
+            &self.edit_permissions,
+        )?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "isFavourite", &self.is_favourite)?;
+        crate::runtime::ser::optional(&mut map, "isWritable", &self.is_writable)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "owner", &self.owner)?;
+        crate::runtime::ser::optional(&mut map, "popularity", &self.popularity)?;
+        crate::runtime::ser::optional(&mut map, "rank", &self.rank)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "sharePermissions",
+            &self.share_permissions,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "systemDashboard",
+            &self.system_dashboard,
+        )?;
+        crate::runtime::ser::optional(&mut map, "view", &self.view)?;
         map.end()
     }
 }
@@ -1568,83 +1443,85 @@ impl<'de> ::serde::Deserialize<'de> for Dashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Dashboard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Dashboard")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Dashboard, A::Error> {
-                let mut automatic_refresh_ms: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut edit_permissions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_favourite: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_writable: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut owner: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserBean,
-                > = ::std::option::Option::None;
-                let mut popularity: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut rank: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut share_permissions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
-                > = ::std::option::Option::None;
-                let mut system_dashboard: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut view: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "automaticRefreshMs" => {
-                            automatic_refresh_ms = __map.next_value()?;
-                        }
-                        "description" => description = __map.next_value()?,
-                        "editPermissions" => edit_permissions = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "isFavourite" => is_favourite = __map.next_value()?,
-                        "isWritable" => is_writable = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "owner" => owner = __map.next_value()?,
-                        "popularity" => popularity = __map.next_value()?,
-                        "rank" => rank = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "sharePermissions" => share_permissions = __map.next_value()?,
-                        "systemDashboard" => system_dashboard = __map.next_value()?,
-                        "view" => view = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Dashboard {
+    const EXPECTING: &'static str = "struct Dashboard";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut automatic_refresh_ms: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut edit_permissions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut is_favourite: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_writable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut owner: ::std::option::Option<crate::jira_platform_v2::types::UserBean> = ::std::option::Option::None;
+        let mut popularity: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut rank: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut share_permissions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::SharePermission>,
+        > = ::std::option::Option::None;
+        let mut system_dashboard: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut view: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Dashboard {
-                    automatic_refresh_ms,
-                    description,
-                    edit_permissions,
-                    id,
-                    is_favourite,
-                    is_writable,
-                    name,
-                    owner,
-                    popularity,
-                    rank,
-                    self_,
-                    share_permissions,
-                    system_dashboard,
-                    view,
-                })
+            };
+            let __read = match __key.as_str() {
+                "automaticRefreshMs" => {
+                    crate::runtime::de::read(&mut __map, &mut automatic_refresh_ms)
+                }
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "editPermissions" => {
+                    crate::runtime::de::read(&mut __map, &mut edit_permissions)
+                }
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "isFavourite" => crate::runtime::de::read(&mut __map, &mut is_favourite),
+                "isWritable" => crate::runtime::de::read(&mut __map, &mut is_writable),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "owner" => crate::runtime::de::read(&mut __map, &mut owner),
+                "popularity" => crate::runtime::de::read(&mut __map, &mut popularity),
+                "rank" => crate::runtime::de::read(&mut __map, &mut rank),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "sharePermissions" => {
+                    crate::runtime::de::read(&mut __map, &mut share_permissions)
+                }
+                "systemDashboard" => {
+                    crate::runtime::de::read(&mut __map, &mut system_dashboard)
+                }
+                "view" => crate::runtime::de::read(&mut __map, &mut view),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Dashboard {
+            automatic_refresh_ms,
+            description,
+            edit_permissions,
+            id,
+            is_favourite,
+            is_writable,
+            name,
+            owner,
+            popularity,
+            rank,
+            self_,
+            share_permissions,
+            system_dashboard,
+            view,
+        })
     }
 }
 /// An entity property, for more information see [Entity properties](https://developer.atlassian.com/cloud/jira/platform/jira-entity-properties/).
@@ -1679,12 +1556,8 @@ impl ::serde::Serialize for EntityProperty {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "value", &self.value)?;
         map.end()
     }
 }
@@ -1692,36 +1565,34 @@ impl<'de> ::serde::Deserialize<'de> for EntityProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EntityProperty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EntityProperty")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EntityProperty, A::Error> {
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => key = __map.next_value()?,
-                        "value" => value = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EntityProperty {
+    const EXPECTING: &'static str = "struct EntityProperty";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EntityProperty { key, value })
+            };
+            let __read = match __key.as_str() {
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "value" => crate::runtime::de::read(&mut __map, &mut value),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EntityProperty { key, value })
     }
 }
 /// Error messages from an operation.
@@ -1760,15 +1631,9 @@ impl ::serde::Serialize for ErrorCollection {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.error_messages {
-            map.serialize_entry("errorMessages", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "errorMessages", &self.error_messages)?;
+        crate::runtime::ser::optional(&mut map, "errors", &self.errors)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
         map.end()
     }
 }
@@ -1776,49 +1641,46 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCollection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorCollection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ErrorCollection")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ErrorCollection, A::Error> {
-                let mut error_messages: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut errors: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "errorMessages" => error_messages = __map.next_value()?,
-                        "errors" => errors = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ErrorCollection {
+    const EXPECTING: &'static str = "struct ErrorCollection";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut error_messages: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut errors: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ErrorCollection {
-                    error_messages,
-                    errors,
-                    status,
-                })
+            };
+            let __read = match __key.as_str() {
+                "errorMessages" => {
+                    crate::runtime::de::read(&mut __map, &mut error_messages)
+                }
+                "errors" => crate::runtime::de::read(&mut __map, &mut errors),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ErrorCollection {
+            error_messages,
+            errors,
+            status,
+        })
     }
 }
 /// Details about a notification associated with an event.
@@ -1891,36 +1753,20 @@ impl ::serde::Serialize for EventNotification {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            map.serialize_entry("emailAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.field {
-            map.serialize_entry("field", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group {
-            map.serialize_entry("group", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_type {
-            map.serialize_entry("notificationType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parameter {
-            map.serialize_entry("parameter", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_role {
-            map.serialize_entry("projectRole", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.recipient {
-            map.serialize_entry("recipient", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "emailAddress", &self.email_address)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "field", &self.field)?;
+        crate::runtime::ser::optional(&mut map, "group", &self.group)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "notificationType",
+            &self.notification_type,
+        )?;
+        crate::runtime::ser::optional(&mut map, "parameter", &self.parameter)?;
+        crate::runtime::ser::optional(&mut map, "projectRole", &self.project_role)?;
+        crate::runtime::ser::optional(&mut map, "recipient", &self.recipient)?;
+        crate::runtime::ser::optional(&mut map, "user", &self.user)?;
         map.end()
     }
 }
@@ -1928,73 +1774,75 @@ impl<'de> ::serde::Deserialize<'de> for EventNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = EventNotification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EventNotification")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventNotification, A::Error> {
-                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field: ::std::option::Option<
-                    crate::jira_platform_v2::types::FieldDetails,
-                > = ::std::option::Option::None;
-                let mut group: ::std::option::Option<
-                    crate::jira_platform_v2::types::GroupName,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut notification_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::EventNotificationNotificationType,
-                > = ::std::option::Option::None;
-                let mut parameter: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_role: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectRole,
-                > = ::std::option::Option::None;
-                let mut recipient: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut user: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "emailAddress" => email_address = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "field" => field = __map.next_value()?,
-                        "group" => group = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "notificationType" => notification_type = __map.next_value()?,
-                        "parameter" => parameter = __map.next_value()?,
-                        "projectRole" => project_role = __map.next_value()?,
-                        "recipient" => recipient = __map.next_value()?,
-                        "user" => user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for EventNotification {
+    const EXPECTING: &'static str = "struct EventNotification";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field: ::std::option::Option<
+            crate::jira_platform_v2::types::FieldDetails,
+        > = ::std::option::Option::None;
+        let mut group: ::std::option::Option<
+            crate::jira_platform_v2::types::GroupName,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut notification_type: ::std::option::Option<
+            crate::jira_platform_v2::types::EventNotificationNotificationType,
+        > = ::std::option::Option::None;
+        let mut parameter: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_role: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectRole,
+        > = ::std::option::Option::None;
+        let mut recipient: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut user: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(EventNotification {
-                    email_address,
-                    expand,
-                    field,
-                    group,
-                    id,
-                    notification_type,
-                    parameter,
-                    project_role,
-                    recipient,
-                    user,
-                })
+            };
+            let __read = match __key.as_str() {
+                "emailAddress" => {
+                    crate::runtime::de::read(&mut __map, &mut email_address)
+                }
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "field" => crate::runtime::de::read(&mut __map, &mut field),
+                "group" => crate::runtime::de::read(&mut __map, &mut group),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "notificationType" => {
+                    crate::runtime::de::read(&mut __map, &mut notification_type)
+                }
+                "parameter" => crate::runtime::de::read(&mut __map, &mut parameter),
+                "projectRole" => crate::runtime::de::read(&mut __map, &mut project_role),
+                "recipient" => crate::runtime::de::read(&mut __map, &mut recipient),
+                "user" => crate::runtime::de::read(&mut __map, &mut user),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(EventNotification {
+            email_address,
+            expand,
+            field,
+            group,
+            id,
+            notification_type,
+            parameter,
+            project_role,
+            recipient,
+            user,
+        })
     }
 }
 /// Identifies the recipients of the notification.
@@ -2133,15 +1981,9 @@ impl ::serde::Serialize for ExpandPrioritySchemePage {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -2152,45 +1994,48 @@ impl<'de> ::serde::Deserialize<'de> for ExpandPrioritySchemePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ExpandPrioritySchemePage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ExpandPrioritySchemePage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ExpandPrioritySchemePage, A::Error> {
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "maxResults" => max_results = __map.next_value()?,
-                        "startAt" => start_at = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ExpandPrioritySchemePage {
+    const EXPECTING: &'static str = "struct ExpandPrioritySchemePage";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ExpandPrioritySchemePage {
-                    max_results,
-                    start_at,
-                    total,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ExpandPrioritySchemePage {
+            max_results,
+            start_at,
+            total,
+            additional_properties,
+        })
     }
 }
 /// Details about a field.
@@ -2249,36 +2094,16 @@ impl ::serde::Serialize for FieldDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.clause_names {
-            map.serialize_entry("clauseNames", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom {
-            map.serialize_entry("custom", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.navigable {
-            map.serialize_entry("navigable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.orderable {
-            map.serialize_entry("orderable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.schema {
-            map.serialize_entry("schema", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.searchable {
-            map.serialize_entry("searchable", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "clauseNames", &self.clause_names)?;
+        crate::runtime::ser::optional(&mut map, "custom", &self.custom)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "navigable", &self.navigable)?;
+        crate::runtime::ser::optional(&mut map, "orderable", &self.orderable)?;
+        crate::runtime::ser::optional(&mut map, "schema", &self.schema)?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "searchable", &self.searchable)?;
         map.end()
     }
 }
@@ -2286,69 +2111,65 @@ impl<'de> ::serde::Deserialize<'de> for FieldDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FieldDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FieldDetails, A::Error> {
-                let mut clause_names: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut custom: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut navigable: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut orderable: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut schema: ::std::option::Option<
-                    crate::jira_platform_v2::types::JsonTypeBean,
-                > = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut searchable: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "clauseNames" => clause_names = __map.next_value()?,
-                        "custom" => custom = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "navigable" => navigable = __map.next_value()?,
-                        "orderable" => orderable = __map.next_value()?,
-                        "schema" => schema = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "searchable" => searchable = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FieldDetails {
+    const EXPECTING: &'static str = "struct FieldDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut clause_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut custom: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut navigable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut orderable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut schema: ::std::option::Option<
+            crate::jira_platform_v2::types::JsonTypeBean,
+        > = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut searchable: ::std::option::Option<bool> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FieldDetails {
-                    clause_names,
-                    custom,
-                    id,
-                    key,
-                    name,
-                    navigable,
-                    orderable,
-                    schema,
-                    scope,
-                    searchable,
-                })
+            };
+            let __read = match __key.as_str() {
+                "clauseNames" => crate::runtime::de::read(&mut __map, &mut clause_names),
+                "custom" => crate::runtime::de::read(&mut __map, &mut custom),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "navigable" => crate::runtime::de::read(&mut __map, &mut navigable),
+                "orderable" => crate::runtime::de::read(&mut __map, &mut orderable),
+                "schema" => crate::runtime::de::read(&mut __map, &mut schema),
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "searchable" => crate::runtime::de::read(&mut __map, &mut searchable),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FieldDetails {
+            clause_names,
+            custom,
+            id,
+            key,
+            name,
+            navigable,
+            orderable,
+            schema,
+            scope,
+            searchable,
+        })
     }
 }
 /// The metadata describing an issue field.
@@ -2429,36 +2250,24 @@ impl ::serde::Serialize for FieldMetadata {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.allowed_values {
-            map.serialize_entry("allowedValues", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_complete_url {
-            map.serialize_entry("autoCompleteUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.configuration {
-            map.serialize_entry("configuration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.default_value {
-            map.serialize_entry("defaultValue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.has_default_value {
-            map.serialize_entry("hasDefaultValue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.required {
-            map.serialize_entry("required", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.schema {
-            map.serialize_entry("schema", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "allowedValues", &self.allowed_values)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "autoCompleteUrl",
+            &self.auto_complete_url,
+        )?;
+        crate::runtime::ser::optional(&mut map, "configuration", &self.configuration)?;
+        crate::runtime::ser::optional(&mut map, "defaultValue", &self.default_value)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "hasDefaultValue",
+            &self.has_default_value,
+        )?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "operations", &self.operations)?;
+        crate::runtime::ser::optional(&mut map, "required", &self.required)?;
+        crate::runtime::ser::optional(&mut map, "schema", &self.schema)?;
         map.end()
     }
 }
@@ -2466,76 +2275,79 @@ impl<'de> ::serde::Deserialize<'de> for FieldMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FieldMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldMetadata")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FieldMetadata, A::Error> {
-                let mut allowed_values: ::std::option::Option<
-                    ::std::vec::Vec<::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut auto_complete_url: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut configuration: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut default_value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut has_default_value: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut operations: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut required: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut schema: ::std::option::Option<
-                    crate::jira_platform_v2::types::JsonTypeBean,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "allowedValues" => allowed_values = __map.next_value()?,
-                        "autoCompleteUrl" => auto_complete_url = __map.next_value()?,
-                        "configuration" => configuration = __map.next_value()?,
-                        "defaultValue" => default_value = __map.next_value()?,
-                        "hasDefaultValue" => has_default_value = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "operations" => operations = __map.next_value()?,
-                        "required" => required = __map.next_value()?,
-                        "schema" => schema = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FieldMetadata {
+    const EXPECTING: &'static str = "struct FieldMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut allowed_values: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut auto_complete_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut configuration: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut default_value: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut has_default_value: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut operations: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut required: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut schema: ::std::option::Option<
+            crate::jira_platform_v2::types::JsonTypeBean,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FieldMetadata {
-                    allowed_values,
-                    auto_complete_url,
-                    configuration,
-                    default_value,
-                    has_default_value,
-                    key,
-                    name,
-                    operations,
-                    required,
-                    schema,
-                })
+            };
+            let __read = match __key.as_str() {
+                "allowedValues" => {
+                    crate::runtime::de::read(&mut __map, &mut allowed_values)
+                }
+                "autoCompleteUrl" => {
+                    crate::runtime::de::read(&mut __map, &mut auto_complete_url)
+                }
+                "configuration" => {
+                    crate::runtime::de::read(&mut __map, &mut configuration)
+                }
+                "defaultValue" => {
+                    crate::runtime::de::read(&mut __map, &mut default_value)
+                }
+                "hasDefaultValue" => {
+                    crate::runtime::de::read(&mut __map, &mut has_default_value)
+                }
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "operations" => crate::runtime::de::read(&mut __map, &mut operations),
+                "required" => crate::runtime::de::read(&mut __map, &mut required),
+                "schema" => crate::runtime::de::read(&mut __map, &mut schema),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FieldMetadata {
+            allowed_values,
+            auto_complete_url,
+            configuration,
+            default_value,
+            has_default_value,
+            key,
+            name,
+            operations,
+            required,
+            schema,
+        })
     }
 }
 /// Details of an operation to perform on a field.
@@ -2579,21 +2391,11 @@ impl ::serde::Serialize for FieldUpdateOperation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.add {
-            map.serialize_entry("add", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.copy {
-            map.serialize_entry("copy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.edit {
-            map.serialize_entry("edit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.remove {
-            map.serialize_entry("remove", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.set {
-            map.serialize_entry("set", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "add", &self.add)?;
+        crate::runtime::ser::optional(&mut map, "copy", &self.copy)?;
+        crate::runtime::ser::optional(&mut map, "edit", &self.edit)?;
+        crate::runtime::ser::optional(&mut map, "remove", &self.remove)?;
+        crate::runtime::ser::optional(&mut map, "set", &self.set)?;
         map.end()
     }
 }
@@ -2601,48 +2403,46 @@ impl<'de> ::serde::Deserialize<'de> for FieldUpdateOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = FieldUpdateOperation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldUpdateOperation")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FieldUpdateOperation, A::Error> {
-                let mut add: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut copy: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut edit: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut remove: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                let mut set: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "add" => add = __map.next_value()?,
-                        "copy" => copy = __map.next_value()?,
-                        "edit" => edit = __map.next_value()?,
-                        "remove" => remove = __map.next_value()?,
-                        "set" => set = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for FieldUpdateOperation {
+    const EXPECTING: &'static str = "struct FieldUpdateOperation";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut add: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut copy: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut edit: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut remove: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut set: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(FieldUpdateOperation {
-                    add,
-                    copy,
-                    edit,
-                    remove,
-                    set,
-                })
+            };
+            let __read = match __key.as_str() {
+                "add" => crate::runtime::de::read(&mut __map, &mut add),
+                "copy" => crate::runtime::de::read(&mut __map, &mut copy),
+                "edit" => crate::runtime::de::read(&mut __map, &mut edit),
+                "remove" => crate::runtime::de::read(&mut __map, &mut remove),
+                "set" => crate::runtime::de::read(&mut __map, &mut set),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(FieldUpdateOperation {
+            add,
+            copy,
+            edit,
+            remove,
+            set,
+        })
     }
 }
 /// Key fields from the linked issue.
@@ -2709,27 +2509,13 @@ impl ::serde::Serialize for Fields {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.assignee {
-            map.serialize_entry("assignee", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issue_type {
-            map.serialize_entry("issueType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issuetype {
-            map.serialize_entry("issuetype", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.priority {
-            map.serialize_entry("priority", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.timetracking {
-            map.serialize_entry("timetracking", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "assignee", &self.assignee)?;
+        crate::runtime::ser::optional(&mut map, "issueType", &self.issue_type)?;
+        crate::runtime::ser::optional(&mut map, "issuetype", &self.issuetype)?;
+        crate::runtime::ser::optional(&mut map, "priority", &self.priority)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
+        crate::runtime::ser::optional(&mut map, "summary", &self.summary)?;
+        crate::runtime::ser::optional(&mut map, "timetracking", &self.timetracking)?;
         map.end()
     }
 }
@@ -2737,66 +2523,64 @@ impl<'de> ::serde::Deserialize<'de> for Fields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Fields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Fields")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Fields, A::Error> {
-                let mut assignee: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut issue_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueTypeDetails,
-                > = ::std::option::Option::None;
-                let mut issuetype: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueTypeDetails,
-                > = ::std::option::Option::None;
-                let mut priority: ::std::option::Option<
-                    crate::jira_platform_v2::types::Priority,
-                > = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
-                    crate::jira_platform_v2::types::StatusDetails,
-                > = ::std::option::Option::None;
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut timetracking: ::std::option::Option<
-                    crate::jira_platform_v2::types::TimeTrackingDetails,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "assignee" => assignee = __map.next_value()?,
-                        "issueType" => issue_type = __map.next_value()?,
-                        "issuetype" => issuetype = __map.next_value()?,
-                        "priority" => priority = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        "summary" => summary = __map.next_value()?,
-                        "timetracking" => timetracking = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Fields {
+    const EXPECTING: &'static str = "struct Fields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut assignee: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut issue_type: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueTypeDetails,
+        > = ::std::option::Option::None;
+        let mut issuetype: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueTypeDetails,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            crate::jira_platform_v2::types::Priority,
+        > = ::std::option::Option::None;
+        let mut status: ::std::option::Option<
+            crate::jira_platform_v2::types::StatusDetails,
+        > = ::std::option::Option::None;
+        let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut timetracking: ::std::option::Option<
+            crate::jira_platform_v2::types::TimeTrackingDetails,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Fields {
-                    assignee,
-                    issue_type,
-                    issuetype,
-                    priority,
-                    status,
-                    summary,
-                    timetracking,
-                })
+            };
+            let __read = match __key.as_str() {
+                "assignee" => crate::runtime::de::read(&mut __map, &mut assignee),
+                "issueType" => crate::runtime::de::read(&mut __map, &mut issue_type),
+                "issuetype" => crate::runtime::de::read(&mut __map, &mut issuetype),
+                "priority" => crate::runtime::de::read(&mut __map, &mut priority),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                "summary" => crate::runtime::de::read(&mut __map, &mut summary),
+                "timetracking" => crate::runtime::de::read(&mut __map, &mut timetracking),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Fields {
+            assignee,
+            issue_type,
+            issuetype,
+            priority,
+            status,
+            summary,
+            timetracking,
+        })
     }
 }
 /// Details about a group.
@@ -2836,15 +2620,9 @@ impl ::serde::Serialize for GroupName {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.group_id {
-            map.serialize_entry("groupId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "groupId", &self.group_id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -2852,44 +2630,38 @@ impl<'de> ::serde::Deserialize<'de> for GroupName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GroupName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupName")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GroupName, A::Error> {
-                let mut group_id: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "groupId" => {
-                            group_id = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for GroupName {
+    const EXPECTING: &'static str = "struct GroupName";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut group_id: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(GroupName { group_id, name, self_ })
+            };
+            let __read = match __key.as_str() {
+                "groupId" => crate::runtime::de::read_nullable(&mut __map, &mut group_id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(GroupName { group_id, name, self_ })
     }
 }
 /// The project issue type hierarchy.
@@ -2928,12 +2700,8 @@ impl ::serde::Serialize for Hierarchy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.base_level_id {
-            map.serialize_entry("baseLevelId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.levels {
-            map.serialize_entry("levels", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "baseLevelId", &self.base_level_id)?;
+        crate::runtime::ser::optional(&mut map, "levels", &self.levels)?;
         map.end()
     }
 }
@@ -2941,40 +2709,36 @@ impl<'de> ::serde::Deserialize<'de> for Hierarchy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Hierarchy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Hierarchy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Hierarchy, A::Error> {
-                let mut base_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut levels: ::std::option::Option<
-                    ::std::vec::Vec<
-                        crate::jira_platform_v2::types::SimplifiedHierarchyLevel,
-                    >,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "baseLevelId" => base_level_id = __map.next_value()?,
-                        "levels" => levels = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Hierarchy {
+    const EXPECTING: &'static str = "struct Hierarchy";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut base_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut levels: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::SimplifiedHierarchyLevel>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Hierarchy { base_level_id, levels })
+            };
+            let __read = match __key.as_str() {
+                "baseLevelId" => crate::runtime::de::read(&mut __map, &mut base_level_id),
+                "levels" => crate::runtime::de::read(&mut __map, &mut levels),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Hierarchy { base_level_id, levels })
     }
 }
 /// Details of issue history metadata.
@@ -3050,39 +2814,37 @@ impl ::serde::Serialize for HistoryMetadata {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.activity_description {
-            map.serialize_entry("activityDescription", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.activity_description_key {
-            map.serialize_entry("activityDescriptionKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.actor {
-            map.serialize_entry("actor", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.cause {
-            map.serialize_entry("cause", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description_key {
-            map.serialize_entry("descriptionKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_description {
-            map.serialize_entry("emailDescription", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_description_key {
-            map.serialize_entry("emailDescriptionKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.extra_data {
-            map.serialize_entry("extraData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.generator {
-            map.serialize_entry("generator", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "activityDescription",
+            &self.activity_description,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "activityDescriptionKey",
+            &self.activity_description_key,
+        )?;
+        crate::runtime::ser::optional(&mut map, "actor", &self.actor)?;
+        crate::runtime::ser::optional(&mut map, "cause", &self.cause)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "descriptionKey",
+            &self.description_key,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "emailDescription",
+            &self.email_description,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "emailDescriptionKey",
+            &self.email_description_key,
+        )?;
+        crate::runtime::ser::optional(&mut map, "extraData", &self.extra_data)?;
+        crate::runtime::ser::optional(&mut map, "generator", &self.generator)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3093,94 +2855,90 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HistoryMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HistoryMetadata")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<HistoryMetadata, A::Error> {
-                let mut activity_description: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut activity_description_key: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut actor: ::std::option::Option<
-                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
-                > = ::std::option::Option::None;
-                let mut cause: ::std::option::Option<
-                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
-                > = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut email_description: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut email_description_key: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut extra_data: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut generator: ::std::option::Option<
-                    crate::jira_platform_v2::types::HistoryMetadataParticipant,
-                > = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "activityDescription" => {
-                            activity_description = __map.next_value()?;
-                        }
-                        "activityDescriptionKey" => {
-                            activity_description_key = __map.next_value()?;
-                        }
-                        "actor" => actor = __map.next_value()?,
-                        "cause" => cause = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "descriptionKey" => description_key = __map.next_value()?,
-                        "emailDescription" => email_description = __map.next_value()?,
-                        "emailDescriptionKey" => {
-                            email_description_key = __map.next_value()?;
-                        }
-                        "extraData" => extra_data = __map.next_value()?,
-                        "generator" => generator = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for HistoryMetadata {
+    const EXPECTING: &'static str = "struct HistoryMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut activity_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut activity_description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut actor: ::std::option::Option<
+            crate::jira_platform_v2::types::HistoryMetadataParticipant,
+        > = ::std::option::Option::None;
+        let mut cause: ::std::option::Option<
+            crate::jira_platform_v2::types::HistoryMetadataParticipant,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut email_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut email_description_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut extra_data: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut generator: ::std::option::Option<
+            crate::jira_platform_v2::types::HistoryMetadataParticipant,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(HistoryMetadata {
-                    activity_description,
-                    activity_description_key,
-                    actor,
-                    cause,
-                    description,
-                    description_key,
-                    email_description,
-                    email_description_key,
-                    extra_data,
-                    generator,
-                    type_,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "activityDescription" => {
+                    crate::runtime::de::read(&mut __map, &mut activity_description)
+                }
+                "activityDescriptionKey" => {
+                    crate::runtime::de::read(&mut __map, &mut activity_description_key)
+                }
+                "actor" => crate::runtime::de::read(&mut __map, &mut actor),
+                "cause" => crate::runtime::de::read(&mut __map, &mut cause),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "descriptionKey" => {
+                    crate::runtime::de::read(&mut __map, &mut description_key)
+                }
+                "emailDescription" => {
+                    crate::runtime::de::read(&mut __map, &mut email_description)
+                }
+                "emailDescriptionKey" => {
+                    crate::runtime::de::read(&mut __map, &mut email_description_key)
+                }
+                "extraData" => crate::runtime::de::read(&mut __map, &mut extra_data),
+                "generator" => crate::runtime::de::read(&mut __map, &mut generator),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(HistoryMetadata {
+            activity_description,
+            activity_description_key,
+            actor,
+            cause,
+            description,
+            description_key,
+            email_description,
+            email_description_key,
+            extra_data,
+            generator,
+            type_,
+            additional_properties,
+        })
     }
 }
 /// Details of user or system associated with a issue history metadata item.
@@ -3233,24 +2991,16 @@ impl ::serde::Serialize for HistoryMetadataParticipant {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.avatar_url {
-            map.serialize_entry("avatarUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name_key {
-            map.serialize_entry("displayNameKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "avatarUrl", &self.avatar_url)?;
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "displayNameKey",
+            &self.display_name_key,
+        )?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3261,54 +3011,59 @@ impl<'de> ::serde::Deserialize<'de> for HistoryMetadataParticipant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = HistoryMetadataParticipant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HistoryMetadataParticipant")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<HistoryMetadataParticipant, A::Error> {
-                let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut display_name_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "avatarUrl" => avatar_url = __map.next_value()?,
-                        "displayName" => display_name = __map.next_value()?,
-                        "displayNameKey" => display_name_key = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        "url" => url = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for HistoryMetadataParticipant {
+    const EXPECTING: &'static str = "struct HistoryMetadataParticipant";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut display_name_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(HistoryMetadataParticipant {
-                    avatar_url,
-                    display_name,
-                    display_name_key,
-                    id,
-                    type_,
-                    url,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "avatarUrl" => crate::runtime::de::read(&mut __map, &mut avatar_url),
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "displayNameKey" => {
+                    crate::runtime::de::read(&mut __map, &mut display_name_key)
+                }
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                "url" => crate::runtime::de::read(&mut __map, &mut url),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(HistoryMetadataParticipant {
+            avatar_url,
+            display_name,
+            display_name_key,
+            id,
+            type_,
+            url,
+            additional_properties,
+        })
     }
 }
 /// Schema `#/components/schemas/IncludedFields`.
@@ -3341,15 +3096,13 @@ impl ::serde::Serialize for IncludedFields {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.actually_included {
-            map.serialize_entry("actuallyIncluded", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.excluded {
-            map.serialize_entry("excluded", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.included {
-            map.serialize_entry("included", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "actuallyIncluded",
+            &self.actually_included,
+        )?;
+        crate::runtime::ser::optional(&mut map, "excluded", &self.excluded)?;
+        crate::runtime::ser::optional(&mut map, "included", &self.included)?;
         map.end()
     }
 }
@@ -3357,48 +3110,48 @@ impl<'de> ::serde::Deserialize<'de> for IncludedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IncludedFields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IncludedFields")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IncludedFields, A::Error> {
-                let mut actually_included: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut excluded: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut included: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "actuallyIncluded" => actually_included = __map.next_value()?,
-                        "excluded" => excluded = __map.next_value()?,
-                        "included" => included = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IncludedFields {
+    const EXPECTING: &'static str = "struct IncludedFields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut actually_included: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut excluded: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut included: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IncludedFields {
-                    actually_included,
-                    excluded,
-                    included,
-                })
+            };
+            let __read = match __key.as_str() {
+                "actuallyIncluded" => {
+                    crate::runtime::de::read(&mut __map, &mut actually_included)
+                }
+                "excluded" => crate::runtime::de::read(&mut __map, &mut excluded),
+                "included" => crate::runtime::de::read(&mut __map, &mut included),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IncludedFields {
+            actually_included,
+            excluded,
+            included,
+        })
     }
 }
 /// Details about an issue.
@@ -3535,51 +3288,33 @@ impl ::serde::Serialize for IssueBean {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.changelog {
-            map.serialize_entry("changelog", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.editmeta {
-            map.serialize_entry("editmeta", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fields_to_include {
-            map.serialize_entry("fieldsToInclude", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.names {
-            map.serialize_entry("names", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.rendered_fields {
-            map.serialize_entry("renderedFields", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.schema {
-            map.serialize_entry("schema", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.transitions {
-            map.serialize_entry("transitions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.versioned_representations {
-            map.serialize_entry("versionedRepresentations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "changelog", &self.changelog)?;
+        crate::runtime::ser::optional(&mut map, "editmeta", &self.editmeta)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "fieldsToInclude",
+            &self.fields_to_include,
+        )?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "names", &self.names)?;
+        crate::runtime::ser::optional(&mut map, "operations", &self.operations)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "renderedFields",
+            &self.rendered_fields,
+        )?;
+        crate::runtime::ser::optional(&mut map, "schema", &self.schema)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "transitions", &self.transitions)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "versionedRepresentations",
+            &self.versioned_representations,
+        )?;
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
         map.end()
     }
 }
@@ -3587,120 +3322,110 @@ impl<'de> ::serde::Deserialize<'de> for IssueBean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueBean;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueBean")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueBean, A::Error> {
-                let mut changelog: ::std::option::Option<
-                    crate::jira_platform_v2::types::PageOfChangelogs,
-                > = ::std::option::Option::None;
-                let mut editmeta: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueUpdateMetadata,
-                > = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fields_to_include: ::std::option::Option<
-                    crate::jira_platform_v2::types::IncludedFields,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut names: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut operations: ::std::option::Option<
-                    crate::jira_platform_v2::types::Operations,
-                > = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut rendered_fields: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut schema: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        crate::jira_platform_v2::types::JsonTypeBean,
-                    >,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut transitions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueTransition>,
-                > = ::std::option::Option::None;
-                let mut versioned_representations: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::serde_json::Value,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut fields: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueFields,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changelog" => changelog = __map.next_value()?,
-                        "editmeta" => editmeta = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "fieldsToInclude" => fields_to_include = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "names" => names = __map.next_value()?,
-                        "operations" => operations = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "renderedFields" => rendered_fields = __map.next_value()?,
-                        "schema" => schema = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "transitions" => transitions = __map.next_value()?,
-                        "versionedRepresentations" => {
-                            versioned_representations = __map.next_value()?;
-                        }
-                        "fields" => fields = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueBean {
+    const EXPECTING: &'static str = "struct IssueBean";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut changelog: ::std::option::Option<
+            crate::jira_platform_v2::types::PageOfChangelogs,
+        > = ::std::option::Option::None;
+        let mut editmeta: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueUpdateMetadata,
+        > = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fields_to_include: ::std::option::Option<
+            crate::jira_platform_v2::types::IncludedFields,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut names: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut operations: ::std::option::Option<
+            crate::jira_platform_v2::types::Operations,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut rendered_fields: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut schema: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::jira_platform_v2::types::JsonTypeBean,
+            >,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut transitions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::IssueTransition>,
+        > = ::std::option::Option::None;
+        let mut versioned_representations: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+            >,
+        > = ::std::option::Option::None;
+        let mut fields: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueFields,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueBean {
-                    changelog,
-                    editmeta,
-                    expand,
-                    fields_to_include,
-                    id,
-                    key,
-                    names,
-                    operations,
-                    properties,
-                    rendered_fields,
-                    schema,
-                    self_,
-                    transitions,
-                    versioned_representations,
-                    fields,
-                })
+            };
+            let __read = match __key.as_str() {
+                "changelog" => crate::runtime::de::read(&mut __map, &mut changelog),
+                "editmeta" => crate::runtime::de::read(&mut __map, &mut editmeta),
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "fieldsToInclude" => {
+                    crate::runtime::de::read(&mut __map, &mut fields_to_include)
+                }
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "names" => crate::runtime::de::read(&mut __map, &mut names),
+                "operations" => crate::runtime::de::read(&mut __map, &mut operations),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "renderedFields" => {
+                    crate::runtime::de::read(&mut __map, &mut rendered_fields)
+                }
+                "schema" => crate::runtime::de::read(&mut __map, &mut schema),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "transitions" => crate::runtime::de::read(&mut __map, &mut transitions),
+                "versionedRepresentations" => {
+                    crate::runtime::de::read(&mut __map, &mut versioned_representations)
+                }
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueBean {
+            changelog,
+            editmeta,
+            expand,
+            fields_to_include,
+            id,
+            key,
+            names,
+            operations,
+            properties,
+            rendered_fields,
+            schema,
+            self_,
+            transitions,
+            versioned_representations,
+            fields,
+        })
     }
 }
 /// The fields of an issue. The system fields are typed, each present only when Jira returns it (the `fields` parameter of a request chooses them). Custom fields (`customfield_10016`) and the fields apps add stay in `additionalProperties`, keyed by field id.
@@ -3899,90 +3624,34 @@ impl ::serde::Serialize for IssueFields {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issuetype {
-            map.serialize_entry("issuetype", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project {
-            map.serialize_entry("project", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.priority {
-            map.serialize_entry("priority", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee {
-            map.serialize_entry("assignee", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reporter {
-            map.serialize_entry("reporter", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creator {
-            map.serialize_entry("creator", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.updated {
-            map.serialize_entry("updated", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.resolutiondate {
-            map.serialize_entry("resolutiondate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.duedate {
-            map.serialize_entry("duedate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fix_versions {
-            map.serialize_entry("fixVersions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.resolution {
-            map.serialize_entry("resolution", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parent {
-            map.serialize_entry("parent", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.subtasks {
-            map.serialize_entry("subtasks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issuelinks {
-            map.serialize_entry("issuelinks", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attachment {
-            map.serialize_entry("attachment", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.comment {
-            map.serialize_entry("comment", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.worklog {
-            map.serialize_entry("worklog", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.timetracking {
-            map.serialize_entry("timetracking", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.watches {
-            map.serialize_entry("watches", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.votes {
-            map.serialize_entry("votes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.environment {
-            map.serialize_entry("environment", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "summary", &self.summary)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
+        crate::runtime::ser::optional(&mut map, "issuetype", &self.issuetype)?;
+        crate::runtime::ser::optional(&mut map, "project", &self.project)?;
+        crate::runtime::ser::optional(&mut map, "priority", &self.priority)?;
+        crate::runtime::ser::optional(&mut map, "assignee", &self.assignee)?;
+        crate::runtime::ser::optional(&mut map, "reporter", &self.reporter)?;
+        crate::runtime::ser::optional(&mut map, "creator", &self.creator)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut map, "updated", &self.updated)?;
+        crate::runtime::ser::optional(&mut map, "resolutiondate", &self.resolutiondate)?;
+        crate::runtime::ser::optional(&mut map, "duedate", &self.duedate)?;
+        crate::runtime::ser::optional(&mut map, "labels", &self.labels)?;
+        crate::runtime::ser::optional(&mut map, "components", &self.components)?;
+        crate::runtime::ser::optional(&mut map, "fixVersions", &self.fix_versions)?;
+        crate::runtime::ser::optional(&mut map, "versions", &self.versions)?;
+        crate::runtime::ser::optional(&mut map, "resolution", &self.resolution)?;
+        crate::runtime::ser::optional(&mut map, "parent", &self.parent)?;
+        crate::runtime::ser::optional(&mut map, "subtasks", &self.subtasks)?;
+        crate::runtime::ser::optional(&mut map, "issuelinks", &self.issuelinks)?;
+        crate::runtime::ser::optional(&mut map, "attachment", &self.attachment)?;
+        crate::runtime::ser::optional(&mut map, "comment", &self.comment)?;
+        crate::runtime::ser::optional(&mut map, "worklog", &self.worklog)?;
+        crate::runtime::ser::optional(&mut map, "timetracking", &self.timetracking)?;
+        crate::runtime::ser::optional(&mut map, "watches", &self.watches)?;
+        crate::runtime::ser::optional(&mut map, "votes", &self.votes)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "environment", &self.environment)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -3993,164 +3662,163 @@ impl<'de> ::serde::Deserialize<'de> for IssueFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueFields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueFields")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueFields, A::Error> {
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
-                    crate::jira_platform_v2::types::StatusDetails,
-                > = ::std::option::Option::None;
-                let mut issuetype: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueTypeDetails,
-                > = ::std::option::Option::None;
-                let mut project: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectDetails,
-                > = ::std::option::Option::None;
-                let mut priority: ::std::option::Option<
-                    crate::jira_platform_v2::types::Priority,
-                > = ::std::option::Option::None;
-                let mut assignee: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut reporter: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut creator: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut resolutiondate: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut duedate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut labels: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut components: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
-                > = ::std::option::Option::None;
-                let mut fix_versions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
-                > = ::std::option::Option::None;
-                let mut versions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
-                > = ::std::option::Option::None;
-                let mut resolution: ::std::option::Option<
-                    crate::jira_platform_v2::types::Resolution,
-                > = ::std::option::Option::None;
-                let mut parent: ::std::option::Option<
-                    crate::jira_platform_v2::types::LinkedIssue,
-                > = ::std::option::Option::None;
-                let mut subtasks: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkedIssue>,
-                > = ::std::option::Option::None;
-                let mut issuelinks: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueFieldsLink>,
-                > = ::std::option::Option::None;
-                let mut attachment: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Attachment>,
-                > = ::std::option::Option::None;
-                let mut comment: ::std::option::Option<
-                    crate::jira_platform_v2::types::PageOfComments,
-                > = ::std::option::Option::None;
-                let mut worklog: ::std::option::Option<
-                    crate::jira_platform_v2::types::PageOfWorklogs,
-                > = ::std::option::Option::None;
-                let mut timetracking: ::std::option::Option<
-                    crate::jira_platform_v2::types::TimeTrackingDetails,
-                > = ::std::option::Option::None;
-                let mut watches: ::std::option::Option<
-                    crate::jira_platform_v2::types::Watchers,
-                > = ::std::option::Option::None;
-                let mut votes: ::std::option::Option<
-                    crate::jira_platform_v2::types::Votes,
-                > = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut environment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => summary = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        "issuetype" => issuetype = __map.next_value()?,
-                        "project" => project = __map.next_value()?,
-                        "priority" => priority = __map.next_value()?,
-                        "assignee" => assignee = __map.next_value()?,
-                        "reporter" => reporter = __map.next_value()?,
-                        "creator" => creator = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "updated" => updated = __map.next_value()?,
-                        "resolutiondate" => resolutiondate = __map.next_value()?,
-                        "duedate" => duedate = __map.next_value()?,
-                        "labels" => labels = __map.next_value()?,
-                        "components" => components = __map.next_value()?,
-                        "fixVersions" => fix_versions = __map.next_value()?,
-                        "versions" => versions = __map.next_value()?,
-                        "resolution" => resolution = __map.next_value()?,
-                        "parent" => parent = __map.next_value()?,
-                        "subtasks" => subtasks = __map.next_value()?,
-                        "issuelinks" => issuelinks = __map.next_value()?,
-                        "attachment" => attachment = __map.next_value()?,
-                        "comment" => comment = __map.next_value()?,
-                        "worklog" => worklog = __map.next_value()?,
-                        "timetracking" => timetracking = __map.next_value()?,
-                        "watches" => watches = __map.next_value()?,
-                        "votes" => votes = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "environment" => environment = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueFields {
+    const EXPECTING: &'static str = "struct IssueFields";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status: ::std::option::Option<
+            crate::jira_platform_v2::types::StatusDetails,
+        > = ::std::option::Option::None;
+        let mut issuetype: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueTypeDetails,
+        > = ::std::option::Option::None;
+        let mut project: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectDetails,
+        > = ::std::option::Option::None;
+        let mut priority: ::std::option::Option<
+            crate::jira_platform_v2::types::Priority,
+        > = ::std::option::Option::None;
+        let mut assignee: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut reporter: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut creator: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut resolutiondate: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut duedate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut labels: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut components: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
+        > = ::std::option::Option::None;
+        let mut fix_versions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+        > = ::std::option::Option::None;
+        let mut versions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+        > = ::std::option::Option::None;
+        let mut resolution: ::std::option::Option<
+            crate::jira_platform_v2::types::Resolution,
+        > = ::std::option::Option::None;
+        let mut parent: ::std::option::Option<
+            crate::jira_platform_v2::types::LinkedIssue,
+        > = ::std::option::Option::None;
+        let mut subtasks: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::LinkedIssue>,
+        > = ::std::option::Option::None;
+        let mut issuelinks: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::IssueFieldsLink>,
+        > = ::std::option::Option::None;
+        let mut attachment: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Attachment>,
+        > = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<
+            crate::jira_platform_v2::types::PageOfComments,
+        > = ::std::option::Option::None;
+        let mut worklog: ::std::option::Option<
+            crate::jira_platform_v2::types::PageOfWorklogs,
+        > = ::std::option::Option::None;
+        let mut timetracking: ::std::option::Option<
+            crate::jira_platform_v2::types::TimeTrackingDetails,
+        > = ::std::option::Option::None;
+        let mut watches: ::std::option::Option<
+            crate::jira_platform_v2::types::Watchers,
+        > = ::std::option::Option::None;
+        let mut votes: ::std::option::Option<crate::jira_platform_v2::types::Votes> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut environment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueFields {
-                    summary,
-                    status,
-                    issuetype,
-                    project,
-                    priority,
-                    assignee,
-                    reporter,
-                    creator,
-                    created,
-                    updated,
-                    resolutiondate,
-                    duedate,
-                    labels,
-                    components,
-                    fix_versions,
-                    versions,
-                    resolution,
-                    parent,
-                    subtasks,
-                    issuelinks,
-                    attachment,
-                    comment,
-                    worklog,
-                    timetracking,
-                    watches,
-                    votes,
-                    description,
-                    environment,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "summary" => crate::runtime::de::read(&mut __map, &mut summary),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                "issuetype" => crate::runtime::de::read(&mut __map, &mut issuetype),
+                "project" => crate::runtime::de::read(&mut __map, &mut project),
+                "priority" => crate::runtime::de::read(&mut __map, &mut priority),
+                "assignee" => crate::runtime::de::read(&mut __map, &mut assignee),
+                "reporter" => crate::runtime::de::read(&mut __map, &mut reporter),
+                "creator" => crate::runtime::de::read(&mut __map, &mut creator),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "updated" => crate::runtime::de::read(&mut __map, &mut updated),
+                "resolutiondate" => {
+                    crate::runtime::de::read(&mut __map, &mut resolutiondate)
+                }
+                "duedate" => crate::runtime::de::read(&mut __map, &mut duedate),
+                "labels" => crate::runtime::de::read(&mut __map, &mut labels),
+                "components" => crate::runtime::de::read(&mut __map, &mut components),
+                "fixVersions" => crate::runtime::de::read(&mut __map, &mut fix_versions),
+                "versions" => crate::runtime::de::read(&mut __map, &mut versions),
+                "resolution" => crate::runtime::de::read(&mut __map, &mut resolution),
+                "parent" => crate::runtime::de::read(&mut __map, &mut parent),
+                "subtasks" => crate::runtime::de::read(&mut __map, &mut subtasks),
+                "issuelinks" => crate::runtime::de::read(&mut __map, &mut issuelinks),
+                "attachment" => crate::runtime::de::read(&mut __map, &mut attachment),
+                "comment" => crate::runtime::de::read(&mut __map, &mut comment),
+                "worklog" => crate::runtime::de::read(&mut __map, &mut worklog),
+                "timetracking" => crate::runtime::de::read(&mut __map, &mut timetracking),
+                "watches" => crate::runtime::de::read(&mut __map, &mut watches),
+                "votes" => crate::runtime::de::read(&mut __map, &mut votes),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "environment" => crate::runtime::de::read(&mut __map, &mut environment),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueFields {
+            summary,
+            status,
+            issuetype,
+            project,
+            priority,
+            assignee,
+            reporter,
+            creator,
+            created,
+            updated,
+            resolutiondate,
+            duedate,
+            labels,
+            components,
+            fix_versions,
+            versions,
+            resolution,
+            parent,
+            subtasks,
+            issuelinks,
+            attachment,
+            comment,
+            worklog,
+            timetracking,
+            watches,
+            votes,
+            description,
+            environment,
+            additional_properties,
+        })
     }
 }
 /// A link of an issue to another issue, as the issue's `issuelinks` field holds it: the other issue is on one side only (`inwardIssue` or `outwardIssue`).
@@ -4196,21 +3864,11 @@ impl ::serde::Serialize for IssueFieldsLink {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.inward_issue {
-            map.serialize_entry("inwardIssue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.outward_issue {
-            map.serialize_entry("outwardIssue", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
+        crate::runtime::ser::optional(&mut map, "inwardIssue", &self.inward_issue)?;
+        crate::runtime::ser::optional(&mut map, "outwardIssue", &self.outward_issue)?;
         map.end()
     }
 }
@@ -4218,54 +3876,54 @@ impl<'de> ::serde::Deserialize<'de> for IssueFieldsLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueFieldsLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueFieldsLink")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueFieldsLink, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueLinkType,
-                > = ::std::option::Option::None;
-                let mut inward_issue: ::std::option::Option<
-                    crate::jira_platform_v2::types::LinkedIssue,
-                > = ::std::option::Option::None;
-                let mut outward_issue: ::std::option::Option<
-                    crate::jira_platform_v2::types::LinkedIssue,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        "inwardIssue" => inward_issue = __map.next_value()?,
-                        "outwardIssue" => outward_issue = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueFieldsLink {
+    const EXPECTING: &'static str = "struct IssueFieldsLink";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueLinkType,
+        > = ::std::option::Option::None;
+        let mut inward_issue: ::std::option::Option<
+            crate::jira_platform_v2::types::LinkedIssue,
+        > = ::std::option::Option::None;
+        let mut outward_issue: ::std::option::Option<
+            crate::jira_platform_v2::types::LinkedIssue,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueFieldsLink {
-                    id,
-                    self_,
-                    type_,
-                    inward_issue,
-                    outward_issue,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                "inwardIssue" => crate::runtime::de::read(&mut __map, &mut inward_issue),
+                "outwardIssue" => {
+                    crate::runtime::de::read(&mut __map, &mut outward_issue)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueFieldsLink {
+            id,
+            self_,
+            type_,
+            inward_issue,
+            outward_issue,
+        })
     }
 }
 /// This object is used as follows:
@@ -4326,21 +3984,11 @@ impl ::serde::Serialize for IssueLinkType {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.inward {
-            map.serialize_entry("inward", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.outward {
-            map.serialize_entry("outward", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "inward", &self.inward)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "outward", &self.outward)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -4348,48 +3996,46 @@ impl<'de> ::serde::Deserialize<'de> for IssueLinkType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueLinkType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueLinkType")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueLinkType, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut inward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut outward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => id = __map.next_value()?,
-                        "inward" => inward = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "outward" => outward = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueLinkType {
+    const EXPECTING: &'static str = "struct IssueLinkType";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut inward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut outward: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueLinkType {
-                    id,
-                    inward,
-                    name,
-                    outward,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "inward" => crate::runtime::de::read(&mut __map, &mut inward),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "outward" => crate::runtime::de::read(&mut __map, &mut outward),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueLinkType {
+            id,
+            inward,
+            name,
+            outward,
+            self_,
+        })
     }
 }
 /// Details of an issue transition.
@@ -4479,39 +4125,17 @@ impl ::serde::Serialize for IssueTransition {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.has_screen {
-            map.serialize_entry("hasScreen", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_available {
-            map.serialize_entry("isAvailable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_conditional {
-            map.serialize_entry("isConditional", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_global {
-            map.serialize_entry("isGlobal", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_initial {
-            map.serialize_entry("isInitial", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.looped {
-            map.serialize_entry("looped", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.to {
-            map.serialize_entry("to", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
+        crate::runtime::ser::optional(&mut map, "hasScreen", &self.has_screen)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "isAvailable", &self.is_available)?;
+        crate::runtime::ser::optional(&mut map, "isConditional", &self.is_conditional)?;
+        crate::runtime::ser::optional(&mut map, "isGlobal", &self.is_global)?;
+        crate::runtime::ser::optional(&mut map, "isInitial", &self.is_initial)?;
+        crate::runtime::ser::optional(&mut map, "looped", &self.looped)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "to", &self.to)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -4522,76 +4146,81 @@ impl<'de> ::serde::Deserialize<'de> for IssueTransition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueTransition;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueTransition")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueTransition, A::Error> {
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut fields: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        crate::jira_platform_v2::types::FieldMetadata,
-                    >,
-                > = ::std::option::Option::None;
-                let mut has_screen: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_available: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_conditional: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_global: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut is_initial: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut looped: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut to: ::std::option::Option<
-                    crate::jira_platform_v2::types::StatusDetails,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "expand" => expand = __map.next_value()?,
-                        "fields" => fields = __map.next_value()?,
-                        "hasScreen" => has_screen = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "isAvailable" => is_available = __map.next_value()?,
-                        "isConditional" => is_conditional = __map.next_value()?,
-                        "isGlobal" => is_global = __map.next_value()?,
-                        "isInitial" => is_initial = __map.next_value()?,
-                        "looped" => looped = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "to" => to = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueTransition {
+    const EXPECTING: &'static str = "struct IssueTransition";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut fields: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::jira_platform_v2::types::FieldMetadata,
+            >,
+        > = ::std::option::Option::None;
+        let mut has_screen: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut is_available: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_conditional: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_global: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut is_initial: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut looped: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut to: ::std::option::Option<
+            crate::jira_platform_v2::types::StatusDetails,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueTransition {
-                    expand,
-                    fields,
-                    has_screen,
-                    id,
-                    is_available,
-                    is_conditional,
-                    is_global,
-                    is_initial,
-                    looped,
-                    name,
-                    to,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                "hasScreen" => crate::runtime::de::read(&mut __map, &mut has_screen),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "isAvailable" => crate::runtime::de::read(&mut __map, &mut is_available),
+                "isConditional" => {
+                    crate::runtime::de::read(&mut __map, &mut is_conditional)
+                }
+                "isGlobal" => crate::runtime::de::read(&mut __map, &mut is_global),
+                "isInitial" => crate::runtime::de::read(&mut __map, &mut is_initial),
+                "looped" => crate::runtime::de::read(&mut __map, &mut looped),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "to" => crate::runtime::de::read(&mut __map, &mut to),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueTransition {
+            expand,
+            fields,
+            has_screen,
+            id,
+            is_available,
+            is_conditional,
+            is_global,
+            is_initial,
+            looped,
+            name,
+            to,
+            additional_properties,
+        })
     }
 }
 /// Details about an issue type.
@@ -4670,36 +4299,20 @@ impl ::serde::Serialize for IssueTypeDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.entity_id {
-            map.serialize_entry("entityId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.hierarchy_level {
-            map.serialize_entry("hierarchyLevel", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.icon_url {
-            map.serialize_entry("iconUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.subtask {
-            map.serialize_entry("subtask", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "avatarId", &self.avatar_id)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "entityId", &self.entity_id)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "hierarchyLevel",
+            &self.hierarchy_level,
+        )?;
+        crate::runtime::ser::optional(&mut map, "iconUrl", &self.icon_url)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "subtask", &self.subtask)?;
         map.end()
     }
 }
@@ -4707,65 +4320,63 @@ impl<'de> ::serde::Deserialize<'de> for IssueTypeDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueTypeDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueTypeDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueTypeDetails, A::Error> {
-                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut entity_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut hierarchy_level: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut subtask: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "avatarId" => avatar_id = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "entityId" => entity_id = __map.next_value()?,
-                        "hierarchyLevel" => hierarchy_level = __map.next_value()?,
-                        "iconUrl" => icon_url = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "subtask" => subtask = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueTypeDetails {
+    const EXPECTING: &'static str = "struct IssueTypeDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut entity_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut hierarchy_level: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut subtask: ::std::option::Option<bool> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueTypeDetails {
-                    avatar_id,
-                    description,
-                    entity_id,
-                    hierarchy_level,
-                    icon_url,
-                    id,
-                    name,
-                    scope,
-                    self_,
-                    subtask,
-                })
+            };
+            let __read = match __key.as_str() {
+                "avatarId" => crate::runtime::de::read(&mut __map, &mut avatar_id),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "entityId" => crate::runtime::de::read(&mut __map, &mut entity_id),
+                "hierarchyLevel" => {
+                    crate::runtime::de::read(&mut __map, &mut hierarchy_level)
+                }
+                "iconUrl" => crate::runtime::de::read(&mut __map, &mut icon_url),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "subtask" => crate::runtime::de::read(&mut __map, &mut subtask),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueTypeDetails {
+            avatar_id,
+            description,
+            entity_id,
+            hierarchy_level,
+            icon_url,
+            id,
+            name,
+            scope,
+            self_,
+            subtask,
+        })
     }
 }
 /// Details of an issue update request.
@@ -4837,21 +4448,15 @@ impl ::serde::Serialize for IssueUpdateDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.history_metadata {
-            map.serialize_entry("historyMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.transition {
-            map.serialize_entry("transition", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.update {
-            map.serialize_entry("update", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "historyMetadata",
+            &self.history_metadata,
+        )?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "transition", &self.transition)?;
+        crate::runtime::ser::optional(&mut map, "update", &self.update)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -4862,69 +4467,69 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueUpdateDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueUpdateDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueUpdateDetails, A::Error> {
-                let mut fields: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut history_metadata: ::std::option::Option<
-                    crate::jira_platform_v2::types::HistoryMetadata,
-                > = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
-                > = ::std::option::Option::None;
-                let mut transition: ::std::option::Option<
-                    crate::jira_platform_v2::types::IssueTransition,
-                > = ::std::option::Option::None;
-                let mut update: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::vec::Vec<
-                            crate::jira_platform_v2::types::FieldUpdateOperation,
-                        >,
-                    >,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "fields" => fields = __map.next_value()?,
-                        "historyMetadata" => history_metadata = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "transition" => transition = __map.next_value()?,
-                        "update" => update = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueUpdateDetails {
+    const EXPECTING: &'static str = "struct IssueUpdateDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut fields: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut history_metadata: ::std::option::Option<
+            crate::jira_platform_v2::types::HistoryMetadata,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+        > = ::std::option::Option::None;
+        let mut transition: ::std::option::Option<
+            crate::jira_platform_v2::types::IssueTransition,
+        > = ::std::option::Option::None;
+        let mut update: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<crate::jira_platform_v2::types::FieldUpdateOperation>,
+            >,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueUpdateDetails {
-                    fields,
-                    history_metadata,
-                    properties,
-                    transition,
-                    update,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                "historyMetadata" => {
+                    crate::runtime::de::read(&mut __map, &mut history_metadata)
+                }
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "transition" => crate::runtime::de::read(&mut __map, &mut transition),
+                "update" => crate::runtime::de::read(&mut __map, &mut update),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueUpdateDetails {
+            fields,
+            history_metadata,
+            properties,
+            transition,
+            update,
+            additional_properties,
+        })
     }
 }
 /// A list of editable field details.
@@ -4961,9 +4566,7 @@ impl ::serde::Serialize for IssueUpdateMetadata {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
         map.end()
     }
 }
@@ -4971,39 +4574,37 @@ impl<'de> ::serde::Deserialize<'de> for IssueUpdateMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IssueUpdateMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssueUpdateMetadata")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IssueUpdateMetadata, A::Error> {
-                let mut fields: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        crate::jira_platform_v2::types::FieldMetadata,
-                    >,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "fields" => fields = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for IssueUpdateMetadata {
+    const EXPECTING: &'static str = "struct IssueUpdateMetadata";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut fields: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::jira_platform_v2::types::FieldMetadata,
+            >,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(IssueUpdateMetadata { fields })
+            };
+            let __read = match __key.as_str() {
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(IssueUpdateMetadata { fields })
     }
 }
 /// The schema of a field.
@@ -5064,24 +4665,12 @@ impl ::serde::Serialize for JsonTypeBean {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.configuration {
-            map.serialize_entry("configuration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom {
-            map.serialize_entry("custom", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_id {
-            map.serialize_entry("customId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.system {
-            map.serialize_entry("system", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "configuration", &self.configuration)?;
+        crate::runtime::ser::optional(&mut map, "custom", &self.custom)?;
+        crate::runtime::ser::optional(&mut map, "customId", &self.custom_id)?;
+        crate::runtime::ser::optional(&mut map, "items", &self.items)?;
+        crate::runtime::ser::optional(&mut map, "system", &self.system)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
         map.end()
     }
 }
@@ -5089,56 +4678,53 @@ impl<'de> ::serde::Deserialize<'de> for JsonTypeBean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = JsonTypeBean;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct JsonTypeBean")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<JsonTypeBean, A::Error> {
-                let mut configuration: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut custom: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut custom_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut items: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut system: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "configuration" => configuration = __map.next_value()?,
-                        "custom" => custom = __map.next_value()?,
-                        "customId" => custom_id = __map.next_value()?,
-                        "items" => items = __map.next_value()?,
-                        "system" => system = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for JsonTypeBean {
+    const EXPECTING: &'static str = "struct JsonTypeBean";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut configuration: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut custom: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut custom_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut items: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut system: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(JsonTypeBean {
-                    configuration,
-                    custom,
-                    custom_id,
-                    items,
-                    system,
-                    type_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "configuration" => {
+                    crate::runtime::de::read(&mut __map, &mut configuration)
+                }
+                "custom" => crate::runtime::de::read(&mut __map, &mut custom),
+                "customId" => crate::runtime::de::read(&mut __map, &mut custom_id),
+                "items" => crate::runtime::de::read(&mut __map, &mut items),
+                "system" => crate::runtime::de::read(&mut __map, &mut system),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(JsonTypeBean {
+            configuration,
+            custom,
+            custom_id,
+            items,
+            system,
+            type_,
+        })
     }
 }
 /// Details a link group, which defines issue operations.
@@ -5183,24 +4769,12 @@ impl ::serde::Serialize for LinkGroup {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.header {
-            map.serialize_entry("header", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.style_class {
-            map.serialize_entry("styleClass", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.weight {
-            map.serialize_entry("weight", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "groups", &self.groups)?;
+        crate::runtime::ser::optional(&mut map, "header", &self.header)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "links", &self.links)?;
+        crate::runtime::ser::optional(&mut map, "styleClass", &self.style_class)?;
+        crate::runtime::ser::optional(&mut map, "weight", &self.weight)?;
         map.end()
     }
 }
@@ -5208,57 +4782,55 @@ impl<'de> ::serde::Deserialize<'de> for LinkGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LinkGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LinkGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LinkGroup, A::Error> {
-                let mut groups: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
-                > = ::std::option::Option::None;
-                let mut header: ::std::option::Option<
-                    crate::jira_platform_v2::types::SimpleLink,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut links: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
-                > = ::std::option::Option::None;
-                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "groups" => groups = __map.next_value()?,
-                        "header" => header = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "links" => links = __map.next_value()?,
-                        "styleClass" => style_class = __map.next_value()?,
-                        "weight" => weight = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LinkGroup {
+    const EXPECTING: &'static str = "struct LinkGroup";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut groups: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
+        > = ::std::option::Option::None;
+        let mut header: ::std::option::Option<
+            crate::jira_platform_v2::types::SimpleLink,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut links: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
+        > = ::std::option::Option::None;
+        let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LinkGroup {
-                    groups,
-                    header,
-                    id,
-                    links,
-                    style_class,
-                    weight,
-                })
+            };
+            let __read = match __key.as_str() {
+                "groups" => crate::runtime::de::read(&mut __map, &mut groups),
+                "header" => crate::runtime::de::read(&mut __map, &mut header),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "links" => crate::runtime::de::read(&mut __map, &mut links),
+                "styleClass" => crate::runtime::de::read(&mut __map, &mut style_class),
+                "weight" => crate::runtime::de::read(&mut __map, &mut weight),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LinkGroup {
+            groups,
+            header,
+            id,
+            links,
+            style_class,
+            weight,
+        })
     }
 }
 /// The ID or key of a linked issue.
@@ -5303,18 +4875,10 @@ impl ::serde::Serialize for LinkedIssue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "fields", &self.fields)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -5322,47 +4886,43 @@ impl<'de> ::serde::Deserialize<'de> for LinkedIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = LinkedIssue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LinkedIssue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LinkedIssue, A::Error> {
-                let mut fields: ::std::option::Option<
-                    crate::jira_platform_v2::types::Fields,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "fields" => fields = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for LinkedIssue {
+    const EXPECTING: &'static str = "struct LinkedIssue";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut fields: ::std::option::Option<crate::jira_platform_v2::types::Fields> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(LinkedIssue {
-                    fields,
-                    id,
-                    key,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "fields" => crate::runtime::de::read(&mut __map, &mut fields),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(LinkedIssue {
+            fields,
+            id,
+            key,
+            self_,
+        })
     }
 }
 /// Schema `#/components/schemas/ListWrapperCallbackApplicationRole`.
@@ -5403,15 +4963,17 @@ impl ::serde::Serialize for NestedResponse {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.error_collection {
-            map.serialize_entry("errorCollection", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.warning_collection {
-            map.serialize_entry("warningCollection", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "errorCollection",
+            &self.error_collection,
+        )?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "warningCollection",
+            &self.warning_collection,
+        )?;
         map.end()
     }
 }
@@ -5419,46 +4981,48 @@ impl<'de> ::serde::Deserialize<'de> for NestedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NestedResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NestedResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NestedResponse, A::Error> {
-                let mut error_collection: ::std::option::Option<
-                    crate::jira_platform_v2::types::ErrorCollection,
-                > = ::std::option::Option::None;
-                let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut warning_collection: ::std::option::Option<
-                    crate::jira_platform_v2::types::WarningCollection,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "errorCollection" => error_collection = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        "warningCollection" => warning_collection = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NestedResponse {
+    const EXPECTING: &'static str = "struct NestedResponse";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut error_collection: ::std::option::Option<
+            crate::jira_platform_v2::types::ErrorCollection,
+        > = ::std::option::Option::None;
+        let mut status: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut warning_collection: ::std::option::Option<
+            crate::jira_platform_v2::types::WarningCollection,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NestedResponse {
-                    error_collection,
-                    status,
-                    warning_collection,
-                })
+            };
+            let __read = match __key.as_str() {
+                "errorCollection" => {
+                    crate::runtime::de::read(&mut __map, &mut error_collection)
+                }
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                "warningCollection" => {
+                    crate::runtime::de::read(&mut __map, &mut warning_collection)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NestedResponse {
+            error_collection,
+            status,
+            warning_collection,
+        })
     }
 }
 /// Details about a notification event.
@@ -5501,18 +5065,10 @@ impl ::serde::Serialize for NotificationEvent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.template_event {
-            map.serialize_entry("templateEvent", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "templateEvent", &self.template_event)?;
         map.end()
     }
 }
@@ -5520,47 +5076,47 @@ impl<'de> ::serde::Deserialize<'de> for NotificationEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NotificationEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotificationEvent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationEvent, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut template_event: ::std::option::Option<
-                    ::std::boxed::Box<crate::jira_platform_v2::types::NotificationEvent>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "templateEvent" => template_event = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NotificationEvent {
+    const EXPECTING: &'static str = "struct NotificationEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut template_event: ::std::option::Option<
+            ::std::boxed::Box<crate::jira_platform_v2::types::NotificationEvent>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NotificationEvent {
-                    description,
-                    id,
-                    name,
-                    template_event,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "templateEvent" => {
+                    crate::runtime::de::read(&mut __map, &mut template_event)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NotificationEvent {
+            description,
+            id,
+            name,
+            template_event,
+        })
     }
 }
 /// Details about a notification scheme.
@@ -5614,30 +5170,18 @@ impl ::serde::Serialize for NotificationScheme {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.notification_scheme_events {
-            map.serialize_entry("notificationSchemeEvents", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.projects {
-            map.serialize_entry("projects", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "notificationSchemeEvents",
+            &self.notification_scheme_events,
+        )?;
+        crate::runtime::ser::optional(&mut map, "projects", &self.projects)?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -5645,65 +5189,59 @@ impl<'de> ::serde::Deserialize<'de> for NotificationScheme {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NotificationScheme;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotificationScheme")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationScheme, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut notification_scheme_events: ::std::option::Option<
-                    ::std::vec::Vec<
-                        crate::jira_platform_v2::types::NotificationSchemeEvent,
-                    >,
-                > = ::std::option::Option::None;
-                let mut projects: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "notificationSchemeEvents" => {
-                            notification_scheme_events = __map.next_value()?;
-                        }
-                        "projects" => projects = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NotificationScheme {
+    const EXPECTING: &'static str = "struct NotificationScheme";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut notification_scheme_events: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::NotificationSchemeEvent>,
+        > = ::std::option::Option::None;
+        let mut projects: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NotificationScheme {
-                    description,
-                    expand,
-                    id,
-                    name,
-                    notification_scheme_events,
-                    projects,
-                    scope,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "notificationSchemeEvents" => {
+                    crate::runtime::de::read(&mut __map, &mut notification_scheme_events)
+                }
+                "projects" => crate::runtime::de::read(&mut __map, &mut projects),
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NotificationScheme {
+            description,
+            expand,
+            id,
+            name,
+            notification_scheme_events,
+            projects,
+            scope,
+            self_,
+        })
     }
 }
 /// Details about a notification scheme event.
@@ -5738,12 +5276,8 @@ impl ::serde::Serialize for NotificationSchemeEvent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.event {
-            map.serialize_entry("event", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.notifications {
-            map.serialize_entry("notifications", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "event", &self.event)?;
+        crate::runtime::ser::optional(&mut map, "notifications", &self.notifications)?;
         map.end()
     }
 }
@@ -5751,43 +5285,43 @@ impl<'de> ::serde::Deserialize<'de> for NotificationSchemeEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = NotificationSchemeEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotificationSchemeEvent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationSchemeEvent, A::Error> {
-                let mut event: ::std::option::Option<
-                    crate::jira_platform_v2::types::NotificationEvent,
-                > = ::std::option::Option::None;
-                let mut notifications: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::EventNotification>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "event" => event = __map.next_value()?,
-                        "notifications" => notifications = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for NotificationSchemeEvent {
+    const EXPECTING: &'static str = "struct NotificationSchemeEvent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut event: ::std::option::Option<
+            crate::jira_platform_v2::types::NotificationEvent,
+        > = ::std::option::Option::None;
+        let mut notifications: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::EventNotification>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(NotificationSchemeEvent {
-                    event,
-                    notifications,
-                })
+            };
+            let __read = match __key.as_str() {
+                "event" => crate::runtime::de::read(&mut __map, &mut event),
+                "notifications" => {
+                    crate::runtime::de::read(&mut __map, &mut notifications)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(NotificationSchemeEvent {
+            event,
+            notifications,
+        })
     }
 }
 /// Details of the operations that can be performed on the issue.
@@ -5829,9 +5363,7 @@ impl ::serde::Serialize for Operations {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.link_groups {
-            map.serialize_entry("linkGroups", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "linkGroups", &self.link_groups)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -5842,41 +5374,44 @@ impl<'de> ::serde::Deserialize<'de> for Operations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Operations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Operations")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Operations, A::Error> {
-                let mut link_groups: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "linkGroups" => link_groups = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Operations {
+    const EXPECTING: &'static str = "struct Operations";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut link_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::LinkGroup>,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Operations {
-                    link_groups,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "linkGroups" => crate::runtime::de::read(&mut __map, &mut link_groups),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Operations {
+            link_groups,
+            additional_properties,
+        })
     }
 }
 /// A page of items.
@@ -5942,27 +5477,13 @@ impl ::serde::Serialize for PageBeanNotificationScheme {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.is_last {
-            map.serialize_entry("isLast", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_page {
-            map.serialize_entry("nextPage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "isLast", &self.is_last)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "nextPage", &self.next_page)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
+        crate::runtime::ser::optional(&mut map, "values", &self.values)?;
         map.end()
     }
 }
@@ -5970,56 +5491,54 @@ impl<'de> ::serde::Deserialize<'de> for PageBeanNotificationScheme {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageBeanNotificationScheme;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageBeanNotificationScheme")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageBeanNotificationScheme, A::Error> {
-                let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut next_page: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut values: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::NotificationScheme>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isLast" => is_last = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        "nextPage" => next_page = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "startAt" => start_at = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        "values" => values = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageBeanNotificationScheme {
+    const EXPECTING: &'static str = "struct PageBeanNotificationScheme";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut is_last: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut next_page: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut values: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::NotificationScheme>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageBeanNotificationScheme {
-                    is_last,
-                    max_results,
-                    next_page,
-                    self_,
-                    start_at,
-                    total,
-                    values,
-                })
+            };
+            let __read = match __key.as_str() {
+                "isLast" => crate::runtime::de::read(&mut __map, &mut is_last),
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "nextPage" => crate::runtime::de::read(&mut __map, &mut next_page),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                "values" => crate::runtime::de::read(&mut __map, &mut values),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageBeanNotificationScheme {
+            is_last,
+            max_results,
+            next_page,
+            self_,
+            start_at,
+            total,
+            values,
+        })
     }
 }
 /// A page of changelogs.
@@ -6070,18 +5589,10 @@ impl ::serde::Serialize for PageOfChangelogs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.histories {
-            map.serialize_entry("histories", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "histories", &self.histories)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
         map.end()
     }
 }
@@ -6089,47 +5600,45 @@ impl<'de> ::serde::Deserialize<'de> for PageOfChangelogs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageOfChangelogs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageOfChangelogs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageOfChangelogs, A::Error> {
-                let mut histories: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Changelog>,
-                > = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "histories" => histories = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        "startAt" => start_at = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageOfChangelogs {
+    const EXPECTING: &'static str = "struct PageOfChangelogs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut histories: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Changelog>,
+        > = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageOfChangelogs {
-                    histories,
-                    max_results,
-                    start_at,
-                    total,
-                })
+            };
+            let __read = match __key.as_str() {
+                "histories" => crate::runtime::de::read(&mut __map, &mut histories),
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageOfChangelogs {
+            histories,
+            max_results,
+            start_at,
+            total,
+        })
     }
 }
 /// A page of comments.
@@ -6186,18 +5695,10 @@ impl ::serde::Serialize for PageOfComments {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.comments {
-            map.serialize_entry("comments", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "comments", &self.comments)?;
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6208,50 +5709,53 @@ impl<'de> ::serde::Deserialize<'de> for PageOfComments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageOfComments;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageOfComments")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageOfComments, A::Error> {
-                let mut comments: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Comment>,
-                > = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "comments" => comments = __map.next_value()?,
-                        "maxResults" => max_results = __map.next_value()?,
-                        "startAt" => start_at = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageOfComments {
+    const EXPECTING: &'static str = "struct PageOfComments";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut comments: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Comment>,
+        > = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut start_at: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageOfComments {
-                    comments,
-                    max_results,
-                    start_at,
-                    total,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "comments" => crate::runtime::de::read(&mut __map, &mut comments),
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageOfComments {
+            comments,
+            max_results,
+            start_at,
+            total,
+            additional_properties,
+        })
     }
 }
 /// Paginated list of worklog details
@@ -6308,18 +5812,10 @@ impl ::serde::Serialize for PageOfWorklogs {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("maxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_at {
-            map.serialize_entry("startAt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.worklogs {
-            map.serialize_entry("worklogs", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "maxResults", &self.max_results)?;
+        crate::runtime::ser::optional(&mut map, "startAt", &self.start_at)?;
+        crate::runtime::ser::optional(&mut map, "total", &self.total)?;
+        crate::runtime::ser::optional(&mut map, "worklogs", &self.worklogs)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6330,50 +5826,53 @@ impl<'de> ::serde::Deserialize<'de> for PageOfWorklogs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PageOfWorklogs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageOfWorklogs")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PageOfWorklogs, A::Error> {
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut worklogs: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Worklog>,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "maxResults" => max_results = __map.next_value()?,
-                        "startAt" => start_at = __map.next_value()?,
-                        "total" => total = __map.next_value()?,
-                        "worklogs" => worklogs = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PageOfWorklogs {
+    const EXPECTING: &'static str = "struct PageOfWorklogs";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut start_at: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut total: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut worklogs: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Worklog>,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PageOfWorklogs {
-                    max_results,
-                    start_at,
-                    total,
-                    worklogs,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "maxResults" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "startAt" => crate::runtime::de::read(&mut __map, &mut start_at),
+                "total" => crate::runtime::de::read(&mut __map, &mut total),
+                "worklogs" => crate::runtime::de::read(&mut __map, &mut worklogs),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PageOfWorklogs {
+            max_results,
+            start_at,
+            total,
+            worklogs,
+            additional_properties,
+        })
     }
 }
 /// An issue priority.
@@ -6437,33 +5936,15 @@ impl ::serde::Serialize for Priority {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.avatar_id {
-            map.serialize_entry("avatarId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.icon_url {
-            map.serialize_entry("iconUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_default {
-            map.serialize_entry("isDefault", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.schemes {
-            map.serialize_entry("schemes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status_color {
-            map.serialize_entry("statusColor", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "avatarId", &self.avatar_id)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "iconUrl", &self.icon_url)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "isDefault", &self.is_default)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "schemes", &self.schemes)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "statusColor", &self.status_color)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -6474,65 +5955,68 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Priority;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Priority")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Priority, A::Error> {
-                let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_default: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut schemes: ::std::option::Option<
-                    crate::jira_platform_v2::types::ExpandPrioritySchemePage,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "avatarId" => avatar_id = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "iconUrl" => icon_url = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "isDefault" => is_default = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "schemes" => schemes = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "statusColor" => status_color = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Priority {
+    const EXPECTING: &'static str = "struct Priority";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut avatar_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut is_default: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut schemes: ::std::option::Option<
+            crate::jira_platform_v2::types::ExpandPrioritySchemePage,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status_color: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Priority {
-                    avatar_id,
-                    description,
-                    icon_url,
-                    id,
-                    is_default,
-                    name,
-                    schemes,
-                    self_,
-                    status_color,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "avatarId" => crate::runtime::de::read(&mut __map, &mut avatar_id),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "iconUrl" => crate::runtime::de::read(&mut __map, &mut icon_url),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "isDefault" => crate::runtime::de::read(&mut __map, &mut is_default),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "schemes" => crate::runtime::de::read(&mut __map, &mut schemes),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "statusColor" => crate::runtime::de::read(&mut __map, &mut status_color),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Priority {
+            avatar_id,
+            description,
+            icon_url,
+            id,
+            is_default,
+            name,
+            schemes,
+            self_,
+            status_color,
+            additional_properties,
+        })
     }
 }
 /// Details about a project.
@@ -6749,108 +6233,60 @@ impl ::serde::Serialize for Project {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.archived {
-            map.serialize_entry("archived", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.archived_by {
-            map.serialize_entry("archivedBy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.archived_date {
-            map.serialize_entry("archivedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_type {
-            map.serialize_entry("assigneeType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar_urls {
-            map.serialize_entry("avatarUrls", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.deleted {
-            map.serialize_entry("deleted", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.deleted_by {
-            map.serialize_entry("deletedBy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.deleted_date {
-            map.serialize_entry("deletedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.favourite {
-            map.serialize_entry("favourite", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.insight {
-            map.serialize_entry("insight", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_private {
-            map.serialize_entry("isPrivate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issue_type_hierarchy {
-            map.serialize_entry("issueTypeHierarchy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issue_types {
-            map.serialize_entry("issueTypes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.landing_page_info {
-            map.serialize_entry("landingPageInfo", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lead {
-            map.serialize_entry("lead", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_category {
-            map.serialize_entry("projectCategory", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_type_key {
-            map.serialize_entry("projectTypeKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.retention_till_date {
-            map.serialize_entry("retentionTillDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.simplified {
-            map.serialize_entry("simplified", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.style {
-            map.serialize_entry("style", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.uuid {
-            map.serialize_entry("uuid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.versions {
-            map.serialize_entry("versions", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "archived", &self.archived)?;
+        crate::runtime::ser::optional(&mut map, "archivedBy", &self.archived_by)?;
+        crate::runtime::ser::optional(&mut map, "archivedDate", &self.archived_date)?;
+        crate::runtime::ser::optional(&mut map, "assigneeType", &self.assignee_type)?;
+        crate::runtime::ser::optional(&mut map, "avatarUrls", &self.avatar_urls)?;
+        crate::runtime::ser::optional(&mut map, "components", &self.components)?;
+        crate::runtime::ser::optional(&mut map, "deleted", &self.deleted)?;
+        crate::runtime::ser::optional(&mut map, "deletedBy", &self.deleted_by)?;
+        crate::runtime::ser::optional(&mut map, "deletedDate", &self.deleted_date)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "email", &self.email)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "favourite", &self.favourite)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "insight", &self.insight)?;
+        crate::runtime::ser::optional(&mut map, "isPrivate", &self.is_private)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "issueTypeHierarchy",
+            &self.issue_type_hierarchy,
+        )?;
+        crate::runtime::ser::optional(&mut map, "issueTypes", &self.issue_types)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "landingPageInfo",
+            &self.landing_page_info,
+        )?;
+        crate::runtime::ser::optional(&mut map, "lead", &self.lead)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "permissions", &self.permissions)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "projectCategory",
+            &self.project_category,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "projectTypeKey",
+            &self.project_type_key,
+        )?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "retentionTillDate",
+            &self.retention_till_date,
+        )?;
+        crate::runtime::ser::optional(&mut map, "roles", &self.roles)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "simplified", &self.simplified)?;
+        crate::runtime::ser::optional(&mut map, "style", &self.style)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
+        crate::runtime::ser::optional(&mut map, "uuid", &self.uuid)?;
+        crate::runtime::ser::optional(&mut map, "versions", &self.versions)?;
         map.end()
     }
 }
@@ -6858,183 +6294,181 @@ impl<'de> ::serde::Deserialize<'de> for Project {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Project;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Project")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Project, A::Error> {
-                let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut archived_by: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut archived_date: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut assignee_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectAssigneeType,
-                > = ::std::option::Option::None;
-                let mut avatar_urls: ::std::option::Option<
-                    crate::jira_platform_v2::types::AvatarUrlsBean,
-                > = ::std::option::Option::None;
-                let mut components: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
-                > = ::std::option::Option::None;
-                let mut deleted: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut deleted_by: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut deleted_date: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut favourite: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut insight: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectInsight,
-                > = ::std::option::Option::None;
-                let mut is_private: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut issue_type_hierarchy: ::std::option::Option<
-                    crate::jira_platform_v2::types::Hierarchy,
-                > = ::std::option::Option::None;
-                let mut issue_types: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::IssueTypeDetails>,
-                > = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut landing_page_info: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectLandingPageInfo,
-                > = ::std::option::Option::None;
-                let mut lead: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut permissions: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectPermissions,
-                > = ::std::option::Option::None;
-                let mut project_category: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectCategory,
-                > = ::std::option::Option::None;
-                let mut project_type_key: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectProjectTypeKey,
-                > = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                > = ::std::option::Option::None;
-                let mut retention_till_date: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut roles: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut style: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectStyle,
-                > = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut versions: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "archived" => archived = __map.next_value()?,
-                        "archivedBy" => archived_by = __map.next_value()?,
-                        "archivedDate" => archived_date = __map.next_value()?,
-                        "assigneeType" => assignee_type = __map.next_value()?,
-                        "avatarUrls" => avatar_urls = __map.next_value()?,
-                        "components" => components = __map.next_value()?,
-                        "deleted" => deleted = __map.next_value()?,
-                        "deletedBy" => deleted_by = __map.next_value()?,
-                        "deletedDate" => deleted_date = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "email" => email = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "favourite" => favourite = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "insight" => insight = __map.next_value()?,
-                        "isPrivate" => is_private = __map.next_value()?,
-                        "issueTypeHierarchy" => {
-                            issue_type_hierarchy = __map.next_value()?;
-                        }
-                        "issueTypes" => issue_types = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "landingPageInfo" => landing_page_info = __map.next_value()?,
-                        "lead" => lead = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "permissions" => permissions = __map.next_value()?,
-                        "projectCategory" => project_category = __map.next_value()?,
-                        "projectTypeKey" => project_type_key = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "retentionTillDate" => retention_till_date = __map.next_value()?,
-                        "roles" => roles = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "simplified" => simplified = __map.next_value()?,
-                        "style" => style = __map.next_value()?,
-                        "url" => url = __map.next_value()?,
-                        "uuid" => uuid = __map.next_value()?,
-                        "versions" => versions = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Project {
+    const EXPECTING: &'static str = "struct Project";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut archived_by: ::std::option::Option<
+            crate::jira_platform_v2::types::User,
+        > = ::std::option::Option::None;
+        let mut archived_date: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut assignee_type: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectAssigneeType,
+        > = ::std::option::Option::None;
+        let mut avatar_urls: ::std::option::Option<
+            crate::jira_platform_v2::types::AvatarUrlsBean,
+        > = ::std::option::Option::None;
+        let mut components: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::ProjectComponent>,
+        > = ::std::option::Option::None;
+        let mut deleted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut deleted_by: ::std::option::Option<
+            crate::jira_platform_v2::types::User,
+        > = ::std::option::Option::None;
+        let mut deleted_date: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut email: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut favourite: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut insight: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectInsight,
+        > = ::std::option::Option::None;
+        let mut is_private: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut issue_type_hierarchy: ::std::option::Option<
+            crate::jira_platform_v2::types::Hierarchy,
+        > = ::std::option::Option::None;
+        let mut issue_types: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::IssueTypeDetails>,
+        > = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut landing_page_info: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectLandingPageInfo,
+        > = ::std::option::Option::None;
+        let mut lead: ::std::option::Option<crate::jira_platform_v2::types::User> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut permissions: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectPermissions,
+        > = ::std::option::Option::None;
+        let mut project_category: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectCategory,
+        > = ::std::option::Option::None;
+        let mut project_type_key: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectProjectTypeKey,
+        > = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        > = ::std::option::Option::None;
+        let mut retention_till_date: ::std::option::Option<
+            crate::runtime::JiraDateTime,
+        > = ::std::option::Option::None;
+        let mut roles: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut style: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectStyle,
+        > = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut versions: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::Version>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Project {
-                    archived,
-                    archived_by,
-                    archived_date,
-                    assignee_type,
-                    avatar_urls,
-                    components,
-                    deleted,
-                    deleted_by,
-                    deleted_date,
-                    description,
-                    email,
-                    expand,
-                    favourite,
-                    id,
-                    insight,
-                    is_private,
-                    issue_type_hierarchy,
-                    issue_types,
-                    key,
-                    landing_page_info,
-                    lead,
-                    name,
-                    permissions,
-                    project_category,
-                    project_type_key,
-                    properties,
-                    retention_till_date,
-                    roles,
-                    self_,
-                    simplified,
-                    style,
-                    url,
-                    uuid,
-                    versions,
-                })
+            };
+            let __read = match __key.as_str() {
+                "archived" => crate::runtime::de::read(&mut __map, &mut archived),
+                "archivedBy" => crate::runtime::de::read(&mut __map, &mut archived_by),
+                "archivedDate" => {
+                    crate::runtime::de::read(&mut __map, &mut archived_date)
+                }
+                "assigneeType" => {
+                    crate::runtime::de::read(&mut __map, &mut assignee_type)
+                }
+                "avatarUrls" => crate::runtime::de::read(&mut __map, &mut avatar_urls),
+                "components" => crate::runtime::de::read(&mut __map, &mut components),
+                "deleted" => crate::runtime::de::read(&mut __map, &mut deleted),
+                "deletedBy" => crate::runtime::de::read(&mut __map, &mut deleted_by),
+                "deletedDate" => crate::runtime::de::read(&mut __map, &mut deleted_date),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "email" => crate::runtime::de::read(&mut __map, &mut email),
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "favourite" => crate::runtime::de::read(&mut __map, &mut favourite),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "insight" => crate::runtime::de::read(&mut __map, &mut insight),
+                "isPrivate" => crate::runtime::de::read(&mut __map, &mut is_private),
+                "issueTypeHierarchy" => {
+                    crate::runtime::de::read(&mut __map, &mut issue_type_hierarchy)
+                }
+                "issueTypes" => crate::runtime::de::read(&mut __map, &mut issue_types),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "landingPageInfo" => {
+                    crate::runtime::de::read(&mut __map, &mut landing_page_info)
+                }
+                "lead" => crate::runtime::de::read(&mut __map, &mut lead),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "permissions" => crate::runtime::de::read(&mut __map, &mut permissions),
+                "projectCategory" => {
+                    crate::runtime::de::read(&mut __map, &mut project_category)
+                }
+                "projectTypeKey" => {
+                    crate::runtime::de::read(&mut __map, &mut project_type_key)
+                }
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "retentionTillDate" => {
+                    crate::runtime::de::read(&mut __map, &mut retention_till_date)
+                }
+                "roles" => crate::runtime::de::read(&mut __map, &mut roles),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "simplified" => crate::runtime::de::read(&mut __map, &mut simplified),
+                "style" => crate::runtime::de::read(&mut __map, &mut style),
+                "url" => crate::runtime::de::read(&mut __map, &mut url),
+                "uuid" => crate::runtime::de::read(&mut __map, &mut uuid),
+                "versions" => crate::runtime::de::read(&mut __map, &mut versions),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Project {
+            archived,
+            archived_by,
+            archived_date,
+            assignee_type,
+            avatar_urls,
+            components,
+            deleted,
+            deleted_by,
+            deleted_date,
+            description,
+            email,
+            expand,
+            favourite,
+            id,
+            insight,
+            is_private,
+            issue_type_hierarchy,
+            issue_types,
+            key,
+            landing_page_info,
+            lead,
+            name,
+            permissions,
+            project_category,
+            project_type_key,
+            properties,
+            retention_till_date,
+            roles,
+            self_,
+            simplified,
+            style,
+            url,
+            uuid,
+            versions,
+        })
     }
 }
 /// The default assignee when creating issues for this project.
@@ -7139,18 +6573,10 @@ impl ::serde::Serialize for ProjectCategory {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -7158,45 +6584,43 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectCategory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectCategory")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectCategory, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectCategory {
+    const EXPECTING: &'static str = "struct ProjectCategory";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectCategory {
-                    description,
-                    id,
-                    name,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectCategory {
+            description,
+            id,
+            name,
+            self_,
+        })
     }
 }
 /// Details about a project component.
@@ -7314,54 +6738,30 @@ impl ::serde::Serialize for ProjectComponent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.ari {
-            map.serialize_entry("ari", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee {
-            map.serialize_entry("assignee", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assignee_type {
-            map.serialize_entry("assigneeType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_assignee_type_valid {
-            map.serialize_entry("isAssigneeTypeValid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lead {
-            map.serialize_entry("lead", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lead_account_id {
-            map.serialize_entry("leadAccountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lead_user_name {
-            map.serialize_entry("leadUserName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project {
-            map.serialize_entry("project", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_id {
-            map.serialize_entry("projectId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.real_assignee {
-            map.serialize_entry("realAssignee", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.real_assignee_type {
-            map.serialize_entry("realAssigneeType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "ari", &self.ari)?;
+        crate::runtime::ser::optional(&mut map, "assignee", &self.assignee)?;
+        crate::runtime::ser::optional(&mut map, "assigneeType", &self.assignee_type)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "isAssigneeTypeValid",
+            &self.is_assignee_type_valid,
+        )?;
+        crate::runtime::ser::optional(&mut map, "lead", &self.lead)?;
+        crate::runtime::ser::optional(&mut map, "leadAccountId", &self.lead_account_id)?;
+        crate::runtime::ser::optional(&mut map, "leadUserName", &self.lead_user_name)?;
+        crate::runtime::ser::optional(&mut map, "metadata", &self.metadata)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "project", &self.project)?;
+        crate::runtime::ser::optional(&mut map, "projectId", &self.project_id)?;
+        crate::runtime::ser::optional(&mut map, "realAssignee", &self.real_assignee)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "realAssigneeType",
+            &self.real_assignee_type,
+        )?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -7369,98 +6769,99 @@ impl<'de> ::serde::Deserialize<'de> for ProjectComponent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectComponent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectComponent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectComponent, A::Error> {
-                let mut ari: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut assignee: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut assignee_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectComponentAssigneeType,
-                > = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_assignee_type_valid: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut lead: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut lead_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut lead_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut metadata: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut real_assignee: ::std::option::Option<
-                    crate::jira_platform_v2::types::User,
-                > = ::std::option::Option::None;
-                let mut real_assignee_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectComponentRealAssigneeType,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "ari" => ari = __map.next_value()?,
-                        "assignee" => assignee = __map.next_value()?,
-                        "assigneeType" => assignee_type = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "isAssigneeTypeValid" => {
-                            is_assignee_type_valid = __map.next_value()?;
-                        }
-                        "lead" => lead = __map.next_value()?,
-                        "leadAccountId" => lead_account_id = __map.next_value()?,
-                        "leadUserName" => lead_user_name = __map.next_value()?,
-                        "metadata" => metadata = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "project" => project = __map.next_value()?,
-                        "projectId" => project_id = __map.next_value()?,
-                        "realAssignee" => real_assignee = __map.next_value()?,
-                        "realAssigneeType" => real_assignee_type = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectComponent {
+    const EXPECTING: &'static str = "struct ProjectComponent";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut ari: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut assignee: ::std::option::Option<crate::jira_platform_v2::types::User> = ::std::option::Option::None;
+        let mut assignee_type: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectComponentAssigneeType,
+        > = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut is_assignee_type_valid: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut lead: ::std::option::Option<crate::jira_platform_v2::types::User> = ::std::option::Option::None;
+        let mut lead_account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut lead_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut metadata: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut real_assignee: ::std::option::Option<
+            crate::jira_platform_v2::types::User,
+        > = ::std::option::Option::None;
+        let mut real_assignee_type: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectComponentRealAssigneeType,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectComponent {
-                    ari,
-                    assignee,
-                    assignee_type,
-                    description,
-                    id,
-                    is_assignee_type_valid,
-                    lead,
-                    lead_account_id,
-                    lead_user_name,
-                    metadata,
-                    name,
-                    project,
-                    project_id,
-                    real_assignee,
-                    real_assignee_type,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "ari" => crate::runtime::de::read(&mut __map, &mut ari),
+                "assignee" => crate::runtime::de::read(&mut __map, &mut assignee),
+                "assigneeType" => {
+                    crate::runtime::de::read(&mut __map, &mut assignee_type)
+                }
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "isAssigneeTypeValid" => {
+                    crate::runtime::de::read(&mut __map, &mut is_assignee_type_valid)
+                }
+                "lead" => crate::runtime::de::read(&mut __map, &mut lead),
+                "leadAccountId" => {
+                    crate::runtime::de::read(&mut __map, &mut lead_account_id)
+                }
+                "leadUserName" => {
+                    crate::runtime::de::read(&mut __map, &mut lead_user_name)
+                }
+                "metadata" => crate::runtime::de::read(&mut __map, &mut metadata),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "project" => crate::runtime::de::read(&mut __map, &mut project),
+                "projectId" => crate::runtime::de::read(&mut __map, &mut project_id),
+                "realAssignee" => {
+                    crate::runtime::de::read(&mut __map, &mut real_assignee)
+                }
+                "realAssigneeType" => {
+                    crate::runtime::de::read(&mut __map, &mut real_assignee_type)
+                }
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectComponent {
+            ari,
+            assignee,
+            assignee_type,
+            description,
+            id,
+            is_assignee_type_valid,
+            lead,
+            lead_account_id,
+            lead_user_name,
+            metadata,
+            name,
+            project,
+            project_id,
+            real_assignee,
+            real_assignee_type,
+            self_,
+        })
     }
 }
 /// The nominal user type used to determine the assignee for issues created with this component. See `realAssigneeType` for details on how the type of the user, and hence the user, assigned to issues is determined. Can take the following values:
@@ -7682,30 +7083,22 @@ impl ::serde::Serialize for ProjectDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.avatar_urls {
-            map.serialize_entry("avatarUrls", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_category {
-            map.serialize_entry("projectCategory", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_type_key {
-            map.serialize_entry("projectTypeKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.simplified {
-            map.serialize_entry("simplified", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "avatarUrls", &self.avatar_urls)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "projectCategory",
+            &self.project_category,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "projectTypeKey",
+            &self.project_type_key,
+        )?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "simplified", &self.simplified)?;
         map.end()
     }
 }
@@ -7713,63 +7106,65 @@ impl<'de> ::serde::Deserialize<'de> for ProjectDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectDetails, A::Error> {
-                let mut avatar_urls: ::std::option::Option<
-                    crate::jira_platform_v2::types::AvatarUrlsBean,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_category: ::std::option::Option<
-                    crate::jira_platform_v2::types::UpdatedProjectCategory,
-                > = ::std::option::Option::None;
-                let mut project_type_key: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectDetailsProjectTypeKey,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "avatarUrls" => avatar_urls = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "projectCategory" => project_category = __map.next_value()?,
-                        "projectTypeKey" => project_type_key = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "simplified" => simplified = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectDetails {
+    const EXPECTING: &'static str = "struct ProjectDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut avatar_urls: ::std::option::Option<
+            crate::jira_platform_v2::types::AvatarUrlsBean,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_category: ::std::option::Option<
+            crate::jira_platform_v2::types::UpdatedProjectCategory,
+        > = ::std::option::Option::None;
+        let mut project_type_key: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectDetailsProjectTypeKey,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectDetails {
-                    avatar_urls,
-                    id,
-                    key,
-                    name,
-                    project_category,
-                    project_type_key,
-                    self_,
-                    simplified,
-                })
+            };
+            let __read = match __key.as_str() {
+                "avatarUrls" => crate::runtime::de::read(&mut __map, &mut avatar_urls),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "projectCategory" => {
+                    crate::runtime::de::read(&mut __map, &mut project_category)
+                }
+                "projectTypeKey" => {
+                    crate::runtime::de::read(&mut __map, &mut project_type_key)
+                }
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "simplified" => crate::runtime::de::read(&mut __map, &mut simplified),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectDetails {
+            avatar_urls,
+            id,
+            key,
+            name,
+            project_category,
+            project_type_key,
+            self_,
+            simplified,
+        })
     }
 }
 /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
@@ -7872,12 +7267,16 @@ impl ::serde::Serialize for ProjectInsight {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.last_issue_update_time {
-            map.serialize_entry("lastIssueUpdateTime", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total_issue_count {
-            map.serialize_entry("totalIssueCount", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "lastIssueUpdateTime",
+            &self.last_issue_update_time,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "totalIssueCount",
+            &self.total_issue_count,
+        )?;
         map.end()
     }
 }
@@ -7885,43 +7284,43 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectInsight;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectInsight")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectInsight, A::Error> {
-                let mut last_issue_update_time: ::std::option::Option<
-                    crate::runtime::JiraDateTime,
-                > = ::std::option::Option::None;
-                let mut total_issue_count: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "lastIssueUpdateTime" => {
-                            last_issue_update_time = __map.next_value()?;
-                        }
-                        "totalIssueCount" => total_issue_count = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectInsight {
+    const EXPECTING: &'static str = "struct ProjectInsight";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut last_issue_update_time: ::std::option::Option<
+            crate::runtime::JiraDateTime,
+        > = ::std::option::Option::None;
+        let mut total_issue_count: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectInsight {
-                    last_issue_update_time,
-                    total_issue_count,
-                })
+            };
+            let __read = match __key.as_str() {
+                "lastIssueUpdateTime" => {
+                    crate::runtime::de::read(&mut __map, &mut last_issue_update_time)
+                }
+                "totalIssueCount" => {
+                    crate::runtime::de::read(&mut __map, &mut total_issue_count)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectInsight {
+            last_issue_update_time,
+            total_issue_count,
+        })
     }
 }
 /// Schema `#/components/schemas/ProjectLandingPageInfo`.
@@ -7972,39 +7371,17 @@ impl ::serde::Serialize for ProjectLandingPageInfo {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            map.serialize_entry("attributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.board_id {
-            map.serialize_entry("boardId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.board_name {
-            map.serialize_entry("boardName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_key {
-            map.serialize_entry("projectKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_type {
-            map.serialize_entry("projectType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.queue_category {
-            map.serialize_entry("queueCategory", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.queue_id {
-            map.serialize_entry("queueId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.queue_name {
-            map.serialize_entry("queueName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.simple_board {
-            map.serialize_entry("simpleBoard", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.simplified {
-            map.serialize_entry("simplified", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "attributes", &self.attributes)?;
+        crate::runtime::ser::optional(&mut map, "boardId", &self.board_id)?;
+        crate::runtime::ser::optional(&mut map, "boardName", &self.board_name)?;
+        crate::runtime::ser::optional(&mut map, "projectKey", &self.project_key)?;
+        crate::runtime::ser::optional(&mut map, "projectType", &self.project_type)?;
+        crate::runtime::ser::optional(&mut map, "queueCategory", &self.queue_category)?;
+        crate::runtime::ser::optional(&mut map, "queueId", &self.queue_id)?;
+        crate::runtime::ser::optional(&mut map, "queueName", &self.queue_name)?;
+        crate::runtime::ser::optional(&mut map, "simpleBoard", &self.simple_board)?;
+        crate::runtime::ser::optional(&mut map, "simplified", &self.simplified)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
         map.end()
     }
 }
@@ -8012,71 +7389,68 @@ impl<'de> ::serde::Deserialize<'de> for ProjectLandingPageInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectLandingPageInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectLandingPageInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectLandingPageInfo, A::Error> {
-                let mut attributes: ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                > = ::std::option::Option::None;
-                let mut board_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut board_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut queue_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut queue_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut queue_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut simple_board: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "attributes" => attributes = __map.next_value()?,
-                        "boardId" => board_id = __map.next_value()?,
-                        "boardName" => board_name = __map.next_value()?,
-                        "projectKey" => project_key = __map.next_value()?,
-                        "projectType" => project_type = __map.next_value()?,
-                        "queueCategory" => queue_category = __map.next_value()?,
-                        "queueId" => queue_id = __map.next_value()?,
-                        "queueName" => queue_name = __map.next_value()?,
-                        "simpleBoard" => simple_board = __map.next_value()?,
-                        "simplified" => simplified = __map.next_value()?,
-                        "url" => url = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectLandingPageInfo {
+    const EXPECTING: &'static str = "struct ProjectLandingPageInfo";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut attributes: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut board_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut board_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut queue_category: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut queue_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut queue_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut simple_board: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut simplified: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectLandingPageInfo {
-                    attributes,
-                    board_id,
-                    board_name,
-                    project_key,
-                    project_type,
-                    queue_category,
-                    queue_id,
-                    queue_name,
-                    simple_board,
-                    simplified,
-                    url,
-                })
+            };
+            let __read = match __key.as_str() {
+                "attributes" => crate::runtime::de::read(&mut __map, &mut attributes),
+                "boardId" => crate::runtime::de::read(&mut __map, &mut board_id),
+                "boardName" => crate::runtime::de::read(&mut __map, &mut board_name),
+                "projectKey" => crate::runtime::de::read(&mut __map, &mut project_key),
+                "projectType" => crate::runtime::de::read(&mut __map, &mut project_type),
+                "queueCategory" => {
+                    crate::runtime::de::read(&mut __map, &mut queue_category)
+                }
+                "queueId" => crate::runtime::de::read(&mut __map, &mut queue_id),
+                "queueName" => crate::runtime::de::read(&mut __map, &mut queue_name),
+                "simpleBoard" => crate::runtime::de::read(&mut __map, &mut simple_board),
+                "simplified" => crate::runtime::de::read(&mut __map, &mut simplified),
+                "url" => crate::runtime::de::read(&mut __map, &mut url),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectLandingPageInfo {
+            attributes,
+            board_id,
+            board_name,
+            project_key,
+            project_type,
+            queue_category,
+            queue_id,
+            queue_name,
+            simple_board,
+            simplified,
+            url,
+        })
     }
 }
 /// Permissions which a user has on a project.
@@ -8110,9 +7484,7 @@ impl ::serde::Serialize for ProjectPermissions {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.can_edit {
-            map.serialize_entry("canEdit", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "canEdit", &self.can_edit)?;
         map.end()
     }
 }
@@ -8120,34 +7492,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectPermissions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectPermissions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectPermissions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectPermissions, A::Error> {
-                let mut can_edit: ::std::option::Option<bool> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "canEdit" => can_edit = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectPermissions {
+    const EXPECTING: &'static str = "struct ProjectPermissions";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut can_edit: ::std::option::Option<bool> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectPermissions { can_edit })
+            };
+            let __read = match __key.as_str() {
+                "canEdit" => crate::runtime::de::read(&mut __map, &mut can_edit),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectPermissions { can_edit })
     }
 }
 /// The [project type](https://confluence.atlassian.com/x/GwiiLQ#Jiraapplicationsoverview-Productfeaturesandprojecttypes) of the project.
@@ -8291,39 +7661,29 @@ impl ::serde::Serialize for ProjectRole {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.actors {
-            map.serialize_entry("actors", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.admin {
-            map.serialize_entry("admin", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.current_user_role {
-            map.serialize_entry("currentUserRole", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.default {
-            map.serialize_entry("default", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role_configurable {
-            map.serialize_entry("roleConfigurable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.translated_name {
-            map.serialize_entry("translatedName", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "actors", &self.actors)?;
+        crate::runtime::ser::optional(&mut map, "admin", &self.admin)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "currentUserRole",
+            &self.current_user_role,
+        )?;
+        crate::runtime::ser::optional(&mut map, "default", &self.default)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "roleConfigurable",
+            &self.role_configurable,
+        )?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "translatedName",
+            &self.translated_name,
+        )?;
         map.end()
     }
 }
@@ -8331,70 +7691,72 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectRole;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectRole")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectRole, A::Error> {
-                let mut actors: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::RoleActor>,
-                > = ::std::option::Option::None;
-                let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut current_user_role: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "actors" => actors = __map.next_value()?,
-                        "admin" => admin = __map.next_value()?,
-                        "currentUserRole" => current_user_role = __map.next_value()?,
-                        "default" => default = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "roleConfigurable" => role_configurable = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "translatedName" => translated_name = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectRole {
+    const EXPECTING: &'static str = "struct ProjectRole";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut actors: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::RoleActor>,
+        > = ::std::option::Option::None;
+        let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut current_user_role: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectRole {
-                    actors,
-                    admin,
-                    current_user_role,
-                    default,
-                    description,
-                    id,
-                    name,
-                    role_configurable,
-                    scope,
-                    self_,
-                    translated_name,
-                })
+            };
+            let __read = match __key.as_str() {
+                "actors" => crate::runtime::de::read(&mut __map, &mut actors),
+                "admin" => crate::runtime::de::read(&mut __map, &mut admin),
+                "currentUserRole" => {
+                    crate::runtime::de::read(&mut __map, &mut current_user_role)
+                }
+                "default" => crate::runtime::de::read(&mut __map, &mut default),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "roleConfigurable" => {
+                    crate::runtime::de::read(&mut __map, &mut role_configurable)
+                }
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "translatedName" => {
+                    crate::runtime::de::read(&mut __map, &mut translated_name)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectRole {
+            actors,
+            admin,
+            current_user_role,
+            default,
+            description,
+            id,
+            name,
+            role_configurable,
+            scope,
+            self_,
+            translated_name,
+        })
     }
 }
 /// Details about a project role.
@@ -8464,33 +7826,23 @@ impl ::serde::Serialize for ProjectRoleDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.admin {
-            map.serialize_entry("admin", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.default {
-            map.serialize_entry("default", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role_configurable {
-            map.serialize_entry("roleConfigurable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.translated_name {
-            map.serialize_entry("translatedName", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "admin", &self.admin)?;
+        crate::runtime::ser::optional(&mut map, "default", &self.default)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "roleConfigurable",
+            &self.role_configurable,
+        )?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "translatedName",
+            &self.translated_name,
+        )?;
         map.end()
     }
 }
@@ -8498,62 +7850,62 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectRoleDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectRoleDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectRoleDetails, A::Error> {
-                let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "admin" => admin = __map.next_value()?,
-                        "default" => default = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "roleConfigurable" => role_configurable = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "translatedName" => translated_name = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectRoleDetails {
+    const EXPECTING: &'static str = "struct ProjectRoleDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut admin: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut default: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut role_configurable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut translated_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectRoleDetails {
-                    admin,
-                    default,
-                    description,
-                    id,
-                    name,
-                    role_configurable,
-                    scope,
-                    self_,
-                    translated_name,
-                })
+            };
+            let __read = match __key.as_str() {
+                "admin" => crate::runtime::de::read(&mut __map, &mut admin),
+                "default" => crate::runtime::de::read(&mut __map, &mut default),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "roleConfigurable" => {
+                    crate::runtime::de::read(&mut __map, &mut role_configurable)
+                }
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "translatedName" => {
+                    crate::runtime::de::read(&mut __map, &mut translated_name)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectRoleDetails {
+            admin,
+            default,
+            description,
+            id,
+            name,
+            role_configurable,
+            scope,
+            self_,
+            translated_name,
+        })
     }
 }
 /// Details of the group associated with the role.
@@ -8591,15 +7943,9 @@ impl ::serde::Serialize for ProjectRoleGroup {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id {
-            map.serialize_entry("groupId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(&mut map, "groupId", &self.group_id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
         map.end()
     }
 }
@@ -8607,42 +7953,40 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectRoleGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectRoleGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectRoleGroup, A::Error> {
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "displayName" => display_name = __map.next_value()?,
-                        "groupId" => group_id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectRoleGroup {
+    const EXPECTING: &'static str = "struct ProjectRoleGroup";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectRoleGroup {
-                    display_name,
-                    group_id,
-                    name,
-                })
+            };
+            let __read = match __key.as_str() {
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "groupId" => crate::runtime::de::read(&mut __map, &mut group_id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectRoleGroup {
+            display_name,
+            group_id,
+            name,
+        })
     }
 }
 /// Details of the user associated with the role.
@@ -8676,9 +8020,7 @@ impl ::serde::Serialize for ProjectRoleUser {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
         map.end()
     }
 }
@@ -8686,34 +8028,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectRoleUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectRoleUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProjectRoleUser")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProjectRoleUser, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for ProjectRoleUser {
+    const EXPECTING: &'static str = "struct ProjectRoleUser";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(ProjectRoleUser { account_id })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(ProjectRoleUser { account_id })
     }
 }
 /// The type of the project.
@@ -8812,12 +8152,8 @@ impl ::serde::Serialize for PropertyKey {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -8825,36 +8161,34 @@ impl<'de> ::serde::Deserialize<'de> for PropertyKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PropertyKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PropertyKey")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PropertyKey, A::Error> {
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => key = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PropertyKey {
+    const EXPECTING: &'static str = "struct PropertyKey";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PropertyKey { key, self_ })
+            };
+            let __read = match __key.as_str() {
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PropertyKey { key, self_ })
     }
 }
 /// List of property keys.
@@ -8890,9 +8224,7 @@ impl ::serde::Serialize for PropertyKeys {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.keys {
-            map.serialize_entry("keys", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "keys", &self.keys)?;
         map.end()
     }
 }
@@ -8900,36 +8232,34 @@ impl<'de> ::serde::Deserialize<'de> for PropertyKeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PropertyKeys;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PropertyKeys")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PropertyKeys, A::Error> {
-                let mut keys: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::PropertyKey>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "keys" => keys = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for PropertyKeys {
+    const EXPECTING: &'static str = "struct PropertyKeys";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut keys: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::PropertyKey>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(PropertyKeys { keys })
+            };
+            let __read = match __key.as_str() {
+                "keys" => crate::runtime::de::read(&mut __map, &mut keys),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(PropertyKeys { keys })
     }
 }
 /// Details of an issue resolution.
@@ -8970,18 +8300,10 @@ impl ::serde::Serialize for Resolution {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -8989,45 +8311,43 @@ impl<'de> ::serde::Deserialize<'de> for Resolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Resolution;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Resolution")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Resolution, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Resolution {
+    const EXPECTING: &'static str = "struct Resolution";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Resolution {
-                    description,
-                    id,
-                    name,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Resolution {
+            description,
+            id,
+            name,
+            self_,
+        })
     }
 }
 /// Details about a user assigned to a project role.
@@ -9091,27 +8411,13 @@ impl ::serde::Serialize for RoleActor {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.actor_group {
-            map.serialize_entry("actorGroup", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.actor_user {
-            map.serialize_entry("actorUser", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar_url {
-            map.serialize_entry("avatarUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "actorGroup", &self.actor_group)?;
+        crate::runtime::ser::optional(&mut map, "actorUser", &self.actor_user)?;
+        crate::runtime::ser::optional(&mut map, "avatarUrl", &self.avatar_url)?;
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
         map.end()
     }
 }
@@ -9119,60 +8425,58 @@ impl<'de> ::serde::Deserialize<'de> for RoleActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = RoleActor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RoleActor")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RoleActor, A::Error> {
-                let mut actor_group: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectRoleGroup,
-                > = ::std::option::Option::None;
-                let mut actor_user: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectRoleUser,
-                > = ::std::option::Option::None;
-                let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<
-                    crate::jira_platform_v2::types::RoleActorType,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "actorGroup" => actor_group = __map.next_value()?,
-                        "actorUser" => actor_user = __map.next_value()?,
-                        "avatarUrl" => avatar_url = __map.next_value()?,
-                        "displayName" => display_name = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for RoleActor {
+    const EXPECTING: &'static str = "struct RoleActor";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut actor_group: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectRoleGroup,
+        > = ::std::option::Option::None;
+        let mut actor_user: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectRoleUser,
+        > = ::std::option::Option::None;
+        let mut avatar_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            crate::jira_platform_v2::types::RoleActorType,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(RoleActor {
-                    actor_group,
-                    actor_user,
-                    avatar_url,
-                    display_name,
-                    id,
-                    name,
-                    type_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "actorGroup" => crate::runtime::de::read(&mut __map, &mut actor_group),
+                "actorUser" => crate::runtime::de::read(&mut __map, &mut actor_user),
+                "avatarUrl" => crate::runtime::de::read(&mut __map, &mut avatar_url),
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(RoleActor {
+            actor_group,
+            actor_user,
+            avatar_url,
+            display_name,
+            id,
+            name,
+            type_,
+        })
     }
 }
 /// The type of role actor.
@@ -9277,12 +8581,8 @@ impl ::serde::Serialize for Scope {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.project {
-            map.serialize_entry("project", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "project", &self.project)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -9293,46 +8593,49 @@ impl<'de> ::serde::Deserialize<'de> for Scope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Scope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Scope")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Scope, A::Error> {
-                let mut project: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectDetails,
-                > = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<
-                    crate::jira_platform_v2::types::ScopeType,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "project" => project = __map.next_value()?,
-                        "type" => type_ = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Scope {
+    const EXPECTING: &'static str = "struct Scope";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut project: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectDetails,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            crate::jira_platform_v2::types::ScopeType,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Scope {
-                    project,
-                    type_,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "project" => crate::runtime::de::read(&mut __map, &mut project),
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Scope {
+            project,
+            type_,
+            additional_properties,
+        })
     }
 }
 /// The type of scope.
@@ -9446,22 +8749,12 @@ impl ::serde::Serialize for SharePermission {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.group {
-            map.serialize_entry("group", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project {
-            map.serialize_entry("project", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "group", &self.group)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "project", &self.project)?;
+        crate::runtime::ser::optional(&mut map, "role", &self.role)?;
         map.serialize_entry("type", &self.type_)?;
-        if let ::std::option::Option::Some(value) = &self.user {
-            map.serialize_entry("user", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "user", &self.user)?;
         map.end()
     }
 }
@@ -9469,63 +8762,57 @@ impl<'de> ::serde::Deserialize<'de> for SharePermission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SharePermission;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SharePermission")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SharePermission, A::Error> {
-                let mut group: ::std::option::Option<
-                    crate::jira_platform_v2::types::GroupName,
-                > = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut project: ::std::option::Option<
-                    crate::jira_platform_v2::types::Project,
-                > = ::std::option::Option::None;
-                let mut role: ::std::option::Option<
-                    crate::jira_platform_v2::types::ProjectRole,
-                > = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<
-                    crate::jira_platform_v2::types::SharePermissionType,
-                > = ::std::option::Option::None;
-                let mut user: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserBean,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "group" => group = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "project" => project = __map.next_value()?,
-                        "role" => role = __map.next_value()?,
-                        "type" => {
-                            type_ = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "user" => user = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SharePermission {
+    const EXPECTING: &'static str = "struct SharePermission";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut group: ::std::option::Option<
+            crate::jira_platform_v2::types::GroupName,
+        > = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut project: ::std::option::Option<
+            crate::jira_platform_v2::types::Project,
+        > = ::std::option::Option::None;
+        let mut role: ::std::option::Option<
+            crate::jira_platform_v2::types::ProjectRole,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            crate::jira_platform_v2::types::SharePermissionType,
+        > = ::std::option::Option::None;
+        let mut user: ::std::option::Option<crate::jira_platform_v2::types::UserBean> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SharePermission {
-                    group,
-                    id,
-                    project,
-                    role,
-                    type_: crate::runtime::de::required(type_, "type")?,
-                    user,
-                })
+            };
+            let __read = match __key.as_str() {
+                "group" => crate::runtime::de::read(&mut __map, &mut group),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "project" => crate::runtime::de::read(&mut __map, &mut project),
+                "role" => crate::runtime::de::read(&mut __map, &mut role),
+                "type" => crate::runtime::de::read_some(&mut __map, &mut type_),
+                "user" => crate::runtime::de::read(&mut __map, &mut user),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SharePermission {
+            group,
+            id,
+            project,
+            role,
+            type_: crate::runtime::de::required(type_, "type")?,
+            user,
+        })
     }
 }
 /// The type of share permission:
@@ -9660,27 +8947,13 @@ impl ::serde::Serialize for SimpleLink {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.href {
-            map.serialize_entry("href", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.icon_class {
-            map.serialize_entry("iconClass", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.style_class {
-            map.serialize_entry("styleClass", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.weight {
-            map.serialize_entry("weight", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "href", &self.href)?;
+        crate::runtime::ser::optional(&mut map, "iconClass", &self.icon_class)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "label", &self.label)?;
+        crate::runtime::ser::optional(&mut map, "styleClass", &self.style_class)?;
+        crate::runtime::ser::optional(&mut map, "title", &self.title)?;
+        crate::runtime::ser::optional(&mut map, "weight", &self.weight)?;
         map.end()
     }
 }
@@ -9688,54 +8961,52 @@ impl<'de> ::serde::Deserialize<'de> for SimpleLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SimpleLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SimpleLink")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SimpleLink, A::Error> {
-                let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut icon_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "href" => href = __map.next_value()?,
-                        "iconClass" => icon_class = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "label" => label = __map.next_value()?,
-                        "styleClass" => style_class = __map.next_value()?,
-                        "title" => title = __map.next_value()?,
-                        "weight" => weight = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SimpleLink {
+    const EXPECTING: &'static str = "struct SimpleLink";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut href: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut icon_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut style_class: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut title: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut weight: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SimpleLink {
-                    href,
-                    icon_class,
-                    id,
-                    label,
-                    style_class,
-                    title,
-                    weight,
-                })
+            };
+            let __read = match __key.as_str() {
+                "href" => crate::runtime::de::read(&mut __map, &mut href),
+                "iconClass" => crate::runtime::de::read(&mut __map, &mut icon_class),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "label" => crate::runtime::de::read(&mut __map, &mut label),
+                "styleClass" => crate::runtime::de::read(&mut __map, &mut style_class),
+                "title" => crate::runtime::de::read(&mut __map, &mut title),
+                "weight" => crate::runtime::de::read(&mut __map, &mut weight),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SimpleLink {
+            href,
+            icon_class,
+            id,
+            label,
+            style_class,
+            title,
+            weight,
+        })
     }
 }
 /// Schema `#/components/schemas/SimpleListWrapperApplicationRole`.
@@ -9778,21 +9049,15 @@ impl ::serde::Serialize for SimpleListWrapperApplicationRole {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.callback {
-            map.serialize_entry("callback", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("max-results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.paging_callback {
-            map.serialize_entry("pagingCallback", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "callback", &self.callback)?;
+        crate::runtime::ser::optional(&mut map, "items", &self.items)?;
+        crate::runtime::ser::optional(&mut map, "max-results", &self.max_results)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "pagingCallback",
+            &self.paging_callback,
+        )?;
+        crate::runtime::ser::optional(&mut map, "size", &self.size)?;
         map.end()
     }
 }
@@ -9800,54 +9065,54 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperApplicationRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SimpleListWrapperApplicationRole;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SimpleListWrapperApplicationRole")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SimpleListWrapperApplicationRole, A::Error> {
-                let mut callback: ::std::option::Option<
-                    crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
-                > = ::std::option::Option::None;
-                let mut items: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::ApplicationRole>,
-                > = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut paging_callback: ::std::option::Option<
-                    crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
-                > = ::std::option::Option::None;
-                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "callback" => callback = __map.next_value()?,
-                        "items" => items = __map.next_value()?,
-                        "max-results" => max_results = __map.next_value()?,
-                        "pagingCallback" => paging_callback = __map.next_value()?,
-                        "size" => size = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SimpleListWrapperApplicationRole {
+    const EXPECTING: &'static str = "struct SimpleListWrapperApplicationRole";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut callback: ::std::option::Option<
+            crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
+        > = ::std::option::Option::None;
+        let mut items: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::ApplicationRole>,
+        > = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut paging_callback: ::std::option::Option<
+            crate::jira_platform_v2::types::ListWrapperCallbackApplicationRole,
+        > = ::std::option::Option::None;
+        let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SimpleListWrapperApplicationRole {
-                    callback,
-                    items,
-                    max_results,
-                    paging_callback,
-                    size,
-                })
+            };
+            let __read = match __key.as_str() {
+                "callback" => crate::runtime::de::read(&mut __map, &mut callback),
+                "items" => crate::runtime::de::read(&mut __map, &mut items),
+                "max-results" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "pagingCallback" => {
+                    crate::runtime::de::read(&mut __map, &mut paging_callback)
+                }
+                "size" => crate::runtime::de::read(&mut __map, &mut size),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SimpleListWrapperApplicationRole {
+            callback,
+            items,
+            max_results,
+            paging_callback,
+            size,
+        })
     }
 }
 /// Schema `#/components/schemas/SimpleListWrapperGroupName`.
@@ -9890,21 +9155,15 @@ impl ::serde::Serialize for SimpleListWrapperGroupName {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.callback {
-            map.serialize_entry("callback", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            map.serialize_entry("max-results", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.paging_callback {
-            map.serialize_entry("pagingCallback", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "callback", &self.callback)?;
+        crate::runtime::ser::optional(&mut map, "items", &self.items)?;
+        crate::runtime::ser::optional(&mut map, "max-results", &self.max_results)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "pagingCallback",
+            &self.paging_callback,
+        )?;
+        crate::runtime::ser::optional(&mut map, "size", &self.size)?;
         map.end()
     }
 }
@@ -9912,54 +9171,54 @@ impl<'de> ::serde::Deserialize<'de> for SimpleListWrapperGroupName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SimpleListWrapperGroupName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SimpleListWrapperGroupName")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SimpleListWrapperGroupName, A::Error> {
-                let mut callback: ::std::option::Option<
-                    crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
-                > = ::std::option::Option::None;
-                let mut items: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
-                > = ::std::option::Option::None;
-                let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut paging_callback: ::std::option::Option<
-                    crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
-                > = ::std::option::Option::None;
-                let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "callback" => callback = __map.next_value()?,
-                        "items" => items = __map.next_value()?,
-                        "max-results" => max_results = __map.next_value()?,
-                        "pagingCallback" => paging_callback = __map.next_value()?,
-                        "size" => size = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SimpleListWrapperGroupName {
+    const EXPECTING: &'static str = "struct SimpleListWrapperGroupName";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut callback: ::std::option::Option<
+            crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
+        > = ::std::option::Option::None;
+        let mut items: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::GroupName>,
+        > = ::std::option::Option::None;
+        let mut max_results: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut paging_callback: ::std::option::Option<
+            crate::jira_platform_v2::types::ListWrapperCallbackGroupName,
+        > = ::std::option::Option::None;
+        let mut size: ::std::option::Option<i32> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SimpleListWrapperGroupName {
-                    callback,
-                    items,
-                    max_results,
-                    paging_callback,
-                    size,
-                })
+            };
+            let __read = match __key.as_str() {
+                "callback" => crate::runtime::de::read(&mut __map, &mut callback),
+                "items" => crate::runtime::de::read(&mut __map, &mut items),
+                "max-results" => crate::runtime::de::read(&mut __map, &mut max_results),
+                "pagingCallback" => {
+                    crate::runtime::de::read(&mut __map, &mut paging_callback)
+                }
+                "size" => crate::runtime::de::read(&mut __map, &mut size),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SimpleListWrapperGroupName {
+            callback,
+            items,
+            max_results,
+            paging_callback,
+            size,
+        })
     }
 }
 /// Schema `#/components/schemas/SimplifiedHierarchyLevel`.
@@ -10012,33 +9271,23 @@ impl ::serde::Serialize for SimplifiedHierarchyLevel {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.above_level_id {
-            map.serialize_entry("aboveLevelId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.below_level_id {
-            map.serialize_entry("belowLevelId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.external_uuid {
-            map.serialize_entry("externalUuid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.hierarchy_level_number {
-            map.serialize_entry("hierarchyLevelNumber", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issue_type_ids {
-            map.serialize_entry("issueTypeIds", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.level {
-            map.serialize_entry("level", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_configuration_id {
-            map.serialize_entry("projectConfigurationId", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "aboveLevelId", &self.above_level_id)?;
+        crate::runtime::ser::optional(&mut map, "belowLevelId", &self.below_level_id)?;
+        crate::runtime::ser::optional(&mut map, "externalUuid", &self.external_uuid)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "hierarchyLevelNumber",
+            &self.hierarchy_level_number,
+        )?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "issueTypeIds", &self.issue_type_ids)?;
+        crate::runtime::ser::optional(&mut map, "level", &self.level)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "projectConfigurationId",
+            &self.project_configuration_id,
+        )?;
         map.end()
     }
 }
@@ -10046,64 +9295,70 @@ impl<'de> ::serde::Deserialize<'de> for SimplifiedHierarchyLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SimplifiedHierarchyLevel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SimplifiedHierarchyLevel")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SimplifiedHierarchyLevel, A::Error> {
-                let mut above_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut below_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut external_uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut hierarchy_level_number: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut issue_type_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
-                let mut level: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_configuration_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "aboveLevelId" => above_level_id = __map.next_value()?,
-                        "belowLevelId" => below_level_id = __map.next_value()?,
-                        "externalUuid" => external_uuid = __map.next_value()?,
-                        "hierarchyLevelNumber" => {
-                            hierarchy_level_number = __map.next_value()?;
-                        }
-                        "id" => id = __map.next_value()?,
-                        "issueTypeIds" => issue_type_ids = __map.next_value()?,
-                        "level" => level = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "projectConfigurationId" => {
-                            project_configuration_id = __map.next_value()?;
-                        }
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for SimplifiedHierarchyLevel {
+    const EXPECTING: &'static str = "struct SimplifiedHierarchyLevel";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut above_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut below_level_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut external_uuid: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut hierarchy_level_number: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut issue_type_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::option::Option::None;
+        let mut level: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_configuration_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(SimplifiedHierarchyLevel {
-                    above_level_id,
-                    below_level_id,
-                    external_uuid,
-                    hierarchy_level_number,
-                    id,
-                    issue_type_ids,
-                    level,
-                    name,
-                    project_configuration_id,
-                })
+            };
+            let __read = match __key.as_str() {
+                "aboveLevelId" => {
+                    crate::runtime::de::read(&mut __map, &mut above_level_id)
+                }
+                "belowLevelId" => {
+                    crate::runtime::de::read(&mut __map, &mut below_level_id)
+                }
+                "externalUuid" => {
+                    crate::runtime::de::read(&mut __map, &mut external_uuid)
+                }
+                "hierarchyLevelNumber" => {
+                    crate::runtime::de::read(&mut __map, &mut hierarchy_level_number)
+                }
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "issueTypeIds" => {
+                    crate::runtime::de::read(&mut __map, &mut issue_type_ids)
+                }
+                "level" => crate::runtime::de::read(&mut __map, &mut level),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "projectConfigurationId" => {
+                    crate::runtime::de::read(&mut __map, &mut project_configuration_id)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(SimplifiedHierarchyLevel {
+            above_level_id,
+            below_level_id,
+            external_uuid,
+            hierarchy_level_number,
+            id,
+            issue_type_ids,
+            level,
+            name,
+            project_configuration_id,
+        })
     }
 }
 /// A status category.
@@ -10163,21 +9418,11 @@ impl ::serde::Serialize for StatusCategory {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.color_name {
-            map.serialize_entry("colorName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "colorName", &self.color_name)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -10188,51 +9433,54 @@ impl<'de> ::serde::Deserialize<'de> for StatusCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = StatusCategory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StatusCategory")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StatusCategory, A::Error> {
-                let mut color_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "colorName" => color_name = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for StatusCategory {
+    const EXPECTING: &'static str = "struct StatusCategory";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut color_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(StatusCategory {
-                    color_name,
-                    id,
-                    key,
-                    name,
-                    self_,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "colorName" => crate::runtime::de::read(&mut __map, &mut color_name),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(StatusCategory {
+            color_name,
+            id,
+            key,
+            name,
+            self_,
+            additional_properties,
+        })
     }
 }
 /// A status.
@@ -10304,27 +9552,17 @@ impl ::serde::Serialize for StatusDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.icon_url {
-            map.serialize_entry("iconUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scope {
-            map.serialize_entry("scope", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status_category {
-            map.serialize_entry("statusCategory", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "iconUrl", &self.icon_url)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "scope", &self.scope)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "statusCategory",
+            &self.status_category,
+        )?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -10335,61 +9573,64 @@ impl<'de> ::serde::Deserialize<'de> for StatusDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = StatusDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StatusDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StatusDetails, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut scope: ::std::option::Option<
-                    crate::jira_platform_v2::types::Scope,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status_category: ::std::option::Option<
-                    crate::jira_platform_v2::types::StatusCategory,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "iconUrl" => icon_url = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "scope" => scope = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "statusCategory" => status_category = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for StatusDetails {
+    const EXPECTING: &'static str = "struct StatusDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut icon_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut scope: ::std::option::Option<crate::jira_platform_v2::types::Scope> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status_category: ::std::option::Option<
+            crate::jira_platform_v2::types::StatusCategory,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(StatusDetails {
-                    description,
-                    icon_url,
-                    id,
-                    name,
-                    scope,
-                    self_,
-                    status_category,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "iconUrl" => crate::runtime::de::read(&mut __map, &mut icon_url),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "scope" => crate::runtime::de::read(&mut __map, &mut scope),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "statusCategory" => {
+                    crate::runtime::de::read(&mut __map, &mut status_category)
+                }
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(StatusDetails {
+            description,
+            icon_url,
+            id,
+            name,
+            scope,
+            self_,
+            status_category,
+            additional_properties,
+        })
     }
 }
 /// Time tracking details.
@@ -10448,24 +9689,32 @@ impl ::serde::Serialize for TimeTrackingDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.original_estimate {
-            map.serialize_entry("originalEstimate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.original_estimate_seconds {
-            map.serialize_entry("originalEstimateSeconds", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.remaining_estimate {
-            map.serialize_entry("remainingEstimate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.remaining_estimate_seconds {
-            map.serialize_entry("remainingEstimateSeconds", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_spent {
-            map.serialize_entry("timeSpent", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
-            map.serialize_entry("timeSpentSeconds", value)?;
-        }
+        crate::runtime::ser::optional(
+            &mut map,
+            "originalEstimate",
+            &self.original_estimate,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "originalEstimateSeconds",
+            &self.original_estimate_seconds,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "remainingEstimate",
+            &self.remaining_estimate,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "remainingEstimateSeconds",
+            &self.remaining_estimate_seconds,
+        )?;
+        crate::runtime::ser::optional(&mut map, "timeSpent", &self.time_spent)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "timeSpentSeconds",
+            &self.time_spent_seconds,
+        )?;
         map.end()
     }
 }
@@ -10473,59 +9722,59 @@ impl<'de> ::serde::Deserialize<'de> for TimeTrackingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TimeTrackingDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TimeTrackingDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TimeTrackingDetails, A::Error> {
-                let mut original_estimate: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut original_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut remaining_estimate: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut remaining_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "originalEstimate" => original_estimate = __map.next_value()?,
-                        "originalEstimateSeconds" => {
-                            original_estimate_seconds = __map.next_value()?;
-                        }
-                        "remainingEstimate" => remaining_estimate = __map.next_value()?,
-                        "remainingEstimateSeconds" => {
-                            remaining_estimate_seconds = __map.next_value()?;
-                        }
-                        "timeSpent" => time_spent = __map.next_value()?,
-                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TimeTrackingDetails {
+    const EXPECTING: &'static str = "struct TimeTrackingDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut original_estimate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut original_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut remaining_estimate: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut remaining_estimate_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TimeTrackingDetails {
-                    original_estimate,
-                    original_estimate_seconds,
-                    remaining_estimate,
-                    remaining_estimate_seconds,
-                    time_spent,
-                    time_spent_seconds,
-                })
+            };
+            let __read = match __key.as_str() {
+                "originalEstimate" => {
+                    crate::runtime::de::read(&mut __map, &mut original_estimate)
+                }
+                "originalEstimateSeconds" => {
+                    crate::runtime::de::read(&mut __map, &mut original_estimate_seconds)
+                }
+                "remainingEstimate" => {
+                    crate::runtime::de::read(&mut __map, &mut remaining_estimate)
+                }
+                "remainingEstimateSeconds" => {
+                    crate::runtime::de::read(&mut __map, &mut remaining_estimate_seconds)
+                }
+                "timeSpent" => crate::runtime::de::read(&mut __map, &mut time_spent),
+                "timeSpentSeconds" => {
+                    crate::runtime::de::read(&mut __map, &mut time_spent_seconds)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TimeTrackingDetails {
+            original_estimate,
+            original_estimate_seconds,
+            remaining_estimate,
+            remaining_estimate_seconds,
+            time_spent,
+            time_spent_seconds,
+        })
     }
 }
 /// Details about the time tracking provider.
@@ -10561,12 +9810,8 @@ impl ::serde::Serialize for TimeTrackingProvider {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("key", &self.key)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.url {
-            map.serialize_entry("url", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "url", &self.url)?;
         map.end()
     }
 }
@@ -10574,42 +9819,40 @@ impl<'de> ::serde::Deserialize<'de> for TimeTrackingProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TimeTrackingProvider;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TimeTrackingProvider")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TimeTrackingProvider, A::Error> {
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => key = ::std::option::Option::Some(__map.next_value()?),
-                        "name" => name = __map.next_value()?,
-                        "url" => url = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for TimeTrackingProvider {
+    const EXPECTING: &'static str = "struct TimeTrackingProvider";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(TimeTrackingProvider {
-                    key: crate::runtime::de::required(key, "key")?,
-                    name,
-                    url,
-                })
+            };
+            let __read = match __key.as_str() {
+                "key" => crate::runtime::de::read_some(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "url" => crate::runtime::de::read(&mut __map, &mut url),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(TimeTrackingProvider {
+            key: crate::runtime::de::required(key, "key")?,
+            name,
+            url,
+        })
     }
 }
 /// Schema `#/paths/~1rest~1api~12~1issue~1{issueIdOrKey}~1worklog~1{id}/put/parameters/3/schema`.
@@ -10724,18 +9967,10 @@ impl ::serde::Serialize for UpdatedProjectCategory {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -10743,45 +9978,43 @@ impl<'de> ::serde::Deserialize<'de> for UpdatedProjectCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UpdatedProjectCategory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdatedProjectCategory")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdatedProjectCategory, A::Error> {
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => description = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for UpdatedProjectCategory {
+    const EXPECTING: &'static str = "struct UpdatedProjectCategory";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(UpdatedProjectCategory {
-                    description,
-                    id,
-                    name,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(UpdatedProjectCategory {
+            description,
+            id,
+            name,
+            self_,
+        })
     }
 }
 /// A user with details as permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
@@ -10890,48 +10123,24 @@ impl ::serde::Serialize for User {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.account_type {
-            map.serialize_entry("accountType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.application_roles {
-            map.serialize_entry("applicationRoles", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar_urls {
-            map.serialize_entry("avatarUrls", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            map.serialize_entry("emailAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.groups {
-            map.serialize_entry("groups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_zone {
-            map.serialize_entry("timeZone", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
+        crate::runtime::ser::optional(&mut map, "accountType", &self.account_type)?;
+        crate::runtime::ser::optional(&mut map, "active", &self.active)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "applicationRoles",
+            &self.application_roles,
+        )?;
+        crate::runtime::ser::optional(&mut map, "avatarUrls", &self.avatar_urls)?;
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(&mut map, "emailAddress", &self.email_address)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "groups", &self.groups)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "locale", &self.locale)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "timeZone", &self.time_zone)?;
         map.end()
     }
 }
@@ -10939,83 +10148,85 @@ impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct User")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<User, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut account_type: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserAccountType,
-                > = ::std::option::Option::None;
-                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut application_roles: ::std::option::Option<
-                    crate::jira_platform_v2::types::SimpleListWrapperApplicationRole,
-                > = ::std::option::Option::None;
-                let mut avatar_urls: ::std::option::Option<
-                    crate::jira_platform_v2::types::AvatarUrlsBean,
-                > = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut groups: ::std::option::Option<
-                    crate::jira_platform_v2::types::SimpleListWrapperGroupName,
-                > = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut locale: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        "accountType" => account_type = __map.next_value()?,
-                        "active" => active = __map.next_value()?,
-                        "applicationRoles" => application_roles = __map.next_value()?,
-                        "avatarUrls" => avatar_urls = __map.next_value()?,
-                        "displayName" => display_name = __map.next_value()?,
-                        "emailAddress" => email_address = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "groups" => groups = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "locale" => locale = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "timeZone" => time_zone = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for User {
+    const EXPECTING: &'static str = "struct User";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut account_type: ::std::option::Option<
+            crate::jira_platform_v2::types::UserAccountType,
+        > = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut application_roles: ::std::option::Option<
+            crate::jira_platform_v2::types::SimpleListWrapperApplicationRole,
+        > = ::std::option::Option::None;
+        let mut avatar_urls: ::std::option::Option<
+            crate::jira_platform_v2::types::AvatarUrlsBean,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut groups: ::std::option::Option<
+            crate::jira_platform_v2::types::SimpleListWrapperGroupName,
+        > = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut locale: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(User {
-                    account_id,
-                    account_type,
-                    active,
-                    application_roles,
-                    avatar_urls,
-                    display_name,
-                    email_address,
-                    expand,
-                    groups,
-                    key,
-                    locale,
-                    name,
-                    self_,
-                    time_zone,
-                })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                "accountType" => crate::runtime::de::read(&mut __map, &mut account_type),
+                "active" => crate::runtime::de::read(&mut __map, &mut active),
+                "applicationRoles" => {
+                    crate::runtime::de::read(&mut __map, &mut application_roles)
+                }
+                "avatarUrls" => crate::runtime::de::read(&mut __map, &mut avatar_urls),
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "emailAddress" => {
+                    crate::runtime::de::read(&mut __map, &mut email_address)
+                }
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "groups" => crate::runtime::de::read(&mut __map, &mut groups),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "locale" => crate::runtime::de::read(&mut __map, &mut locale),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "timeZone" => crate::runtime::de::read(&mut __map, &mut time_zone),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(User {
+            account_id,
+            account_type,
+            active,
+            application_roles,
+            avatar_urls,
+            display_name,
+            email_address,
+            expand,
+            groups,
+            key,
+            locale,
+            name,
+            self_,
+            time_zone,
+        })
     }
 }
 /// The user account type. Can take the following values:
@@ -11139,27 +10350,13 @@ impl ::serde::Serialize for UserBean {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar_urls {
-            map.serialize_entry("avatarUrls", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
+        crate::runtime::ser::optional(&mut map, "active", &self.active)?;
+        crate::runtime::ser::optional(&mut map, "avatarUrls", &self.avatar_urls)?;
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
         map.end()
     }
 }
@@ -11167,56 +10364,54 @@ impl<'de> ::serde::Deserialize<'de> for UserBean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UserBean;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserBean")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserBean, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut avatar_urls: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserBeanAvatarUrls,
-                > = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        "active" => active = __map.next_value()?,
-                        "avatarUrls" => avatar_urls = __map.next_value()?,
-                        "displayName" => display_name = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for UserBean {
+    const EXPECTING: &'static str = "struct UserBean";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut avatar_urls: ::std::option::Option<
+            crate::jira_platform_v2::types::UserBeanAvatarUrls,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(UserBean {
-                    account_id,
-                    active,
-                    avatar_urls,
-                    display_name,
-                    key,
-                    name,
-                    self_,
-                })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                "active" => crate::runtime::de::read(&mut __map, &mut active),
+                "avatarUrls" => crate::runtime::de::read(&mut __map, &mut avatar_urls),
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(UserBean {
+            account_id,
+            active,
+            avatar_urls,
+            display_name,
+            key,
+            name,
+            self_,
+        })
     }
 }
 /// Schema `#/components/schemas/UserBeanAvatarUrls`.
@@ -11255,18 +10450,10 @@ impl ::serde::Serialize for UserBeanAvatarUrls {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.n16x16 {
-            map.serialize_entry("16x16", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n24x24 {
-            map.serialize_entry("24x24", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n32x32 {
-            map.serialize_entry("32x32", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.n48x48 {
-            map.serialize_entry("48x48", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "16x16", &self.n16x16)?;
+        crate::runtime::ser::optional(&mut map, "24x24", &self.n24x24)?;
+        crate::runtime::ser::optional(&mut map, "32x32", &self.n32x32)?;
+        crate::runtime::ser::optional(&mut map, "48x48", &self.n48x48)?;
         map.end()
     }
 }
@@ -11274,45 +10461,43 @@ impl<'de> ::serde::Deserialize<'de> for UserBeanAvatarUrls {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UserBeanAvatarUrls;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserBeanAvatarUrls")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserBeanAvatarUrls, A::Error> {
-                let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "16x16" => n16x16 = __map.next_value()?,
-                        "24x24" => n24x24 = __map.next_value()?,
-                        "32x32" => n32x32 = __map.next_value()?,
-                        "48x48" => n48x48 = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for UserBeanAvatarUrls {
+    const EXPECTING: &'static str = "struct UserBeanAvatarUrls";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut n16x16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n24x24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n32x32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut n48x48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(UserBeanAvatarUrls {
-                    n16x16,
-                    n24x24,
-                    n32x32,
-                    n48x48,
-                })
+            };
+            let __read = match __key.as_str() {
+                "16x16" => crate::runtime::de::read(&mut __map, &mut n16x16),
+                "24x24" => crate::runtime::de::read(&mut __map, &mut n24x24),
+                "32x32" => crate::runtime::de::read(&mut __map, &mut n32x32),
+                "48x48" => crate::runtime::de::read(&mut __map, &mut n48x48),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(UserBeanAvatarUrls {
+            n16x16,
+            n24x24,
+            n32x32,
+            n48x48,
+        })
     }
 }
 /// User details permitted by the user's Atlassian Account privacy settings. However, be aware of these exceptions:
@@ -11395,36 +10580,16 @@ impl ::serde::Serialize for UserDetails {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.account_type {
-            map.serialize_entry("accountType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.avatar_urls {
-            map.serialize_entry("avatarUrls", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            map.serialize_entry("emailAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_zone {
-            map.serialize_entry("timeZone", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
+        crate::runtime::ser::optional(&mut map, "accountType", &self.account_type)?;
+        crate::runtime::ser::optional(&mut map, "active", &self.active)?;
+        crate::runtime::ser::optional(&mut map, "avatarUrls", &self.avatar_urls)?;
+        crate::runtime::ser::optional(&mut map, "displayName", &self.display_name)?;
+        crate::runtime::ser::optional(&mut map, "emailAddress", &self.email_address)?;
+        crate::runtime::ser::optional(&mut map, "key", &self.key)?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "timeZone", &self.time_zone)?;
         map.end()
     }
 }
@@ -11432,65 +10597,65 @@ impl<'de> ::serde::Deserialize<'de> for UserDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = UserDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserDetails, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut account_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut avatar_urls: ::std::option::Option<
-                    crate::jira_platform_v2::types::AvatarUrlsBean,
-                > = ::std::option::Option::None;
-                let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        "accountType" => account_type = __map.next_value()?,
-                        "active" => active = __map.next_value()?,
-                        "avatarUrls" => avatar_urls = __map.next_value()?,
-                        "displayName" => display_name = __map.next_value()?,
-                        "emailAddress" => email_address = __map.next_value()?,
-                        "key" => key = __map.next_value()?,
-                        "name" => name = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "timeZone" => time_zone = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for UserDetails {
+    const EXPECTING: &'static str = "struct UserDetails";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut account_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut active: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut avatar_urls: ::std::option::Option<
+            crate::jira_platform_v2::types::AvatarUrlsBean,
+        > = ::std::option::Option::None;
+        let mut display_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut email_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut time_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(UserDetails {
-                    account_id,
-                    account_type,
-                    active,
-                    avatar_urls,
-                    display_name,
-                    email_address,
-                    key,
-                    name,
-                    self_,
-                    time_zone,
-                })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                "accountType" => crate::runtime::de::read(&mut __map, &mut account_type),
+                "active" => crate::runtime::de::read(&mut __map, &mut active),
+                "avatarUrls" => crate::runtime::de::read(&mut __map, &mut avatar_urls),
+                "displayName" => crate::runtime::de::read(&mut __map, &mut display_name),
+                "emailAddress" => {
+                    crate::runtime::de::read(&mut __map, &mut email_address)
+                }
+                "key" => crate::runtime::de::read(&mut __map, &mut key),
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "timeZone" => crate::runtime::de::read(&mut __map, &mut time_zone),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(UserDetails {
+            account_id,
+            account_type,
+            active,
+            avatar_urls,
+            display_name,
+            email_address,
+            key,
+            name,
+            self_,
+            time_zone,
+        })
     }
 }
 /// Details about a project version.
@@ -11607,63 +10772,37 @@ impl ::serde::Serialize for Version {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.approvers {
-            map.serialize_entry("approvers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.archived {
-            map.serialize_entry("archived", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.driver {
-            map.serialize_entry("driver", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issues_status_for_fix_version {
-            map.serialize_entry("issuesStatusForFixVersion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.move_unfixed_issues_to {
-            map.serialize_entry("moveUnfixedIssuesTo", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.operations {
-            map.serialize_entry("operations", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.overdue {
-            map.serialize_entry("overdue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project {
-            map.serialize_entry("project", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.project_id {
-            map.serialize_entry("projectId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.release_date {
-            map.serialize_entry("releaseDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.released {
-            map.serialize_entry("released", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_date {
-            map.serialize_entry("startDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_release_date {
-            map.serialize_entry("userReleaseDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_start_date {
-            map.serialize_entry("userStartDate", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "approvers", &self.approvers)?;
+        crate::runtime::ser::optional(&mut map, "archived", &self.archived)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "driver", &self.driver)?;
+        crate::runtime::ser::optional(&mut map, "expand", &self.expand)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "issuesStatusForFixVersion",
+            &self.issues_status_for_fix_version,
+        )?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "moveUnfixedIssuesTo",
+            &self.move_unfixed_issues_to,
+        )?;
+        crate::runtime::ser::optional(&mut map, "name", &self.name)?;
+        crate::runtime::ser::optional(&mut map, "operations", &self.operations)?;
+        crate::runtime::ser::optional(&mut map, "overdue", &self.overdue)?;
+        crate::runtime::ser::optional(&mut map, "project", &self.project)?;
+        crate::runtime::ser::optional(&mut map, "projectId", &self.project_id)?;
+        crate::runtime::ser::optional(&mut map, "releaseDate", &self.release_date)?;
+        crate::runtime::ser::optional(&mut map, "released", &self.released)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "startDate", &self.start_date)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "userReleaseDate",
+            &self.user_release_date,
+        )?;
+        crate::runtime::ser::optional(&mut map, "userStartDate", &self.user_start_date)?;
         map.end()
     }
 }
@@ -11671,104 +10810,105 @@ impl<'de> ::serde::Deserialize<'de> for Version {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Version;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Version")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Version, A::Error> {
-                let mut approvers: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::VersionApprover>,
-                > = ::std::option::Option::None;
-                let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut driver: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut issues_status_for_fix_version: ::std::option::Option<
-                    crate::jira_platform_v2::types::VersionIssuesStatus,
-                > = ::std::option::Option::None;
-                let mut move_unfixed_issues_to: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut operations: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
-                > = ::std::option::Option::None;
-                let mut overdue: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut release_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut released: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut user_release_date: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut user_start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "approvers" => approvers = __map.next_value()?,
-                        "archived" => archived = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "driver" => driver = __map.next_value()?,
-                        "expand" => expand = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "issuesStatusForFixVersion" => {
-                            issues_status_for_fix_version = __map.next_value()?;
-                        }
-                        "moveUnfixedIssuesTo" => {
-                            move_unfixed_issues_to = __map.next_value()?;
-                        }
-                        "name" => name = __map.next_value()?,
-                        "operations" => operations = __map.next_value()?,
-                        "overdue" => overdue = __map.next_value()?,
-                        "project" => project = __map.next_value()?,
-                        "projectId" => project_id = __map.next_value()?,
-                        "releaseDate" => release_date = __map.next_value()?,
-                        "released" => released = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "startDate" => start_date = __map.next_value()?,
-                        "userReleaseDate" => user_release_date = __map.next_value()?,
-                        "userStartDate" => user_start_date = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Version {
+    const EXPECTING: &'static str = "struct Version";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut approvers: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::VersionApprover>,
+        > = ::std::option::Option::None;
+        let mut archived: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut driver: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut expand: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut issues_status_for_fix_version: ::std::option::Option<
+            crate::jira_platform_v2::types::VersionIssuesStatus,
+        > = ::std::option::Option::None;
+        let mut move_unfixed_issues_to: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut operations: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::SimpleLink>,
+        > = ::std::option::Option::None;
+        let mut overdue: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut project: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut project_id: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut release_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut released: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut user_release_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut user_start_date: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Version {
-                    approvers,
-                    archived,
-                    description,
-                    driver,
-                    expand,
-                    id,
-                    issues_status_for_fix_version,
-                    move_unfixed_issues_to,
-                    name,
-                    operations,
-                    overdue,
-                    project,
-                    project_id,
-                    release_date,
-                    released,
-                    self_,
-                    start_date,
-                    user_release_date,
-                    user_start_date,
-                })
+            };
+            let __read = match __key.as_str() {
+                "approvers" => crate::runtime::de::read(&mut __map, &mut approvers),
+                "archived" => crate::runtime::de::read(&mut __map, &mut archived),
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "driver" => crate::runtime::de::read(&mut __map, &mut driver),
+                "expand" => crate::runtime::de::read(&mut __map, &mut expand),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "issuesStatusForFixVersion" => {
+                    crate::runtime::de::read(
+                        &mut __map,
+                        &mut issues_status_for_fix_version,
+                    )
+                }
+                "moveUnfixedIssuesTo" => {
+                    crate::runtime::de::read(&mut __map, &mut move_unfixed_issues_to)
+                }
+                "name" => crate::runtime::de::read(&mut __map, &mut name),
+                "operations" => crate::runtime::de::read(&mut __map, &mut operations),
+                "overdue" => crate::runtime::de::read(&mut __map, &mut overdue),
+                "project" => crate::runtime::de::read(&mut __map, &mut project),
+                "projectId" => crate::runtime::de::read(&mut __map, &mut project_id),
+                "releaseDate" => crate::runtime::de::read(&mut __map, &mut release_date),
+                "released" => crate::runtime::de::read(&mut __map, &mut released),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "startDate" => crate::runtime::de::read(&mut __map, &mut start_date),
+                "userReleaseDate" => {
+                    crate::runtime::de::read(&mut __map, &mut user_release_date)
+                }
+                "userStartDate" => {
+                    crate::runtime::de::read(&mut __map, &mut user_start_date)
+                }
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Version {
+            approvers,
+            archived,
+            description,
+            driver,
+            expand,
+            id,
+            issues_status_for_fix_version,
+            move_unfixed_issues_to,
+            name,
+            operations,
+            overdue,
+            project,
+            project_id,
+            release_date,
+            released,
+            self_,
+            start_date,
+            user_release_date,
+            user_start_date,
+        })
     }
 }
 /// Contains details about a version approver.
@@ -11823,18 +10963,10 @@ impl ::serde::Serialize for VersionApprover {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.account_id {
-            map.serialize_entry("accountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.decline_reason {
-            map.serialize_entry("declineReason", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "accountId", &self.account_id)?;
+        crate::runtime::ser::optional(&mut map, "declineReason", &self.decline_reason)?;
+        crate::runtime::ser::optional(&mut map, "description", &self.description)?;
+        crate::runtime::ser::optional(&mut map, "status", &self.status)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -11845,48 +10977,53 @@ impl<'de> ::serde::Deserialize<'de> for VersionApprover {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = VersionApprover;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VersionApprover")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<VersionApprover, A::Error> {
-                let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut decline_reason: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "accountId" => account_id = __map.next_value()?,
-                        "declineReason" => decline_reason = __map.next_value()?,
-                        "description" => description = __map.next_value()?,
-                        "status" => status = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for VersionApprover {
+    const EXPECTING: &'static str = "struct VersionApprover";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut decline_reason: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(VersionApprover {
-                    account_id,
-                    decline_reason,
-                    description,
-                    status,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "accountId" => crate::runtime::de::read(&mut __map, &mut account_id),
+                "declineReason" => {
+                    crate::runtime::de::read(&mut __map, &mut decline_reason)
+                }
+                "description" => crate::runtime::de::read(&mut __map, &mut description),
+                "status" => crate::runtime::de::read(&mut __map, &mut status),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(VersionApprover {
+            account_id,
+            decline_reason,
+            description,
+            status,
+            additional_properties,
+        })
     }
 }
 /// Counts of the number of issues in various statuses.
@@ -11941,18 +11078,10 @@ impl ::serde::Serialize for VersionIssuesStatus {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.done {
-            map.serialize_entry("done", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.in_progress {
-            map.serialize_entry("inProgress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.to_do {
-            map.serialize_entry("toDo", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.unmapped {
-            map.serialize_entry("unmapped", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "done", &self.done)?;
+        crate::runtime::ser::optional(&mut map, "inProgress", &self.in_progress)?;
+        crate::runtime::ser::optional(&mut map, "toDo", &self.to_do)?;
+        crate::runtime::ser::optional(&mut map, "unmapped", &self.unmapped)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -11963,48 +11092,51 @@ impl<'de> ::serde::Deserialize<'de> for VersionIssuesStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = VersionIssuesStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VersionIssuesStatus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<VersionIssuesStatus, A::Error> {
-                let mut done: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut in_progress: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut to_do: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut unmapped: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "done" => done = __map.next_value()?,
-                        "inProgress" => in_progress = __map.next_value()?,
-                        "toDo" => to_do = __map.next_value()?,
-                        "unmapped" => unmapped = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for VersionIssuesStatus {
+    const EXPECTING: &'static str = "struct VersionIssuesStatus";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut done: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut in_progress: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut to_do: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut unmapped: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(VersionIssuesStatus {
-                    done,
-                    in_progress,
-                    to_do,
-                    unmapped,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "done" => crate::runtime::de::read(&mut __map, &mut done),
+                "inProgress" => crate::runtime::de::read(&mut __map, &mut in_progress),
+                "toDo" => crate::runtime::de::read(&mut __map, &mut to_do),
+                "unmapped" => crate::runtime::de::read(&mut __map, &mut unmapped),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(VersionIssuesStatus {
+            done,
+            in_progress,
+            to_do,
+            unmapped,
+            additional_properties,
+        })
     }
 }
 /// The group or role to which this item is visible.
@@ -12050,15 +11182,9 @@ impl ::serde::Serialize for Visibility {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.identifier {
-            map.serialize_entry("identifier", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "identifier", &self.identifier)?;
+        crate::runtime::ser::optional(&mut map, "type", &self.type_)?;
+        crate::runtime::ser::optional(&mut map, "value", &self.value)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12069,53 +11195,54 @@ impl<'de> ::serde::Deserialize<'de> for Visibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Visibility;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Visibility")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Visibility, A::Error> {
-                let mut identifier: ::std::option::Option<
-                    crate::runtime::Nullable<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<
-                    crate::jira_platform_v2::types::VisibilityType,
-                > = ::std::option::Option::None;
-                let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "identifier" => {
-                            identifier = __map
-                                .next_value::<::std::option::Option<_>>()?
-                                .map(crate::runtime::Nullable::Value);
-                        }
-                        "type" => type_ = __map.next_value()?,
-                        "value" => value = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Visibility {
+    const EXPECTING: &'static str = "struct Visibility";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut identifier: ::std::option::Option<
+            crate::runtime::Nullable<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut type_: ::std::option::Option<
+            crate::jira_platform_v2::types::VisibilityType,
+        > = ::std::option::Option::None;
+        let mut value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Visibility {
-                    identifier,
-                    type_,
-                    value,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "identifier" => {
+                    crate::runtime::de::read_nullable(&mut __map, &mut identifier)
+                }
+                "type" => crate::runtime::de::read(&mut __map, &mut type_),
+                "value" => crate::runtime::de::read(&mut __map, &mut value),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Visibility {
+            identifier,
+            type_,
+            value,
+            additional_properties,
+        })
     }
 }
 /// Whether visibility of this item is restricted to a group or role.
@@ -12226,18 +11353,10 @@ impl ::serde::Serialize for Votes {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.has_voted {
-            map.serialize_entry("hasVoted", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.voters {
-            map.serialize_entry("voters", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.votes {
-            map.serialize_entry("votes", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "hasVoted", &self.has_voted)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "voters", &self.voters)?;
+        crate::runtime::ser::optional(&mut map, "votes", &self.votes)?;
         map.end()
     }
 }
@@ -12245,47 +11364,45 @@ impl<'de> ::serde::Deserialize<'de> for Votes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Votes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Votes")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Votes, A::Error> {
-                let mut has_voted: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut voters: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::User>,
-                > = ::std::option::Option::None;
-                let mut votes: ::std::option::Option<i64> = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "hasVoted" => has_voted = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "voters" => voters = __map.next_value()?,
-                        "votes" => votes = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Votes {
+    const EXPECTING: &'static str = "struct Votes";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut has_voted: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut voters: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::User>,
+        > = ::std::option::Option::None;
+        let mut votes: ::std::option::Option<i64> = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Votes {
-                    has_voted,
-                    self_,
-                    voters,
-                    votes,
-                })
+            };
+            let __read = match __key.as_str() {
+                "hasVoted" => crate::runtime::de::read(&mut __map, &mut has_voted),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "voters" => crate::runtime::de::read(&mut __map, &mut voters),
+                "votes" => crate::runtime::de::read(&mut __map, &mut votes),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Votes {
+            has_voted,
+            self_,
+            voters,
+            votes,
+        })
     }
 }
 /// Schema `#/components/schemas/WarningCollection`.
@@ -12314,9 +11431,7 @@ impl ::serde::Serialize for WarningCollection {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "warnings", &self.warnings)?;
         map.end()
     }
 }
@@ -12324,36 +11439,34 @@ impl<'de> ::serde::Deserialize<'de> for WarningCollection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = WarningCollection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WarningCollection")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WarningCollection, A::Error> {
-                let mut warnings: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "warnings" => warnings = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for WarningCollection {
+    const EXPECTING: &'static str = "struct WarningCollection";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut warnings: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(WarningCollection { warnings })
+            };
+            let __read = match __key.as_str() {
+                "warnings" => crate::runtime::de::read(&mut __map, &mut warnings),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(WarningCollection { warnings })
     }
 }
 /// The details of watchers on an issue.
@@ -12404,18 +11517,10 @@ impl ::serde::Serialize for Watchers {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.is_watching {
-            map.serialize_entry("isWatching", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.watch_count {
-            map.serialize_entry("watchCount", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.watchers {
-            map.serialize_entry("watchers", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "isWatching", &self.is_watching)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "watchCount", &self.watch_count)?;
+        crate::runtime::ser::optional(&mut map, "watchers", &self.watchers)?;
         map.end()
     }
 }
@@ -12423,47 +11528,45 @@ impl<'de> ::serde::Deserialize<'de> for Watchers {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Watchers;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Watchers")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Watchers, A::Error> {
-                let mut is_watching: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut watch_count: ::std::option::Option<i32> = ::std::option::Option::None;
-                let mut watchers: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::UserDetails>,
-                > = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "isWatching" => is_watching = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "watchCount" => watch_count = __map.next_value()?,
-                        "watchers" => watchers = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Watchers {
+    const EXPECTING: &'static str = "struct Watchers";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut is_watching: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut watch_count: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut watchers: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::UserDetails>,
+        > = ::std::option::Option::None;
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Watchers {
-                    is_watching,
-                    self_,
-                    watch_count,
-                    watchers,
-                })
+            };
+            let __read = match __key.as_str() {
+                "isWatching" => crate::runtime::de::read(&mut __map, &mut is_watching),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "watchCount" => crate::runtime::de::read(&mut __map, &mut watch_count),
+                "watchers" => crate::runtime::de::read(&mut __map, &mut watchers),
+                _ => crate::runtime::de::skip(&mut __map),
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Watchers {
+            is_watching,
+            self_,
+            watch_count,
+            watchers,
+        })
     }
 }
 /// Details of a worklog.
@@ -12555,45 +11658,23 @@ impl ::serde::Serialize for Worklog {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.author {
-            map.serialize_entry("author", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.comment {
-            map.serialize_entry("comment", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issue_id {
-            map.serialize_entry("issueId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.properties {
-            map.serialize_entry("properties", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.started {
-            map.serialize_entry("started", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_spent {
-            map.serialize_entry("timeSpent", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.time_spent_seconds {
-            map.serialize_entry("timeSpentSeconds", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.update_author {
-            map.serialize_entry("updateAuthor", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.updated {
-            map.serialize_entry("updated", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.visibility {
-            map.serialize_entry("visibility", value)?;
-        }
+        crate::runtime::ser::optional(&mut map, "author", &self.author)?;
+        crate::runtime::ser::optional(&mut map, "comment", &self.comment)?;
+        crate::runtime::ser::optional(&mut map, "created", &self.created)?;
+        crate::runtime::ser::optional(&mut map, "id", &self.id)?;
+        crate::runtime::ser::optional(&mut map, "issueId", &self.issue_id)?;
+        crate::runtime::ser::optional(&mut map, "properties", &self.properties)?;
+        crate::runtime::ser::optional(&mut map, "self", &self.self_)?;
+        crate::runtime::ser::optional(&mut map, "started", &self.started)?;
+        crate::runtime::ser::optional(&mut map, "timeSpent", &self.time_spent)?;
+        crate::runtime::ser::optional(
+            &mut map,
+            "timeSpentSeconds",
+            &self.time_spent_seconds,
+        )?;
+        crate::runtime::ser::optional(&mut map, "updateAuthor", &self.update_author)?;
+        crate::runtime::ser::optional(&mut map, "updated", &self.updated)?;
+        crate::runtime::ser::optional(&mut map, "visibility", &self.visibility)?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
@@ -12604,82 +11685,89 @@ impl<'de> ::serde::Deserialize<'de> for Worklog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Worklog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Worklog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Worklog, A::Error> {
-                let mut author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut comment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut issue_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut properties: ::std::option::Option<
-                    ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
-                > = ::std::option::Option::None;
-                let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut started: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut update_author: ::std::option::Option<
-                    crate::jira_platform_v2::types::UserDetails,
-                > = ::std::option::Option::None;
-                let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
-                let mut visibility: ::std::option::Option<
-                    crate::jira_platform_v2::types::Visibility,
-                > = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "author" => author = __map.next_value()?,
-                        "comment" => comment = __map.next_value()?,
-                        "created" => created = __map.next_value()?,
-                        "id" => id = __map.next_value()?,
-                        "issueId" => issue_id = __map.next_value()?,
-                        "properties" => properties = __map.next_value()?,
-                        "self" => self_ = __map.next_value()?,
-                        "started" => started = __map.next_value()?,
-                        "timeSpent" => time_spent = __map.next_value()?,
-                        "timeSpentSeconds" => time_spent_seconds = __map.next_value()?,
-                        "updateAuthor" => update_author = __map.next_value()?,
-                        "updated" => updated = __map.next_value()?,
-                        "visibility" => visibility = __map.next_value()?,
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        crate::runtime::de::object(deserializer)
+    }
+}
+impl crate::runtime::de::FromObject for Worklog {
+    const EXPECTING: &'static str = "struct Worklog";
+    fn from_object<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut comment: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut created: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut issue_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut properties: ::std::option::Option<
+            ::std::vec::Vec<crate::jira_platform_v2::types::EntityProperty>,
+        > = ::std::option::Option::None;
+        let mut self_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut started: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut time_spent: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut time_spent_seconds: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut update_author: ::std::option::Option<
+            crate::jira_platform_v2::types::UserDetails,
+        > = ::std::option::Option::None;
+        let mut updated: ::std::option::Option<crate::runtime::JiraDateTime> = ::std::option::Option::None;
+        let mut visibility: ::std::option::Option<
+            crate::jira_platform_v2::types::Visibility,
+        > = ::std::option::Option::None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        loop {
+            let __key = match __map.next_key::<crate::runtime::de::Key<'de>>() {
+                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error);
                 }
-                ::std::result::Result::Ok(Worklog {
-                    author,
-                    comment,
-                    created,
-                    id,
-                    issue_id,
-                    properties,
-                    self_,
-                    started,
-                    time_spent,
-                    time_spent_seconds,
-                    update_author,
-                    updated,
-                    visibility,
-                    additional_properties,
-                })
+            };
+            let __read = match __key.as_str() {
+                "author" => crate::runtime::de::read(&mut __map, &mut author),
+                "comment" => crate::runtime::de::read(&mut __map, &mut comment),
+                "created" => crate::runtime::de::read(&mut __map, &mut created),
+                "id" => crate::runtime::de::read(&mut __map, &mut id),
+                "issueId" => crate::runtime::de::read(&mut __map, &mut issue_id),
+                "properties" => crate::runtime::de::read(&mut __map, &mut properties),
+                "self" => crate::runtime::de::read(&mut __map, &mut self_),
+                "started" => crate::runtime::de::read(&mut __map, &mut started),
+                "timeSpent" => crate::runtime::de::read(&mut __map, &mut time_spent),
+                "timeSpentSeconds" => {
+                    crate::runtime::de::read(&mut __map, &mut time_spent_seconds)
+                }
+                "updateAuthor" => {
+                    crate::runtime::de::read(&mut __map, &mut update_author)
+                }
+                "updated" => crate::runtime::de::read(&mut __map, &mut updated),
+                "visibility" => crate::runtime::de::read(&mut __map, &mut visibility),
+                _ => {
+                    crate::runtime::de::keep(
+                        &mut __map,
+                        &mut additional_properties,
+                        __key,
+                    )
+                }
+            };
+            if let ::std::result::Result::Err(error) = __read {
+                return ::std::result::Result::Err(error);
             }
         }
-        deserializer.deserialize_map(Visitor)
+        ::std::result::Result::Ok(Worklog {
+            author,
+            comment,
+            created,
+            id,
+            issue_id,
+            properties,
+            self_,
+            started,
+            time_spent,
+            time_spent_seconds,
+            update_author,
+            updated,
+            visibility,
+            additional_properties,
+        })
     }
 }
