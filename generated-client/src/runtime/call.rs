@@ -32,7 +32,8 @@ impl Call<Response> {
         Call { sending: Box::pin(async move { client.execute(request).await }), decode: Ok }
     }
 
-    /// A request that could not be built (its body did not serialise): awaiting it returns the error.
+    /// The call of a request builder's `send_raw()`: [`Call::new`] for a request that was built, and for one that
+    /// could not be (its body did not serialise) a call whose awaiting returns that error.
     pub fn start(prepared: Result<(Client, Request)>) -> Call<Response> {
         match prepared {
             Ok((client, request)) => Call::new(client, request),
